@@ -1,0 +1,62 @@
+package io.batchbridge.common.topics;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The pipeline's topic names. Defaults are those of the design brief, all under one prefix
+ * ({@code bridge.}); each may be set on its own.
+ */
+public record TopicNames(
+        List<String> requests,
+        String batches,
+        String results,
+        String retry,
+        String dlq,
+        String batchEvents,
+        String checkpoints) {
+
+    public static final String DEFAULT_PREFIX = "bridge.";
+
+    public TopicNames {
+        requests = List.copyOf(requests);
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("at least one request topic is required");
+        }
+        Objects.requireNonNull(batches, "batches");
+        Objects.requireNonNull(results, "results");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(dlq, "dlq");
+        Objects.requireNonNull(batchEvents, "batchEvents");
+        Objects.requireNonNull(checkpoints, "checkpoints");
+    }
+
+    public static TopicNames defaults() {
+        return withPrefix(DEFAULT_PREFIX);
+    }
+
+    /** All default names under another prefix, e.g. a test's unique one. */
+    public static TopicNames withPrefix(String prefix) {
+        return new TopicNames(
+                List.of(prefix + "requests"),
+                prefix + "batches",
+                prefix + "results",
+                prefix + "retry",
+                prefix + "dlq",
+                prefix + "batch-events",
+                prefix + "checkpoints");
+    }
+
+    /** Every topic with its role, request topics first. */
+    public List<TopicSpec> specs(int partitions, short replicationFactor) {
+        java.util.List<TopicSpec> specs = new java.util.ArrayList<>();
+        requests.forEach(t -> specs.add(new TopicSpec(t, TopicRole.REQUESTS, partitions, replicationFactor)));
+        specs.add(new TopicSpec(batches, TopicRole.BATCHES, partitions, replicationFactor));
+        specs.add(new TopicSpec(results, TopicRole.RESULTS, partitions, replicationFactor));
+        specs.add(new TopicSpec(retry, TopicRole.RETRY, partitions, replicationFactor));
+        specs.add(new TopicSpec(dlq, TopicRole.DLQ, partitions, replicationFactor));
+        specs.add(new TopicSpec(batchEvents, TopicRole.BATCH_EVENTS, partitions, replicationFactor));
+        specs.add(new TopicSpec(checkpoints, TopicRole.CHECKPOINTS, partitions, replicationFactor));
+        return specs;
+    }
+}

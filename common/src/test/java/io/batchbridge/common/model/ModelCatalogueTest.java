@@ -1,0 +1,71 @@
+package io.batchbridge.common.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCatalogueTest {
+    private final ModelCatalogue catalogue = ModelCatalogue.defaults();
+
+    @Test
+    void extendedOutputRaisesTheCapOnlyForEligibleModels() {
+        ModelInfo opus = catalogue.find("claude-opus-4-6").orElseThrow();
+        ModelInfo haiku = catalogue.find("claude-haiku-4-5").orElseThrow();
+
+        assertThat(catalogue.maxTokens(opus, List.of())).isEqualTo(128_000);
+        assertThat(catalogue.maxTokens(opus, List.of(ModelCatalogue.EXTENDED_OUTPUT_BETA)))
+                .isEqualTo(300_000);
+        assertThat(catalogue.maxTokens(haiku, List.of(ModelCatalogue.EXTENDED_OUTPUT_BETA)))
+                .isEqualTo(64_000);
+    }
+
+    @Test
+    void datedAliasesResolveToTheirModel() {
+        assertThat(catalogue.find("claude-haiku-4-5-20251001"))
+                .hasValueSatisfying(m -> assertThat(m.id()).isEqualTo("claude-haiku-4-5"));
+        assertThat(catalogue.find("claude-does-not-exist-9")).isEmpty();
+        assertThat(catalogue.find(null)).isEmpty();
+    }
+
+    @Test
+    void batchCostCountsCacheWritesAndReadsAtTheirMultipliers() {
+        Prices sonnet = catalogue.find("claude-sonnet-4-6").orElseThrow().prices();
+        // 1M input at $1.50, 1M output at $7.50, 1M 5m-writes at 1.25x, 1M 1h-writes at 2x, 1M reads at 0.1x
+        TokenUsage usage = new TokenUsage(1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000);
+        double expected = 1.50 + 7.50 + 1.50 * 1.25 + 1.50 * 2.0 + 1.50 * 0.1;
+
+        assertThat(sonnet.batchCost(usage)).isCloseTo(expected, within(1e-9));
+        assertThat(sonnet.standardCost(usage)).isCloseTo(2 * expected, within(1e-9));
+    }
+
+    @Test
+    void operatorFileReplacesTheDefaults(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("models.json");
+        Files.writeString(file, """
+                {"models":[{"id":"claude-custom","max_tokens":1000,"extended_output":true,
+                            "batch_input":1,"batch_output":2}],
+                 "known_betas":["x-2026-01-01"]}
+                """);
+        ModelCatalogue custom = ModelCatalogue.fromFile(file);
+
+        assertThat(custom.find("claude-custom")).isPresent();
+        assertThat(custom.find("claude-opus-4-6")).isEmpty();
+        assertThat(custom.knownBetas()).contains("x-2026-01-01", ModelCatalogue.EXTENDED_OUTPUT_BETA);
+    }
+
+    @Test
+    void invalidFileIsRejectedWithWhatIsWrong(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("models.json");
+        Files.writeString(file, "{\"models\":[{\"id\":\"x\"}]}");
+
+        assertThatThrownBy(() -> ModelCatalogue.fromFile(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("models[0] needs id, max_tokens, batch_input and batch_output");
+    }
+}
