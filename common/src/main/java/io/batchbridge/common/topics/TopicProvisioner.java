@@ -70,12 +70,30 @@ public final class TopicProvisioner {
             List<ProvisionReport.Violation> violations = check(toCheck);
             List<ProvisionReport.Violation> fixed = fix && !violations.isEmpty() ? fix(violations) : List.of();
             violations.forEach(v -> log.warn("topic config problem: {}", v));
-            return new ProvisionReport(List.copyOf(created), List.copyOf(existing), violations, fixed);
+            return new ProvisionReport(List.copyOf(created), List.copyOf(existing), List.of(), violations, fixed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("provisioning topics failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Reports missing topics and config problems without creating or changing anything. */
+    public ProvisionReport checkOnly(Collection<TopicSpec> specs) {
+        try {
+            Set<String> present = admin.listTopics().names().get();
+            List<String> existing = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            specs.forEach(s -> (present.contains(s.name()) ? existing : missing).add(s.name()));
+            List<ProvisionReport.Violation> violations =
+                    check(specs.stream().filter(s -> present.contains(s.name())).toList());
+            return new ProvisionReport(List.of(), List.copyOf(existing), List.copyOf(missing), violations, List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("checking topics failed: " + e.getCause(), e.getCause());
         }
     }
 

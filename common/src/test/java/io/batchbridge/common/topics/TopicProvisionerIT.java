@@ -51,6 +51,15 @@ class TopicProvisionerIT {
     }
 
     @Test
+    void checkReportsMissingTopicsWithoutCreatingThem() throws Exception {
+        ProvisionReport report = new TopicProvisioner(admin).checkOnly(names.specs(1, (short) 1));
+
+        assertThat(report.missing()).hasSize(7);
+        assertThat(report.healthy()).isFalse();
+        assertThat(admin.listTopics().names().get()).doesNotContain(names.results());
+    }
+
+    @Test
     void requestTopicWithOneHourRetentionIsFlaggedAndFixedOnRequest() throws Exception {
         String requests = names.requests().get(0);
         admin.createTopics(List.of(new NewTopic(requests, 1, (short) 1)

@@ -1,0 +1,33 @@
+package io.batchbridge.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bridge} launcher: one entry point for the demo, the roles and everyday operations. */
+@Command(
+        name = "bridge",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "batch-bridge: a Kafka-native gateway to Claude's Message Batches API.",
+        subcommands = {KafkaCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+public final class BridgeMain implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new BridgeMain());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
