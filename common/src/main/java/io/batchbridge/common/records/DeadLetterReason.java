@@ -1,0 +1,49 @@
+package io.batchbridge.common.records;
+
+import java.util.Locale;
+
+/**
+ * Why a request can never succeed. The code ({@link #code()}) is what the dead-letter header and metric
+ * tag carry; the enum keeps the set bounded.
+ */
+public enum DeadLetterReason {
+    // Intake validation (submitter)
+    MALFORMED_JSON,
+    MISSING_FIELD,
+    INVALID_CUSTOM_ID,
+    UNKNOWN_MODEL,
+    MAX_TOKENS_OVER_CAP,
+    EXTENDED_OUTPUT_NOT_SUPPORTED,
+    INVALID_THINKING_BUDGET,
+    STREAM_NOT_SUPPORTED,
+    UNSUPPORTED_PARAM,
+    REPLY_TO_NOT_ALLOWED,
+    RECORD_TOO_LARGE,
+    UNKNOWN_ACCOUNT,
+    /** An envelope field has the wrong type or size (e.g. {@code betas} not a list of strings). */
+    INVALID_FIELD,
+    /** The API rejected the request at batch creation (isolated by bisection). */
+    REJECTED_BY_API,
+    // Results (worker)
+    /** The API answered {@code errored} with a non-transient error type. */
+    API_ERROR,
+    /** The request was canceled and canceled requests are configured to dead-letter. */
+    CANCELED,
+    /** Retries used up. */
+    ATTEMPTS_EXHAUSTED,
+    /** The batch's results can no longer be downloaded (deleted, archived after 29 days, 404). */
+    RESULTS_UNAVAILABLE,
+    /** A result larger than the output topic accepts. */
+    RESULT_TOO_LARGE,
+    /** The reply_to topic does not exist or refused the record. */
+    OUTPUT_TOPIC_UNAVAILABLE;
+
+    /** Lower-case code, e.g. {@code max_tokens_over_cap}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static DeadLetterReason fromCode(String code) {
+        return valueOf(code.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,40 @@
+package io.batchbridge.common.records;
+
+/**
+ * Kafka header names batch-bridge writes, all under one prefix in the spirit of Spring Kafka's
+ * {@code kafka_dlt-*} and Kafka Connect's {@code __connect.errors.*}. Values are UTF-8 strings.
+ */
+public final class Headers {
+    public static final String PREFIX = "bridge-";
+
+    /** Attempt number of the request (1 for the first submission). */
+    public static final String ATTEMPT = PREFIX + "attempt";
+    /** Retry records: ISO-8601 instant before which the request must not be resubmitted. */
+    public static final String NOT_BEFORE = PREFIX + "not-before";
+    /** Coordinates of the request record as first published (stable across retries). */
+    public static final String ORIGIN_TOPIC = PREFIX + "origin-topic";
+
+    public static final String ORIGIN_PARTITION = PREFIX + "origin-partition";
+    public static final String ORIGIN_OFFSET = PREFIX + "origin-offset";
+    /** Dead letters: coordinates of the record that failed (may be a retry record). */
+    public static final String ORIGINAL_TOPIC = PREFIX + "original-topic";
+
+    public static final String ORIGINAL_PARTITION = PREFIX + "original-partition";
+    public static final String ORIGINAL_OFFSET = PREFIX + "original-offset";
+    /** Dead letters: machine-readable reason code ({@code DeadLetterReason}). */
+    public static final String ERROR_REASON = PREFIX + "error-reason";
+    /** Dead letters: one human sentence. */
+    public static final String ERROR_MESSAGE = PREFIX + "error-message";
+    /** The user's {@code custom_id}, when known. */
+    public static final String CUSTOM_ID = PREFIX + "custom-id";
+
+    public static final String BATCH_ID = PREFIX + "batch-id";
+    public static final String MODEL = PREFIX + "model";
+    /** Results: {@code succeeded}; dead letters: the API result type that led there, if any. */
+    public static final String RESULT_TYPE = PREFIX + "result-type";
+
+    public static final String STOP_REASON = PREFIX + "stop-reason";
+    public static final String TRUNCATED = PREFIX + "truncated";
+
+    private Headers() {}
+}

@@ -1,0 +1,37 @@
+package io.batchbridge.common.records;
+
+import java.util.Set;
+
+/**
+ * What intake validation and routing need to know about a request's {@code params}, read without
+ * building a tree of the (possibly 4 MB) body.
+ *
+ * @param model {@code params.model} if it is a string, else null
+ * @param modelPresent whether the key exists at all
+ * @param maxTokens {@code params.max_tokens} if it is an integral number, else null
+ * @param maxTokensPresent whether the key exists at all
+ * @param stream {@code params.stream} is {@code true}
+ * @param thinkingType {@code params.thinking.type}, if any
+ * @param thinkingBudget {@code params.thinking.budget_tokens}, if an integral number
+ * @param messagesPresent whether {@code params.messages} exists
+ * @param disallowed top-level keys that the Batches API does not allow (e.g. {@code speed})
+ */
+public record ParamsFacts(
+        String model,
+        boolean modelPresent,
+        Long maxTokens,
+        boolean maxTokensPresent,
+        boolean stream,
+        String thinkingType,
+        Long thinkingBudget,
+        boolean messagesPresent,
+        Set<String> disallowed) {
+
+    /** Top-level {@code params} keys the Batches API refuses ({@code shared/design/batches-api.md} §3.3). */
+    public static final Set<String> DISALLOWED_KEYS = Set.of(
+            "speed", "store", "previous_thread_event_id", "cache_hint", "context_hint", "research_preview_2026_02");
+
+    public ParamsFacts {
+        disallowed = Set.copyOf(disallowed);
+    }
+}

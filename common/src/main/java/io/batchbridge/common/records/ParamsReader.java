@@ -1,0 +1,75 @@
+package io.batchbridge.common.records;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Reads {@link ParamsFacts} from the top level of {@code params}, skipping everything else. */
+final class ParamsReader {
+    private ParamsReader() {}
+
+    /** The parser is on the {@code params} START_OBJECT; returns with it on the matching END_OBJECT. */
+    static ParamsFacts read(JsonParser p) throws IOException {
+        String model = null;
+        boolean modelPresent = false;
+        Long maxTokens = null;
+        boolean maxTokensPresent = false;
+        boolean stream = false;
+        String thinkingType = null;
+        Long thinkingBudget = null;
+        boolean messages = false;
+        Set<String> disallowed = new HashSet<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "model" -> {
+                    modelPresent = true;
+                    model = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                case "max_tokens" -> {
+                    maxTokensPresent = true;
+                    maxTokens =
+                            t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                                    ? p.getLongValue()
+                                    : null;
+                }
+                case "stream" -> stream = t == JsonToken.VALUE_TRUE;
+                case "messages" -> messages = t != JsonToken.VALUE_NULL;
+                case "thinking" -> {
+                    if (t == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String f = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if (f.equals("type") && v == JsonToken.VALUE_STRING) {
+                                thinkingType = p.getText();
+                            } else if (f.equals("budget_tokens") && v == JsonToken.VALUE_NUMBER_INT) {
+                                thinkingBudget = p.getLongValue();
+                            }
+                            p.skipChildren();
+                        }
+                        continue;
+                    }
+                }
+                default -> {
+                    if (ParamsFacts.DISALLOWED_KEYS.contains(field)) {
+                        disallowed.add(field);
+                    }
+                }
+            }
+            p.skipChildren();
+        }
+        return new ParamsFacts(
+                model,
+                modelPresent,
+                maxTokens,
+                maxTokensPresent,
+                stream,
+                thinkingType,
+                thinkingBudget,
+                messages,
+                disallowed);
+    }
+}
