@@ -1,0 +1,79 @@
+package io.batchbridge.common.records;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.batchbridge.common.json.Json;
+import io.batchbridge.common.model.TokenUsage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * The value of a succeeded result on its output topic. {@code message} is the API's message object,
+ * passed through as the raw bytes the results file held (never re-serialised).
+ *
+ * <pre>{@code
+ * {"custom_id":"order-42","batch_id":"msgbatch_…","model":"claude-opus-4-6","stop_reason":"end_turn",
+ *  "truncated":false,"usage":{"input_tokens":…,"output_tokens":…,"cache_creation_input_tokens":…,
+ *  "cache_read_input_tokens":…},"cost_usd":0.0123,"attempt":1,"metadata":{…},
+ *  "submitted_at":"…","ended_at":"…","delivered_at":"…","message":{…}}
+ * }</pre>
+ */
+public record ResultRecord(
+        String customId,
+        String batchId,
+        String model,
+        String stopReason,
+        TokenUsage usage,
+        double costUsd,
+        int attempt,
+        byte[] metadata,
+        Instant submittedAt,
+        Instant endedAt,
+        Instant deliveredAt) {
+
+    /** {@code stop_reason} {@code max_tokens} means the output was cut at the cap. */
+    public boolean truncated() {
+        return "max_tokens".equals(stopReason);
+    }
+
+    /** The record value: these fields followed by the raw {@code message} bytes. */
+    public byte[] toJson(byte[] message) {
+        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(head)) {
+            g.writeStartObject();
+            g.writeStringField("custom_id", customId);
+            g.writeStringField("batch_id", batchId);
+            g.writeStringField("model", model);
+            g.writeStringField("stop_reason", stopReason);
+            g.writeBooleanField("truncated", truncated());
+            g.writeObjectFieldStart("usage");
+            g.writeNumberField("input_tokens", usage.inputTokens());
+            g.writeNumberField("output_tokens", usage.outputTokens());
+            g.writeNumberField("cache_creation_input_tokens", usage.cacheWrite5mTokens() + usage.cacheWrite1hTokens());
+            g.writeNumberField("cache_read_input_tokens", usage.cacheReadTokens());
+            g.writeEndObject();
+            g.writeNumberField("cost_usd", Math.round(costUsd * 1e8) / 1e8);
+            g.writeNumberField("attempt", attempt);
+            if (metadata != null) {
+                g.writeFieldName("metadata");
+                g.writeRawValue(new String(metadata, StandardCharsets.UTF_8));
+            }
+            g.writeStringField("submitted_at", String.valueOf(submittedAt));
+            g.writeStringField("ended_at", String.valueOf(endedAt));
+            g.writeStringField("delivered_at", String.valueOf(deliveredAt));
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // Reopen the object (drop its '}') and append the raw message bytes as the last member.
+        byte[] h = head.toByteArray();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(h.length + message.length + 16);
+        out.write(h, 0, h.length - 1);
+        out.writeBytes(",\"message\":".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(message);
+        out.write('}');
+        return out.toByteArray();
+    }
+}

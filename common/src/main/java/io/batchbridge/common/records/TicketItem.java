@@ -1,0 +1,31 @@
+package io.batchbridge.common.records;
+
+/**
+ * What the worker needs to route one result back to its request, carried in the ticket so that no
+ * request payload has to be re-read for a successful result.
+ *
+ * @param batchCustomId the {@code custom_id} used inside the API batch ({@code s<i>-p<partition>-o<offset>})
+ * @param customId the user's {@code custom_id}
+ * @param replyTo the output topic asked for, or null for the default
+ * @param attempt the attempt this submission is
+ * @param metadata raw JSON of the user's metadata, or null
+ * @param origin the request's coordinates as first published (equal to the source for first attempts)
+ */
+public record TicketItem(
+        String batchCustomId, String customId, String replyTo, int attempt, byte[] metadata, Coordinates origin) {
+
+    /** The batch {@code custom_id} for a record at these coordinates, given its source topic's index. */
+    public static String batchCustomId(int sourceIndex, int partition, long offset) {
+        return "s" + sourceIndex + "-p" + partition + "-o" + offset;
+    }
+
+    /** Where the submitted record lives: decoded from {@link #batchCustomId} and the ticket's sources. */
+    public Coordinates source(java.util.List<String> sources) {
+        String id = batchCustomId;
+        int p = id.indexOf("-p");
+        int o = id.indexOf("-o", p + 2);
+        int index = Integer.parseInt(id.substring(1, p));
+        return new Coordinates(
+                sources.get(index), Integer.parseInt(id.substring(p + 2, o)), Long.parseLong(id.substring(o + 2)));
+    }
+}
