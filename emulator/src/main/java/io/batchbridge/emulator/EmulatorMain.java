@@ -1,0 +1,84 @@
+package io.batchbridge.emulator;
+
+import io.batchbridge.emulator.internal.FaultSpec;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the emulator standalone until terminated.
+ *
+ * <pre>
+ * --port N             port (default 8089; 0 = free port)
+ * --host H             bind address (default 127.0.0.1)
+ * --time-scale X       simulated seconds per real second (default 1)
+ * --faults SPEC        e.g. any:429=0.2,results:drop_mid_stream=0.1
+ * --seed N             seed of ids and outcomes (default 42)
+ * --api-key K          accept only this key (default: any non-empty key)
+ * --error-rate X       fraction of undirected requests that end errored (default 0)
+ * --expire-rate X      fraction of undirected requests that expire (default 0)
+ * --counts-at-end      request counters move only when the batch ends
+ * --cancel-delay D     simulated time from cancel to ended (default 10s)
+ * </pre>
+ */
+public final class EmulatorMain {
+    private EmulatorMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        Emulator emulator;
+        try {
+            emulator = parse(args).build().start();
+        } catch (IllegalArgumentException e) {
+            System.err.println("emulator: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }));
+        System.out.println("Message Batches API emulator listening on " + emulator.baseUrl());
+        stopped.await();
+    }
+
+    /** The builder the arguments describe; throws naming the bad argument. */
+    public static Emulator.Builder parse(String[] args) {
+        Emulator.Builder b = Emulator.builder().port(8089);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (name.equals("--counts-at-end")) {
+                b.progressiveCounts(false);
+                continue;
+            }
+            String value;
+            if (arg.contains("=")) {
+                value = arg.substring(arg.indexOf('=') + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+            apply(b, name, value);
+        }
+        return b;
+    }
+
+    private static void apply(Emulator.Builder b, String name, String value) {
+        try {
+            switch (name) {
+                case "--port" -> b.port(Integer.parseInt(value));
+                case "--host" -> b.host(value);
+                case "--time-scale" -> b.timeScale(Double.parseDouble(value));
+                case "--faults" -> b.faults(value);
+                case "--seed" -> b.seed(Long.parseLong(value));
+                case "--api-key" -> b.apiKey(value);
+                case "--error-rate" -> b.errorRate(Double.parseDouble(value));
+                case "--expire-rate" -> b.expireRate(Double.parseDouble(value));
+                case "--cancel-delay" -> b.cancelDelay(FaultSpec.duration(value));
+                default -> throw new IllegalArgumentException("unknown option " + name);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number but was '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.batchbridge.emulator;
+
+/** The API operations a fault can be aimed at; {@link #ANY} matches every one of them. */
+public enum Endpoint {
+    CREATE,
+    RETRIEVE,
+    LIST,
+    CANCEL,
+    DELETE,
+    RESULTS,
+    ANY;
+
+    /** The name used in fault specs ({@code create}, {@code results}, {@code any}, …). */
+    public String specName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,168 @@
+package io.batchbridge.emulator.internal;
+
+import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.model.ModelInfo;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Decides each request's fate: deferred {@code params} validation first (with the API's messages), then the
+ * request's {@code #emulate} directive, else the seeded {@link OutputProfile}.
+ */
+public final class Planner {
+    private final ModelCatalogue catalogue;
+    private final OutputProfile profile;
+    private final long seed;
+
+    public Planner(ModelCatalogue catalogue, OutputProfile profile, long seed) {
+        this.catalogue = catalogue;
+        this.profile = profile;
+        this.seed = seed;
+    }
+
+    public PlannedRequest plan(String batchId, Collection<String> betas, RequestFacts f) {
+        long hash = Hashing.hash(seed, batchId, f.customId());
+        long queueMicros = (long) (Hashing.unit(Hashing.mix(hash + 1)) * profile.maxQueueSeconds() * 1e6) + 500_000;
+        String invalid = validationError(f, betas);
+        if (invalid != null) {
+            return errored(f, hash, "invalid_request_error", invalid, null, queueMicros);
+        }
+        if (catalogue.find(f.model()).isEmpty()) {
+            return errored(f, hash, "not_found_error", "model: " + f.model(), null, queueMicros);
+        }
+        Directive d = f.directive();
+        String outcome = d != null && d.outcome() != null ? d.outcome() : drawOutcome(hash);
+        long input = d != null && d.inputTokens() >= 0 ? d.inputTokens() : Math.max(1, f.paramsBytes() / 4);
+        if (outcome.equals("expired")) {
+            return new PlannedRequest(
+                    f.customId(),
+                    Outcome.EXPIRED,
+                    null,
+                    null,
+                    null,
+                    f.model(),
+                    0,
+                    input,
+                    0,
+                    0,
+                    null,
+                    PlannedRequest.NEVER,
+                    hash);
+        }
+        if (outcome.equals("errored")) {
+            String type = d != null && d.errorType() != null ? d.errorType() : drawErrorType(hash);
+            String requestId = Ids.derived("workerreq_", hash);
+            return errored(f, hash, type, executionMessage(type), requestId, finish(d, queueMicros, 0));
+        }
+        return succeeded(f, d, hash, input, queueMicros);
+    }
+
+    private PlannedRequest succeeded(RequestFacts f, Directive d, long hash, long input, long queueMicros) {
+        long max = f.maxTokens();
+        long wanted = d != null && d.outputTokens() >= 0 ? d.outputTokens() : drawOutputTokens(hash);
+        long out = Math.max(1, Math.min(wanted, max));
+        String stop =
+                d != null && d.stopReason() != null ? d.stopReason() : (wanted >= max ? "max_tokens" : "end_turn");
+        long read = d == null ? 0 : d.cacheReadTokens();
+        long write = d == null ? 0 : d.cacheWriteTokens();
+        return new PlannedRequest(
+                f.customId(),
+                Outcome.SUCCEEDED,
+                null,
+                null,
+                null,
+                f.model(),
+                out,
+                input,
+                read,
+                write,
+                stop,
+                finish(d, queueMicros, out),
+                hash);
+    }
+
+    private long finish(Directive d, long queueMicros, long outputTokens) {
+        if (d != null && d.durationSeconds() >= 0) {
+            return (long) (d.durationSeconds() * 1e6);
+        }
+        return queueMicros + (long) (outputTokens / profile.tokensPerSecond() * 1e6);
+    }
+
+    private PlannedRequest errored(
+            RequestFacts f, long hash, String type, String message, String requestId, long finishMicros) {
+        return new PlannedRequest(
+                f.customId(),
+                Outcome.ERRORED,
+                type,
+                message,
+                requestId,
+                f.model(),
+                0,
+                0,
+                0,
+                0,
+                null,
+                finishMicros,
+                hash);
+    }
+
+    /** The deferred validation message of a request, or null when its params pass (model existence aside). */
+    String validationError(RequestFacts f, Collection<String> betas) {
+        if (f.messages() == 0) {
+            return "messages: Field required";
+        }
+        if (f.messages() == 2) {
+            return "messages: Input should be a valid list";
+        }
+        if (f.model() == null) {
+            return f.modelInvalid() ? "model: Input should be a valid string" : "model: Field required";
+        }
+        if (f.maxTokens() == null) {
+            return f.maxTokensInvalid() ? "max_tokens: Input should be a valid integer" : "max_tokens: Field required";
+        }
+        if (f.stream()) {
+            return "\"stream=True\" is not supported in the Message Batches API";
+        }
+        if (f.maxTokens() < 1) {
+            return "max_tokens: must be greater than or equal to 1";
+        }
+        Optional<ModelInfo> model = catalogue.find(f.model());
+        if (model.isPresent()) {
+            int cap = catalogue.maxTokens(model.get(), betas);
+            if (f.maxTokens() > cap) {
+                return "max_tokens: " + f.maxTokens() + " > " + cap
+                        + ", which is the maximum allowed number of output tokens for " + f.model();
+            }
+        }
+        return null;
+    }
+
+    private String drawOutcome(long hash) {
+        double u = Hashing.unit(Hashing.mix(hash + 2));
+        if (u < profile.errorRate()) {
+            return "errored";
+        }
+        return u < profile.errorRate() + profile.expireRate() ? "expired" : "succeeded";
+    }
+
+    private static String drawErrorType(long hash) {
+        return (hash & 1) == 0 ? "overloaded_error" : "api_error";
+    }
+
+    private long drawOutputTokens(long hash) {
+        double u = Hashing.unit(Hashing.mix(hash + 3));
+        return profile.minOutputTokens() + (long) (u * (profile.maxOutputTokens() - profile.minOutputTokens() + 1));
+    }
+
+    static String executionMessage(String type) {
+        return switch (type) {
+            case "overloaded_error" -> "Overloaded";
+            case "api_error" -> "Internal server error";
+            case "rate_limit_error" -> "Rate limited";
+            case "timeout_error" -> "Request timed out";
+            case "not_found_error" -> "Not found";
+            case "permission_error" -> "Permission denied";
+            default -> "Emulated " + type;
+        };
+    }
+}
