@@ -1,0 +1,93 @@
+package io.batchbridge.common.config;
+
+import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.topics.TopicNames;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/** Keys every role shares: topic names and the model catalogue. Roles add these to their own ConfigDef. */
+public final class CommonKeys {
+    public static final String TOPIC_REQUESTS = "bridge.topics.requests";
+    public static final String TOPIC_BATCHES = "bridge.topics.batches";
+    public static final String TOPIC_RESULTS = "bridge.topics.results";
+    public static final String TOPIC_RETRY = "bridge.topics.retry";
+    public static final String TOPIC_DLQ = "bridge.topics.dlq";
+    public static final String TOPIC_BATCH_EVENTS = "bridge.topics.batch.events";
+    public static final String TOPIC_CHECKPOINTS = "bridge.topics.checkpoints";
+    public static final String MODELS_FILE = "bridge.models.file";
+
+    private CommonKeys() {}
+
+    /** Adds the shared keys to a role's definition. */
+    public static ConfigDef addTo(ConfigDef def) {
+        TopicNames d = TopicNames.defaults();
+        return def.define(
+                        TOPIC_REQUESTS,
+                        Type.LIST,
+                        String.join(",", d.requests()),
+                        Importance.HIGH,
+                        "Request topics the submitter consumes (comma-separated).")
+                .define(
+                        TOPIC_BATCHES,
+                        Type.STRING,
+                        d.batches(),
+                        Importance.MEDIUM,
+                        "Topic of tickets, one or more per created API batch.")
+                .define(
+                        TOPIC_RESULTS,
+                        Type.STRING,
+                        d.results(),
+                        Importance.HIGH,
+                        "Default output topic for succeeded results.")
+                .define(
+                        TOPIC_RETRY,
+                        Type.STRING,
+                        d.retry(),
+                        Importance.MEDIUM,
+                        "Retry topic: self-contained retry records with attempt and not-before.")
+                .define(
+                        TOPIC_DLQ,
+                        Type.STRING,
+                        d.dlq(),
+                        Importance.HIGH,
+                        "Dead-letter topic: original bytes plus reason headers.")
+                .define(
+                        TOPIC_BATCH_EVENTS,
+                        Type.STRING,
+                        d.batchEvents(),
+                        Importance.LOW,
+                        "Batch lifecycle events (submitted, progress, ended, fanned_out).")
+                .define(
+                        TOPIC_CHECKPOINTS,
+                        Type.STRING,
+                        d.checkpoints(),
+                        Importance.LOW,
+                        "Compacted topic of fan-out checkpoints.")
+                .define(
+                        MODELS_FILE,
+                        Type.STRING,
+                        "",
+                        Importance.LOW,
+                        "Model catalogue file replacing the shipped one (same JSON shape as models.json); empty uses the shipped catalogue.");
+    }
+
+    public static TopicNames topicNames(BridgeConfig c) {
+        List<String> requests = c.getList(TOPIC_REQUESTS);
+        return new TopicNames(
+                requests,
+                c.getString(TOPIC_BATCHES),
+                c.getString(TOPIC_RESULTS),
+                c.getString(TOPIC_RETRY),
+                c.getString(TOPIC_DLQ),
+                c.getString(TOPIC_BATCH_EVENTS),
+                c.getString(TOPIC_CHECKPOINTS));
+    }
+
+    public static ModelCatalogue catalogue(BridgeConfig c) {
+        String file = c.getString(MODELS_FILE);
+        return file.isBlank() ? ModelCatalogue.defaults() : ModelCatalogue.fromFile(Path.of(file));
+    }
+}
