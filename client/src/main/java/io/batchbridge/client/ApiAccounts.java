@@ -1,0 +1,191 @@
+package io.batchbridge.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The configured API accounts, by name. Sources, highest precedence first:
+ *
+ * <ol>
+ *   <li>Properties {@code bridge.api.accounts=<a,b>} and per account {@code bridge.api.account.<name>.key},
+ *       {@code .base.url}, {@code .workspace.id}, {@code .requests.per.minute}.
+ *   <li>For the account named {@code default} only: properties {@code anthropic.apiKey} /
+ *       {@code anthropic.baseUrl}, then environment {@code ANTHROPIC_API_KEY} / {@code ANTHROPIC_BASE_URL} (the
+ *       names the official SDKs read). A key there creates the {@code default} account even if it is not listed.
+ *   <li>Defaults: base URL {@code https://api.anthropic.com}; requests per minute from
+ *       {@code bridge.api.requests.per.minute}, else 1000 (the Start tier's batch RPM).
+ * </ol>
+ *
+ * All problems are reported at once, each by key, rule and value; keys are never echoed with their value.
+ */
+public final class ApiAccounts {
+    public static final String DEFAULT = "default";
+    public static final String ACCOUNTS_KEY = "bridge.api.accounts";
+    public static final String RPM_KEY = "bridge.api.requests.per.minute";
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
+    public static final int DEFAULT_RPM = 1000;
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final Pattern ACCOUNT_KEY = Pattern.compile(
+            "bridge\\.api\\.account\\.([^.]+)\\.(key|base\\.url|workspace\\.id|requests\\.per\\.minute)");
+
+    private final Map<String, ApiAccount> accounts;
+
+    private ApiAccounts(Map<String, ApiAccount> accounts) {
+        this.accounts = Collections.unmodifiableMap(new LinkedHashMap<>(accounts));
+    }
+
+    /** Builds the accounts from an environment map (e.g. {@code System.getenv()}) and properties. */
+    public static ApiAccounts from(Map<String, String> env, Map<String, String> props) {
+        List<String> errors = new ArrayList<>();
+        Set<String> names = listedNames(props, errors);
+        String envKey = firstNonBlank(props.get("anthropic.apiKey"), env.get("ANTHROPIC_API_KEY"));
+        if (envKey != null || props.containsKey(account(DEFAULT, "key"))) {
+            names.add(DEFAULT);
+        }
+        checkUnlistedKeys(props, names, errors);
+        int defaultRpm = rpm(props, RPM_KEY, DEFAULT_RPM, errors);
+        Map<String, ApiAccount> result = new LinkedHashMap<>();
+        for (String name : names) {
+            boolean dflt = name.equals(DEFAULT);
+            String key = firstNonBlank(props.get(account(name, "key")), dflt ? envKey : null);
+            String url = firstNonBlank(
+                    props.get(account(name, "base.url")),
+                    dflt ? firstNonBlank(props.get("anthropic.baseUrl"), env.get("ANTHROPIC_BASE_URL")) : null);
+            URI baseUrl = baseUrl(name, url, errors);
+            int rpm = rpm(props, account(name, "requests.per.minute"), defaultRpm, errors);
+            Optional<String> workspace =
+                    Optional.ofNullable(firstNonBlank(props.get(account(name, "workspace.id")), null));
+            if (key == null) {
+                errors.add(account(name, "key") + " must be set but was missing"
+                        + (dflt ? " (or set ANTHROPIC_API_KEY)" : ""));
+            } else if (baseUrl != null && rpm > 0) {
+                result.put(name, new ApiAccount(name, baseUrl, Secret.of(key), workspace, rpm));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("invalid API account configuration: " + String.join("; ", errors));
+        }
+        return new ApiAccounts(result);
+    }
+
+    /** The account with this name; an {@link IllegalArgumentException} naming the known ones otherwise. */
+    public ApiAccount get(String name) {
+        ApiAccount a = accounts.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("unknown API account " + name + "; configured: " + accounts.keySet());
+        }
+        return a;
+    }
+
+    /** The account named {@code default} if configured, else the first listed one. */
+    public ApiAccount defaultAccount() {
+        if (accounts.isEmpty()) {
+            throw new IllegalStateException(
+                    "no API account configured: set ANTHROPIC_API_KEY or " + ACCOUNTS_KEY + " with their keys");
+        }
+        ApiAccount a = accounts.get(DEFAULT);
+        return a != null ? a : accounts.values().iterator().next();
+    }
+
+    /** Names in configuration order. */
+    public Set<String> names() {
+        return accounts.keySet();
+    }
+
+    @Override
+    public String toString() {
+        return "ApiAccounts" + accounts.values();
+    }
+
+    private static Set<String> listedNames(Map<String, String> props, List<String> errors) {
+        Set<String> names = new LinkedHashSet<>();
+        String listed = props.get(ACCOUNTS_KEY);
+        if (listed == null) {
+            return names;
+        }
+        for (String raw : listed.split(",")) {
+            String n = raw.trim();
+            if (n.isEmpty()) {
+                continue;
+            }
+            if (!NAME.matcher(n).matches()) {
+                errors.add(ACCOUNTS_KEY + " names must match " + NAME.pattern() + " but contained " + n);
+            } else if (!names.add(n)) {
+                errors.add(ACCOUNTS_KEY + " names must be unique but " + n + " appears twice");
+            }
+        }
+        return names;
+    }
+
+    private static void checkUnlistedKeys(Map<String, String> props, Set<String> names, List<String> errors) {
+        for (String k : props.keySet()) {
+            Matcher m = ACCOUNT_KEY.matcher(k);
+            if (k.startsWith("bridge.api.account.") && !m.matches()) {
+                errors.add(k + " is not a known account key (key, base.url, workspace.id, requests.per.minute)");
+            } else if (m.matches() && !names.contains(m.group(1))) {
+                errors.add(k + " refers to account " + m.group(1) + " which is not listed in " + ACCOUNTS_KEY + " "
+                        + names);
+            }
+        }
+    }
+
+    private static URI baseUrl(String name, String value, List<String> errors) {
+        if (value == null) {
+            return DEFAULT_BASE_URL;
+        }
+        String key = name.equals(DEFAULT)
+                ? account(name, "base.url") + " (or ANTHROPIC_BASE_URL)"
+                : account(name, "base.url");
+        try {
+            URI uri = new URI(value.trim());
+            String scheme = uri.getScheme();
+            if (uri.getHost() == null || scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
+                errors.add(key + " must be an absolute http(s) URL but was " + value);
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            errors.add(key + " must be an absolute http(s) URL but was " + value);
+            return null;
+        }
+    }
+
+    private static int rpm(Map<String, String> props, String key, int dflt, List<String> errors) {
+        String v = props.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1 && n <= 1_000_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(key + " must be an integer between 1 and 1000000 but was " + v);
+        return -1;
+    }
+
+    private static String account(String name, String suffix) {
+        return "bridge.api.account." + name + "." + suffix;
+    }
+
+    private static String firstNonBlank(String a, String b) {
+        if (a != null && !a.isBlank()) {
+            return a.trim();
+        }
+        return b != null && !b.isBlank() ? b.trim() : null;
+    }
+}
