@@ -100,7 +100,7 @@ public final class FaultSpec {
         };
     }
 
-    /** Parses {@code 250ms}, {@code 2s}, {@code 1m} or a plain number of seconds. */
+    /** Parses {@code 250ms}, {@code 2s}, {@code 1m}, {@code 2h} or a plain number of seconds. */
     public static Duration duration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
@@ -113,9 +113,12 @@ public final class FaultSpec {
             if (t.endsWith("m")) {
                 return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
             }
+            if (t.endsWith("h")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 3600);
+            }
             return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 500ms, 2s, 1m)");
+            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 500ms, 2s, 1m, 2h)");
         }
     }
 

@@ -54,7 +54,12 @@ public final class TextPool {
 
     /** The starting offset for a request hash. */
     static int start(long hash) {
-        return (int) Long.remainderUnsigned(hash, SIZE);
+        int off = (int) Long.remainderUnsigned(hash, SIZE);
+        // Begin at a word: step past the current (partial) word, at most a few bytes.
+        for (int i = 0; i < 24 && off > 0 && POOL[off - 1] != ' '; i++) {
+            off = (off + 1) % SIZE;
+        }
+        return off;
     }
 
     /** The whole text of a short output, for tests. */
