@@ -1,0 +1,121 @@
+package io.batchbridge.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CreateBodyTest {
+    @TempDir
+    Path tmp;
+
+    /** Params with odd but valid JSON: unknown fields, escapes, raw unicode, number formats, whitespace. */
+    private static List<byte[]> params(int n) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String p = "{ \"model\":\"claude-opus-4-6\",\"max_tokens\":1.0e3,\"future_field_" + i
+                    + "\":{\"nested\":[1,2,{\"x\":null}]},\n \"messages\":[{\"role\":\"user\",\"content\":\"h\\u00e9llo "
+                    + "日本語 🚀 \\\"quoted\\\" " + i + "\"}] }";
+            out.add(p.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static byte[] expected(List<byte[]> params) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("{\"requests\":[".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < params.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(("{\"custom_id\":\"s0-p1-o" + i + "\",\"params\":").getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(params.get(i));
+            out.write('}');
+        }
+        out.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    private static byte[] bytes(CreateBody body) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        body.writeTo(out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void inMemoryBodyIsByteIdenticalToTheConcatenationOfRawParams() throws IOException {
+        List<byte[]> params = params(250);
+        CreateBody.Builder b = CreateBody.inMemory();
+        long reported = 0;
+        for (int i = 0; i < params.size(); i++) {
+            reported = b.add("s0-p1-o" + i, params.get(i));
+        }
+        CreateBody body = b.build();
+
+        byte[] expected = expected(params);
+        assertThat(bytes(body)).isEqualTo(expected);
+        assertThat(body.sizeBytes()).isEqualTo(expected.length).isEqualTo(reported);
+        assertThat(body.requestCount()).isEqualTo(250);
+    }
+
+    @Test
+    void spooledBodyIsByteIdenticalAndLivesInTheFile() throws IOException {
+        List<byte[]> params = params(40);
+        Path file = tmp.resolve("body.json");
+        CreateBody.Builder b = CreateBody.spooled(file);
+        for (int i = 0; i < params.size(); i++) {
+            b.add("s0-p1-o" + i, params.get(i));
+        }
+        CreateBody body = b.build();
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(expected(params));
+        assertThat(bytes(body)).isEqualTo(expected(params));
+        assertThat(body.file()).contains(file);
+        assertThat(body.sizeBytes()).isEqualTo(Files.size(file));
+    }
+
+    @Test
+    void addReportsTheSizeTheBodyWouldHaveIfBuiltNow() throws IOException {
+        CreateBody.Builder b = CreateBody.inMemory();
+        long afterOne = b.add("a", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(afterOne).isEqualTo("{\"requests\":[{\"custom_id\":\"a\",\"params\":{}}]}".length());
+        long afterTwo = b.add("b", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(afterTwo).isEqualTo(bytes(b.build()).length);
+    }
+
+    @Test
+    void rejectsCustomIdsTheApiWouldRejectForTheWholeBatch() {
+        CreateBody.Builder b = CreateBody.inMemory();
+        byte[] p = "{}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> b.add("has space", p)).hasMessageContaining("custom_id must match");
+        assertThatThrownBy(() -> b.add("x".repeat(65), p)).hasMessageContaining("custom_id must match");
+        assertThatThrownBy(() -> b.add("quote\"", p)).hasMessageContaining("custom_id must match");
+        b.add("dup", p);
+        assertThatThrownBy(() -> b.add("dup", p)).hasMessageContaining("unique").hasMessageContaining("dup");
+    }
+
+    @Test
+    void rejectsParamsThatAreNotExactlyOneJsonObject() {
+        CreateBody.Builder b = CreateBody.inMemory();
+        assertThatThrownBy(() -> b.add("a", "[1]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> b.add("a", "{\"a\":1".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> b.add("a", "{} {}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("exactly one");
+        assertThat(b.requestCount()).isZero();
+    }
+
+    @Test
+    void refusesAnEmptyBatch() {
+        assertThatThrownBy(() -> CreateBody.inMemory().build()).hasMessageContaining("at least one request");
+    }
+}
