@@ -26,6 +26,8 @@ public final class CreateParser {
                     .maxStringLength(Integer.MAX_VALUE)
                     .maxNestingDepth(10_000)
                     .build())
+            // The caller drains the body after a rejection: the parser must not close it.
+            .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
 
     private CreateParser() {}
