@@ -1,0 +1,204 @@
+package io.batchbridge.emulator;
+
+import static io.batchbridge.emulator.RawHttp.batch;
+import static io.batchbridge.emulator.RawHttp.item;
+import static io.batchbridge.emulator.RawHttp.json;
+import static io.batchbridge.emulator.RawHttp.post;
+import static io.batchbridge.emulator.RawHttp.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Simulated processing on an injected clock: progressive counters, expiry, cancel, time scale, poll hints. */
+@Timeout(30)
+class LifecycleIT {
+    /** A clock the test moves by hand. */
+    static final class ManualClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-11-01T10:00:00.123456Z");
+
+        void add(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    static JsonNode retrieve(Emulator e, String id) {
+        return json(send(RawHttp.get(e, "/v1/messages/batches/" + id)).body());
+    }
+
+    static String twoRequestBatch(Emulator e) {
+        return json(post(
+                                e,
+                                "/v1/messages/batches",
+                                batch(
+                                        item("fast", "claude-sonnet-4-6", 100, "#emulate duration=10s"),
+                                        item("slow", "claude-sonnet-4-6", 100, "#emulate duration=100s")))
+                        .body())
+                .get("id")
+                .asText();
+    }
+
+    @Test
+    void countersMoveProgressivelyWithTheScaledClock() {
+        ManualClock clock = new ManualClock();
+        try (Emulator e = Emulator.builder().clock(clock).timeScale(10).build().start()) {
+            String id = twoRequestBatch(e);
+            assertThat(retrieve(e, id).get("created_at").asText()).isEqualTo("2026-11-01T10:00:00.123456Z");
+            clock.add(Duration.ofSeconds(2)); // 20 simulated seconds
+            JsonNode mid = retrieve(e, id);
+            assertThat(mid.get("processing_status").asText()).isEqualTo("in_progress");
+            assertThat(mid.at("/request_counts/succeeded").asInt()).isEqualTo(1);
+            assertThat(mid.at("/request_counts/processing").asInt()).isEqualTo(1);
+            clock.add(Duration.ofSeconds(9));
+            JsonNode ended = retrieve(e, id);
+            assertThat(ended.get("processing_status").asText()).isEqualTo("ended");
+            assertThat(ended.get("ended_at").asText()).isEqualTo("2026-11-01T10:01:40.123456Z");
+            assertThat(ended.at("/request_counts/succeeded").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void countersCanStayAtProcessingUntilTheEnd() {
+        ManualClock clock = new ManualClock();
+        try (Emulator e =
+                Emulator.builder().clock(clock).progressiveCounts(false).build().start()) {
+            String id = twoRequestBatch(e);
+            clock.add(Duration.ofSeconds(50));
+            assertThat(retrieve(e, id).at("/request_counts/processing").asInt()).isEqualTo(2);
+            clock.add(Duration.ofSeconds(60));
+            assertThat(retrieve(e, id).at("/request_counts/succeeded").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void cancelKeepsFinishedRequestsAndCancelsTheRestAfterTheCancelDelay() {
+        ManualClock clock = new ManualClock();
+        try (Emulator e = Emulator.builder()
+                .clock(clock)
+                .cancelDelay(Duration.ofSeconds(25))
+                .build()
+                .start()) {
+            String id = twoRequestBatch(e);
+            clock.add(Duration.ofSeconds(30));
+            HttpRequest cancel = RawHttp.request(e, "/v1/messages/batches/" + id + "/cancel")
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build();
+            JsonNode canceling = json(send(cancel).body());
+            assertThat(canceling.get("processing_status").asText()).isEqualTo("canceling");
+            assertThat(canceling.get("cancel_initiated_at").asText()).isEqualTo("2026-11-01T10:00:30.123456Z");
+            clock.add(Duration.ofSeconds(25));
+            JsonNode ended = retrieve(e, id);
+            assertThat(ended.get("processing_status").asText()).isEqualTo("ended");
+            assertThat(ended.at("/request_counts/succeeded").asInt()).isEqualTo(1);
+            assertThat(ended.at("/request_counts/canceled").asInt()).isEqualTo(1);
+            assertThat(json(send(cancel).body()).get("processing_status").asText())
+                    .isEqualTo("ended");
+        }
+    }
+
+    @Test
+    void unfinishedRequestsExpireTwentyFourHoursAfterCreation() {
+        ManualClock clock = new ManualClock();
+        try (Emulator e =
+                Emulator.builder().clock(clock).expireRate(1.0).build().start()) {
+            String id = json(post(e, "/v1/messages/batches", batch(item("a", "claude-sonnet-4-6", 100, "hi")))
+                            .body())
+                    .get("id")
+                    .asText();
+            clock.add(Duration.ofHours(23));
+            assertThat(retrieve(e, id).get("processing_status").asText()).isEqualTo("in_progress");
+            clock.add(Duration.ofHours(1));
+            JsonNode ended = retrieve(e, id);
+            assertThat(ended.get("ended_at").asText())
+                    .isEqualTo(ended.get("expires_at").asText());
+            assertThat(ended.at("/request_counts/expired").asInt()).isEqualTo(1);
+            String line = send(RawHttp.get(e, "/v1/messages/batches/" + id + "/results"))
+                    .body();
+            assertThat(line).isEqualTo("{\"custom_id\":\"a\",\"result\":{\"type\":\"expired\"}}\n");
+        }
+    }
+
+    @Test
+    void aLongGenerationTakesItsRealisticTimeUnlessTheClockIsScaled() {
+        ManualClock clock = new ManualClock();
+        try (Emulator e =
+                Emulator.builder().clock(clock).timeScale(3600).build().start()) {
+            String body = batch(item("long", "claude-opus-4-6", 300_000, "#emulate output_tokens=300000"));
+            HttpRequest create = RawHttp.request(e, "/v1/messages/batches")
+                    .header("anthropic-beta", "output-300k-2026-03-24")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
+            String id = json(send(create).body()).get("id").asText();
+            clock.add(Duration.ofMillis(900)); // 54 simulated minutes: 300k tokens at 80/s need ~62
+            assertThat(retrieve(e, id).get("processing_status").asText()).isEqualTo("in_progress");
+            clock.add(Duration.ofMillis(300));
+            assertThat(retrieve(e, id).get("processing_status").asText()).isEqualTo("ended");
+        }
+    }
+
+    @Test
+    void pollRetryAfterIsSentOnlyWhileTheBatchIsUnfinished() {
+        ManualClock clock = new ManualClock();
+        try (Emulator e = Emulator.builder()
+                .clock(clock)
+                .pollRetryAfter(Duration.ofSeconds(10))
+                .build()
+                .start()) {
+            String id = twoRequestBatch(e);
+            var poll = send(RawHttp.get(e, "/v1/messages/batches/" + id));
+            assertThat(poll.headers().firstValue("retry-after")).contains("10");
+            clock.add(Duration.ofHours(1));
+            assertThat(send(RawHttp.get(e, "/v1/messages/batches/" + id))
+                            .headers()
+                            .firstValue("retry-after"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void outcomesWithoutDirectivesAreReproducibleForASeed() {
+        String[] bodies = new String[2];
+        for (int i = 0; i < 2; i++) {
+            ManualClock clock = new ManualClock();
+            try (Emulator e = Emulator.builder()
+                    .clock(clock)
+                    .seed(7)
+                    .errorRate(0.3)
+                    .build()
+                    .start()) {
+                String[] items = new String[30];
+                for (int j = 0; j < items.length; j++) {
+                    items[j] = item("r" + j, "claude-sonnet-4-6", 1000, "hello");
+                }
+                String id = json(post(e, "/v1/messages/batches", batch(items)).body())
+                        .get("id")
+                        .asText();
+                clock.add(Duration.ofHours(1));
+                bodies[i] = send(RawHttp.get(e, "/v1/messages/batches/" + id + "/results"))
+                        .body();
+            }
+        }
+        assertThat(bodies[0]).isEqualTo(bodies[1]).contains("\"errored\"").contains("\"succeeded\"");
+    }
+}
