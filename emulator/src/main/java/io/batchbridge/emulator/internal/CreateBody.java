@@ -1,6 +1,7 @@
 package io.batchbridge.emulator.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -22,6 +23,9 @@ final class CreateBody {
         } catch (LimitedInputStream.TooLarge e) {
             in.drain(MAX_DRAIN);
             throw tooLarge();
+        } catch (StreamConstraintsException e) {
+            drain(in, maxBytes);
+            throw ApiError.invalid("messages: a text content block is longer than one request may be");
         } catch (JsonProcessingException e) {
             drain(in, maxBytes);
             String msg = e.getOriginalMessage();

@@ -19,11 +19,15 @@ import java.util.regex.Pattern;
 public final class CreateParser {
     /** Most requests one batch may hold. */
     public static final int MAX_REQUESTS = 100_000;
+    /** Longest user-message text decoded while looking for a directive. */
+    static final int MAX_STRING_CHARS = 40_000_000;
 
     private static final Pattern CUSTOM_ID = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxStringLength(Integer.MAX_VALUE)
+                    // Only user-message texts are ever decoded (to find directives); one request may be at
+                    // most 32 MB on the real API, so longer strings cannot be valid and are not buffered.
+                    .maxStringLength(MAX_STRING_CHARS)
                     .maxNestingDepth(10_000)
                     .build())
             // The caller drains the body after a rejection: the parser must not close it.
