@@ -192,4 +192,16 @@ class BatchesClientIT {
                 });
         assertThat(sleeper.waits).isEmpty();
     }
+
+    @Test
+    void aSpooledBodyIsStreamedFromItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        CreateBody.Builder b = CreateBody.spooled(tmp.resolve("batch.json"));
+        for (int i = 0; i < 50; i++) {
+            b.add("s" + i, Fixtures.params("claude-haiku-4-5", 100, "output_tokens=5"));
+        }
+        MessageBatch created = client.create(b.build(), List.of());
+        assertThat(created.requestCounts().total()).isEqualTo(50);
+        MessageBatch ended = awaitEnded(created.id());
+        assertThat(readAll(client.results(ended))).hasSize(50);
+    }
 }

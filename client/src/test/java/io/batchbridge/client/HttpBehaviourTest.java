@@ -77,6 +77,26 @@ class HttpBehaviourTest {
 
     @Test
     @Timeout(20)
+    void theAnthropicVersionIsConfigurable() {
+        AtomicReference<Headers> seen = new AtomicReference<>();
+        try (StubServer stub = new StubServer(0, ex -> {
+                    seen.set(ex.getRequestHeaders());
+                    StubServer.respond(ex, 200, StubServer.BATCH_JSON);
+                });
+                BatchesClient client = new BatchesClient(
+                        account(stub.baseUrl(), Optional.empty()),
+                        FAST.with(Map.of("bridge.api.version", "2026-10-21")),
+                        new SimpleMeterRegistry(),
+                        Clock.systemUTC())) {
+            client.retrieve("msgbatch_1");
+            assertThat(seen.get().getFirst("anthropic-version")).isEqualTo("2026-10-21");
+            assertThat(seen.get().containsKey("anthropic-beta")).isFalse();
+            assertThat(seen.get().containsKey("anthropic-workspace-id")).isFalse();
+        }
+    }
+
+    @Test
+    @Timeout(20)
     void aResultsStreamThatStallsIsAbortedByTheIdleWatchdog() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         try (StubServer stub = new StubServer(0, ex -> {
