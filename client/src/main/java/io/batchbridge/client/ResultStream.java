@@ -32,11 +32,8 @@ public final class ResultStream implements AutoCloseable, Iterator<ResultLine> {
     private final InputStream body;
     private final LineReader reader;
     private final ResultLineParser parser = new ResultLineParser();
-    private final IdleWatchdog watchdog;
-    private final IdleWatchdog.Watched watch;
     private final Counter bytesCounter;
     private final Counter linesCounter;
-    private volatile long lastProgress = System.nanoTime();
     private volatile boolean idleAborted;
     private ResultLine pending;
     private long lines;
@@ -52,24 +49,10 @@ public final class ResultStream implements AutoCloseable, Iterator<ResultLine> {
             Counter linesCounter) {
         this.batchId = batch.id();
         this.expectedLines = batch.ended() ? batch.requestCounts().total() : -1;
-        this.body = body;
-        this.watchdog = watchdog;
+        this.body = watchdog.watch(body, () -> idleAborted = true);
         this.bytesCounter = bytesCounter;
         this.linesCounter = linesCounter;
-        this.reader = new LineReader(body, INITIAL_BUFFER, maxLineBytes, () -> lastProgress = System.nanoTime());
-        this.watch = new IdleWatchdog.Watched() {
-            @Override
-            public long lastProgressNanos() {
-                return lastProgress;
-            }
-
-            @Override
-            public void abortIdle() {
-                idleAborted = true;
-                closeQuietly();
-            }
-        };
-        watchdog.watch(watch);
+        this.reader = new LineReader(this.body, INITIAL_BUFFER, maxLineBytes, () -> {});
     }
 
     @Override
@@ -200,7 +183,6 @@ public final class ResultStream implements AutoCloseable, Iterator<ResultLine> {
     }
 
     private void closeQuietly() {
-        watchdog.unwatch(watch);
         try {
             body.close();
         } catch (IOException ignored) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.Headers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -136,6 +135,50 @@ class HttpBehaviourTest {
 
     @Test
     @Timeout(20)
+    void aConsumerThatPausesBetweenLinesIsNotMistakenForAStalledSocket() {
+        try (StubServer stub = new StubServer(0, ex -> {
+                    ex.getResponseHeaders().add("content-type", "application/x-jsonl");
+                    ex.sendResponseHeaders(200, 0);
+                    ex.getResponseBody()
+                            .write(("{\"custom_id\":\"a\",\"result\":{\"type\":\"canceled\"}}\n"
+                                            + "{\"custom_id\":\"b\",\"result\":{\"type\":\"canceled\"}}\n")
+                                    .getBytes(StandardCharsets.UTF_8));
+                    ex.close();
+                });
+                BatchesClient client = new BatchesClient(
+                        account(stub.baseUrl(), Optional.empty()), FAST, new SimpleMeterRegistry(), Clock.systemUTC());
+                ResultStream results = client.results(retrievedEndedBatch())) {
+            assertThat(results.next().customId()).isEqualTo("a");
+            // the consumer is busy for twice the idle timeout (300 ms) before it reads on
+            org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(700)).until(() -> true);
+            assertThat(results.next().customId()).isEqualTo("b");
+            assertThat(results.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void aResultsFileShorterThanTheBatchIsABrokenStream() {
+        try (StubServer stub = new StubServer(0, ex -> {
+                    byte[] one = "{\"custom_id\":\"a\",\"result\":{\"type\":\"canceled\"}}\n"
+                            .getBytes(StandardCharsets.UTF_8);
+                    ex.sendResponseHeaders(200, one.length);
+                    ex.getResponseBody().write(one);
+                    ex.close();
+                });
+                BatchesClient client = new BatchesClient(
+                        account(stub.baseUrl(), Optional.empty()), FAST, new SimpleMeterRegistry(), Clock.systemUTC());
+                ResultStream results = client.results(retrievedEndedBatch())) {
+            assertThat(results.next().customId()).isEqualTo("a");
+            assertThatThrownBy(results::hasNext).isInstanceOfSatisfying(BatchesApiException.class, e -> {
+                assertThat(e.errorType()).isEqualTo(BatchesApiException.STREAM_BROKEN);
+                assertThat(e.getMessage()).contains("ended after 1 of 2 lines");
+            });
+        }
+    }
+
+    @Test
+    @Timeout(20)
     void aCreateWhoseConnectionWasRefusedIsRetriedOnceTheServerIsUp() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -199,7 +242,7 @@ class HttpBehaviourTest {
         return new MessageBatch("msgbatch_1", "ended", RequestCounts.ZERO, null, null, null, null, null, url);
     }
 
-    private static MessageBatch retrievedEndedBatch() throws IOException {
+    private static MessageBatch retrievedEndedBatch() {
         return new MessageBatch(
                 "msgbatch_1", "ended", new RequestCounts(0, 0, 0, 2, 0), null, null, null, null, null, null);
     }
