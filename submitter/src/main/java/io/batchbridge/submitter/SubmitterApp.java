@@ -1,0 +1,267 @@
+package io.batchbridge.submitter;
+
+import io.batchbridge.client.ApiAccounts;
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.lifecycle.RoleState;
+import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.common.validation.RequestValidator;
+import io.batchbridge.common.validation.ValidationPolicy;
+import io.batchbridge.submitter.internal.BatchCreator;
+import io.batchbridge.submitter.internal.Intake;
+import io.batchbridge.submitter.internal.Lanes;
+import io.batchbridge.submitter.internal.OffsetLedger;
+import io.batchbridge.submitter.internal.OutcomeHandler;
+import io.batchbridge.submitter.internal.SubmitterLoop;
+import io.batchbridge.submitter.internal.SubmitterMetrics;
+import io.batchbridge.submitter.internal.TransactionWriter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The submitter's composition root: consumes request topics and the retry topic, packs valid requests
+ * into API batches per lane and writes each batch's ticket in the same transaction as the offsets it
+ * covers. On a Kafka error that aborts a transaction it rewinds to the committed state with fresh
+ * clients, so nothing is lost and nothing doubles in Kafka.
+ */
+public final class SubmitterApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SubmitterApp.class);
+
+    private final SubmitterConfig config;
+    private final Function<String, BatchesClient> clients;
+    private final Set<String> accounts;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final SubmitterMetrics metrics;
+    private final TopicNames topics;
+    private final ModelCatalogue catalogue;
+    private final AtomicReference<RoleState> state = new AtomicReference<>(RoleState.STARTING);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean aborted;
+    private volatile Duration drainTimeout = Duration.ofSeconds(30);
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile SubmitterLoop loop;
+    private Thread thread;
+
+    /**
+     * @param clients the API client of each configured account, by account name
+     * @param accounts the configured account names (requests naming another are dead-lettered)
+     */
+    public SubmitterApp(
+            SubmitterConfig config,
+            Function<String, BatchesClient> clients,
+            Set<String> accounts,
+            MeterRegistry registry,
+            Clock clock) {
+        this.config = config;
+        this.clients = clients;
+        this.accounts = Set.copyOf(accounts);
+        this.registry = registry;
+        this.clock = clock;
+        this.metrics = new SubmitterMetrics(registry);
+        this.topics = CommonKeys.topicNames(config);
+        this.catalogue = CommonKeys.catalogue(config);
+        registry.gauge("bridge.submitter.state", List.of(), state, s -> s.get().code());
+    }
+
+    /** Starts the poll loop on its own thread. */
+    public SubmitterApp start() {
+        thread = new Thread(this::runUntilStopped, "submitter-poll");
+        thread.start();
+        return this;
+    }
+
+    public RoleState state() {
+        return state.get();
+    }
+
+    /** True while intake is paused (full buffers, API outage, open circuit). */
+    public boolean intakePaused() {
+        SubmitterLoop l = loop;
+        return l != null && l.intakePaused();
+    }
+
+    private void runUntilStopped() {
+        try {
+            while (running) {
+                try {
+                    runGeneration();
+                } catch (KafkaException e) {
+                    if (!running) {
+                        break;
+                    }
+                    log.warn(
+                            "Kafka error in the submitter loop ({}); rewinding to the committed offsets", e.toString());
+                    TimeUnit.SECONDS.sleep(1);
+                }
+                if (state.get() == RoleState.FAILED) {
+                    return;
+                }
+            }
+            state.set(RoleState.STOPPED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state.set(RoleState.STOPPED);
+        } catch (RuntimeException e) {
+            log.error("submitter stopped on an unexpected error", e);
+            state.set(RoleState.FAILED);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** One life of the clients: from fresh consumer and producer to close. Throws to rewind. */
+    private void runGeneration() throws InterruptedException {
+        String txId = "bridge-submitter-" + config.getString(SubmitterConfig.INSTANCE_ID);
+        Map<String, Object> producerProps = KafkaClientDefaults.transactionalProducer("", txId);
+        producerProps.remove("bootstrap.servers");
+        producerProps.putAll(config.kafkaSettings("producer"));
+        Map<String, Object> consumerProps =
+                KafkaClientDefaults.consumer("", config.getString(SubmitterConfig.GROUP_ID));
+        consumerProps.remove("bootstrap.servers");
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        consumerProps.putAll(config.kafkaSettings("consumer"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
+                KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps);
+                BatchCreator creator = new BatchCreator(
+                        clients,
+                        clock,
+                        config.getDuration(SubmitterConfig.CREATE_BACKOFF_MS),
+                        config.getLong(SubmitterConfig.SPOOL_THRESHOLD_BYTES),
+                        config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES))) {
+            producer.initTransactions();
+            consumer = c;
+            OffsetLedger ledger = new OffsetLedger();
+            SubmitterLoop l = newLoop(c, creator, ledger, new TransactionWriter(producer, ledger, c::groupMetadata));
+            loop = l;
+            subscribe(c, l);
+            state.compareAndSet(RoleState.STARTING, RoleState.RUNNING);
+            try {
+                while (running && l.fatal() == null) {
+                    l.runOnce();
+                }
+            } catch (WakeupException e) {
+                // close() woke the poll; fall through to drain
+            }
+            if (l.fatal() != null) {
+                state.set(RoleState.FAILED);
+                return;
+            }
+            if (aborted) {
+                l.abandon(); // like a crash: nothing drained, nothing committed, not even on revocation
+                return;
+            }
+            state.set(RoleState.DRAINING);
+            l.drain(drainTimeout);
+            state.set(RoleState.STOPPING);
+        }
+    }
+
+    private SubmitterLoop newLoop(
+            KafkaConsumer<byte[], byte[]> c, BatchCreator creator, OffsetLedger ledger, TransactionWriter writer) {
+        ValidationPolicy policy = new ValidationPolicy(
+                "reject".equals(config.getString(SubmitterConfig.UNKNOWN_MODEL_POLICY)),
+                Pattern.compile(config.getString(SubmitterConfig.REPLY_TO_ALLOWED)),
+                accounts,
+                config.getInt(SubmitterConfig.MAX_RECORD_BYTES),
+                config.getInt(SubmitterConfig.MAX_METADATA_BYTES));
+        Intake intake = new Intake(
+                new RequestValidator(catalogue, policy),
+                topics.retry(),
+                config.getInt(SubmitterConfig.RETRY_MAX_ATTEMPTS),
+                config.topicAccounts(),
+                ApiAccounts.DEFAULT,
+                metrics);
+        Lanes lanes = new Lanes(
+                config.getInt(SubmitterConfig.MAX_BATCH_REQUESTS),
+                config.getLong(SubmitterConfig.MAX_BATCH_BYTES),
+                config.getDuration(SubmitterConfig.LINGER_MS));
+        OutcomeHandler outcomes =
+                new OutcomeHandler(topics, config.getInt(SubmitterConfig.TICKET_ITEMS_PER_RECORD), clock, metrics);
+        return new SubmitterLoop(
+                c,
+                intake,
+                lanes,
+                creator,
+                outcomes,
+                ledger,
+                writer,
+                clock,
+                config.getDuration(SubmitterConfig.POLL_TIMEOUT_MS),
+                config.getLong(SubmitterConfig.MAX_BUFFERED_BYTES),
+                metrics);
+    }
+
+    private void subscribe(KafkaConsumer<byte[], byte[]> c, SubmitterLoop l) {
+        String pattern = config.getString(SubmitterConfig.TOPICS_PATTERN);
+        if (pattern.isBlank()) {
+            List<String> all = new ArrayList<>(topics.requests());
+            all.add(topics.retry());
+            c.subscribe(all, l);
+        } else {
+            c.subscribe(Pattern.compile("(" + pattern + ")|" + Pattern.quote(topics.retry())), l);
+        }
+    }
+
+    /** The message of a fatal stop (e.g. the API refused the key), or null. */
+    public String failure() {
+        SubmitterLoop l = loop;
+        return l == null ? null : l.fatal();
+    }
+
+    /** Stops polling, turns every lane into a batch, waits for creates and commits; then closes the clients. */
+    public void close(Duration timeout) {
+        drainTimeout = timeout;
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            if (!stopped.await(timeout.plusSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("submitter did not stop within {}", timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops at once without draining or committing, as a crash would: buffered requests and creates in
+     * flight are abandoned and read again by the next owner. For tests of the duplicate-batch window.
+     */
+    public void abort() {
+        aborted = true;
+        close(Duration.ZERO);
+    }
+
+    /** Waits until the loop has stopped by itself (fatal error) or was closed. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

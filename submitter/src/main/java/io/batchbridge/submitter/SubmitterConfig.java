@@ -1,0 +1,210 @@
+package io.batchbridge.submitter;
+
+import io.batchbridge.common.config.BridgeConfig;
+import io.batchbridge.common.config.CommonKeys;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/** The submitter's configuration: every key declared once, with type, default, validator and documentation. */
+public final class SubmitterConfig extends BridgeConfig {
+    public static final String GROUP_ID = "bridge.submitter.group.id";
+    public static final String INSTANCE_ID = "bridge.submitter.instance.id";
+    public static final String TOPICS_PATTERN = "bridge.submitter.topics.pattern";
+    public static final String TOPIC_ACCOUNTS = "bridge.submitter.topic.accounts";
+    public static final String MAX_BATCH_REQUESTS = "bridge.submitter.max.batch.requests";
+    public static final String MAX_BATCH_BYTES = "bridge.submitter.max.batch.bytes";
+    public static final String LINGER_MS = "bridge.submitter.linger.ms";
+    public static final String MAX_BUFFERED_BYTES = "bridge.submitter.max.buffered.bytes";
+    public static final String MAX_RECORD_BYTES = "bridge.submitter.max.record.bytes";
+    public static final String MAX_METADATA_BYTES = "bridge.submitter.max.metadata.bytes";
+    public static final String UNKNOWN_MODEL_POLICY = "bridge.submitter.unknown.model.policy";
+    public static final String REPLY_TO_ALLOWED = "bridge.submitter.reply.to.allowed";
+    public static final String RETRY_MAX_ATTEMPTS = "bridge.submitter.retry.max.attempts";
+    public static final String CREATE_BACKOFF_MS = "bridge.submitter.create.backoff.ms";
+    public static final String MAX_CONCURRENT_CREATES = "bridge.submitter.max.concurrent.creates";
+    public static final String TICKET_ITEMS_PER_RECORD = "bridge.submitter.ticket.items.per.record";
+    public static final String SPOOL_THRESHOLD_BYTES = "bridge.submitter.spool.threshold.bytes";
+    public static final String POLL_TIMEOUT_MS = "bridge.submitter.poll.timeout.ms";
+
+    /** The API's own limits. */
+    public static final int API_MAX_REQUESTS = 100_000;
+
+    public static final long API_MAX_BODY_BYTES = 256_000_000L;
+
+    private static final ConfigDef DEFINITION = CommonKeys.addTo(new ConfigDef())
+            .define(
+                    GROUP_ID,
+                    Type.STRING,
+                    "bridge-submitter",
+                    Importance.MEDIUM,
+                    "Consumer group of the submitters (request topics and the retry topic).")
+            .define(
+                    INSTANCE_ID,
+                    Type.STRING,
+                    defaultInstanceId(),
+                    Importance.MEDIUM,
+                    "Stable id of this submitter instance, part of its transactional.id. Give every instance its own; "
+                            + "a restarted instance with the same id fences its predecessor's open transaction at once. "
+                            + "Default: $HOSTNAME, else 'local'.")
+            .define(
+                    TOPICS_PATTERN,
+                    Type.STRING,
+                    "",
+                    new RegexValidator(),
+                    Importance.MEDIUM,
+                    "Regex of request topics to consume instead of the bridge.topics.requests list; empty uses the list.")
+            .define(
+                    TOPIC_ACCOUNTS,
+                    Type.LIST,
+                    "",
+                    Importance.LOW,
+                    "Default API account per request topic, as topic:account pairs; requests may still name an account.")
+            .define(
+                    MAX_BATCH_REQUESTS,
+                    Type.INT,
+                    10_000,
+                    Range.between(1, API_MAX_REQUESTS),
+                    Importance.HIGH,
+                    "A lane is flushed into an API batch when it holds this many requests (API maximum 100000).")
+            .define(
+                    MAX_BATCH_BYTES,
+                    Type.LONG,
+                    128L * 1024 * 1024,
+                    Range.between(1024, API_MAX_BODY_BYTES - 1_000_000),
+                    Importance.HIGH,
+                    "A lane is flushed when its create body would exceed this many bytes (the API caps a body at 256 MB).")
+            .define(
+                    LINGER_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.between(0, 24L * 3600 * 1000),
+                    Importance.HIGH,
+                    "A lane is flushed at the latest this long after its first request arrived.")
+            .define(
+                    MAX_BUFFERED_BYTES,
+                    Type.LONG,
+                    256L * 1024 * 1024,
+                    Range.atLeast(1024 * 1024),
+                    Importance.HIGH,
+                    "Bytes of requests held in memory across all lanes; above it intake pauses until batches are created.")
+            .define(
+                    MAX_RECORD_BYTES,
+                    Type.INT,
+                    8 * 1024 * 1024,
+                    Range.atLeast(1024),
+                    Importance.MEDIUM,
+                    "Larger request records are dead-lettered as record_too_large.")
+            .define(
+                    MAX_METADATA_BYTES,
+                    Type.INT,
+                    16 * 1024,
+                    Range.between(0, 1024 * 1024),
+                    Importance.LOW,
+                    "Larger metadata objects are dead-lettered as invalid_field (metadata travels in every ticket).")
+            .define(
+                    UNKNOWN_MODEL_POLICY,
+                    Type.STRING,
+                    "reject",
+                    ConfigDef.ValidString.in("reject", "pass_through"),
+                    Importance.MEDIUM,
+                    "reject: dead-letter models not in the catalogue (unknown_model); pass_through: let the API decide.")
+            .define(
+                    REPLY_TO_ALLOWED,
+                    Type.STRING,
+                    "bridge\\.results.*",
+                    new RegexValidator(),
+                    Importance.HIGH,
+                    "reply_to topics must match this regex in full; others are dead-lettered as reply_to_not_allowed.")
+            .define(
+                    RETRY_MAX_ATTEMPTS,
+                    Type.INT,
+                    3,
+                    Range.between(1, 100),
+                    Importance.MEDIUM,
+                    "A retry record beyond this attempt is dead-lettered as attempts_exhausted.")
+            .define(
+                    CREATE_BACKOFF_MS,
+                    Type.LONG,
+                    10_000L,
+                    Range.between(10, 3_600_000),
+                    Importance.LOW,
+                    "Wait before trying a create again after a transient failure that outlasted the client's retries.")
+            .define(
+                    MAX_CONCURRENT_CREATES,
+                    Type.INT,
+                    2,
+                    Range.between(1, 32),
+                    Importance.LOW,
+                    "Batch creates in flight at once.")
+            .define(
+                    TICKET_ITEMS_PER_RECORD,
+                    Type.INT,
+                    2_000,
+                    Range.between(1, 20_000),
+                    Importance.LOW,
+                    "A batch's ticket is split into records of at most this many items.")
+            .define(
+                    SPOOL_THRESHOLD_BYTES,
+                    Type.LONG,
+                    32L * 1024 * 1024,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "Create bodies larger than this are assembled in a temporary file instead of memory.")
+            .define(
+                    POLL_TIMEOUT_MS,
+                    Type.LONG,
+                    200L,
+                    Range.between(1, 10_000),
+                    Importance.LOW,
+                    "Longest a poll waits for records; also the loop's tick for linger and retry checks.");
+
+    public SubmitterConfig(Map<String, String> values) {
+        super(DEFINITION, values);
+    }
+
+    public static ConfigDef definition() {
+        return DEFINITION;
+    }
+
+    /** topic → default account, from {@link #TOPIC_ACCOUNTS}. */
+    public Map<String, String> topicAccounts() {
+        Map<String, String> out = new HashMap<>();
+        for (String pair : getList(TOPIC_ACCOUNTS)) {
+            int colon = pair.lastIndexOf(':');
+            if (colon <= 0 || colon == pair.length() - 1) {
+                throw new ConfigException(TOPIC_ACCOUNTS, pair, "must be topic:account");
+            }
+            out.put(pair.substring(0, colon), pair.substring(colon + 1));
+        }
+        return out;
+    }
+
+    static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "local" : host;
+    }
+
+    /** Accepts any compilable regex. */
+    static final class RegexValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                Pattern.compile(String.valueOf(value));
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(name, value, "must be a valid regular expression: " + e.getDescription());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a regular expression";
+        }
+    }
+}

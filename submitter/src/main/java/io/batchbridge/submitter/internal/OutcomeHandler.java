@@ -1,0 +1,122 @@
+package io.batchbridge.submitter.internal;
+
+import io.batchbridge.common.records.BatchEvent;
+import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetterReason;
+import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.Problem;
+import io.batchbridge.common.records.RequestEnvelope;
+import io.batchbridge.common.records.Ticket;
+import io.batchbridge.common.records.TicketCodec;
+import io.batchbridge.common.records.TicketItem;
+import io.batchbridge.common.topics.TopicNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns create outcomes and intake rejections into outbox records: tickets, events, dead letters. */
+public final class OutcomeHandler {
+    private static final Logger log = LoggerFactory.getLogger(OutcomeHandler.class);
+
+    private final TopicNames topics;
+    private final int itemsPerTicket;
+    private final Clock clock;
+    private final SubmitterMetrics metrics;
+
+    public OutcomeHandler(TopicNames topics, int itemsPerTicket, Clock clock, SubmitterMetrics metrics) {
+        this.topics = topics;
+        this.itemsPerTicket = itemsPerTicket;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** A created batch: its ticket parts and a {@code submitted} event; its items' offsets complete. */
+    public void created(CreateOutcome.Created c, Outbox outbox) {
+        PendingBatch batch = c.batch();
+        List<TicketItem> items = new ArrayList<>(batch.items().size());
+        for (LaneItem i : batch.items()) {
+            RequestEnvelope e = i.request().envelope();
+            Coordinates origin = e.origin() != null ? e.origin() : i.source();
+            items.add(new TicketItem(
+                    BatchCreator.batchCustomId(i, new ArrayList<>(c.sources())),
+                    e.customId(),
+                    e.replyTo(),
+                    e.attempt(),
+                    e.metadata(),
+                    origin));
+            outbox.completes(i.partition(), i.source().offset());
+        }
+        String id = c.created().id();
+        byte[] key = id.getBytes(StandardCharsets.UTF_8);
+        int parts = (items.size() + itemsPerTicket - 1) / itemsPerTicket;
+        List<String> betas = List.copyOf(batch.lane().betas());
+        for (int p = 0; p < parts; p++) {
+            Ticket t = new Ticket(
+                    id,
+                    batch.lane().account(),
+                    betas,
+                    c.created().createdAt(),
+                    c.created().expiresAt(),
+                    items.size(),
+                    p,
+                    parts,
+                    c.sources(),
+                    items.subList(p * itemsPerTicket, Math.min(items.size(), (p + 1) * itemsPerTicket)));
+            outbox.add(new ProducerRecord<>(topics.batches(), key, TicketCodec.write(t)));
+        }
+        Duration sinceFirst = Duration.between(batch.firstAt(), clock.instant());
+        BatchEvent event = new BatchEvent(
+                BatchEvent.Type.SUBMITTED,
+                id,
+                batch.lane().account(),
+                betas,
+                items.size(),
+                Map.of("processing", (long) items.size()),
+                clock.instant(),
+                Map.of("create_latency_ms", c.latency().toMillis(), "time_to_create_ms", sinceFirst.toMillis()));
+        outbox.add(new ProducerRecord<>(topics.batchEvents(), key, event.toJson()));
+        metrics.created(batch.lane(), items.size(), batch.bodyBytes(), c.latency(), sinceFirst);
+        log.info("created batch {} with {} requests in lane {}", id, items.size(), batch.lane());
+    }
+
+    /** The API refused one request at create time (isolated by bisection). */
+    public void rejected(CreateOutcome.Rejected r, Outbox outbox) {
+        LaneItem i = r.batch().items().get(0);
+        Problem problem = new Problem(
+                DeadLetterReason.REJECTED_BY_API,
+                "the API rejected the request at batch creation (" + r.errorType() + "): " + r.message());
+        deadLetter(
+                problem,
+                i.request().envelope().customId(),
+                i.source(),
+                i.request().envelope().origin(),
+                i.raw(),
+                i.request().envelope().attempt(),
+                outbox);
+        metrics.createFailed("rejected");
+    }
+
+    public void deadLetter(Intake.Reject r, Outbox outbox) {
+        deadLetter(r.problem(), r.customId(), r.source(), null, r.raw(), r.attempt(), outbox);
+    }
+
+    private void deadLetter(
+            Problem problem,
+            String customId,
+            Coordinates source,
+            Coordinates origin,
+            byte[] raw,
+            int attempt,
+            Outbox outbox) {
+        outbox.add(DeadLetters.record(topics.dlq(), problem, raw, customId, source, origin, attempt, null));
+        outbox.completes(
+                new org.apache.kafka.common.TopicPartition(source.topic(), source.partition()), source.offset());
+        metrics.deadLettered(problem.reason());
+    }
+}

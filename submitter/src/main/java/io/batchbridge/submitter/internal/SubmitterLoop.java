@@ -1,0 +1,292 @@
+package io.batchbridge.submitter.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The submitter's poll loop: a handful of named steps, each owned by one class. It never waits on the
+ * API (creates run in {@link BatchCreator}); everything it hands off is written with its offsets in one
+ * transaction per iteration ({@link TransactionWriter}).
+ */
+public final class SubmitterLoop implements ConsumerRebalanceListener {
+    private static final Logger log = LoggerFactory.getLogger(SubmitterLoop.class);
+    /** Kafka's default offset.metadata.max.bytes is 4096; stay well inside it. */
+    static final int MAX_METADATA_CHARS = 3000;
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Intake intake;
+    private final Lanes lanes;
+    private final BatchCreator creator;
+    private final OutcomeHandler outcomes;
+    private final OffsetLedger ledger;
+    private final TransactionWriter writer;
+    private final Clock clock;
+    private final Duration pollTimeout;
+    private final long maxBufferedBytes;
+    private final SubmitterMetrics metrics;
+    private final Outbox outbox = new Outbox();
+    private final Deque<PendingBatch> toCreate = new ArrayDeque<>();
+    private final Map<TopicPartition, Instant> gated = new HashMap<>();
+    private long creatingBytes;
+    private Instant createNotBefore = Instant.MIN;
+    private boolean intakePaused;
+    private String fatal;
+    private volatile boolean abandoned;
+
+    public SubmitterLoop(
+            Consumer<byte[], byte[]> consumer,
+            Intake intake,
+            Lanes lanes,
+            BatchCreator creator,
+            OutcomeHandler outcomes,
+            OffsetLedger ledger,
+            TransactionWriter writer,
+            Clock clock,
+            Duration pollTimeout,
+            long maxBufferedBytes,
+            SubmitterMetrics metrics) {
+        this.consumer = consumer;
+        this.intake = intake;
+        this.lanes = lanes;
+        this.creator = creator;
+        this.outcomes = outcomes;
+        this.ledger = ledger;
+        this.writer = writer;
+        this.clock = clock;
+        this.pollTimeout = pollTimeout;
+        this.maxBufferedBytes = maxBufferedBytes;
+        this.metrics = metrics;
+        metrics.gauges(
+                this::bufferedBytes, lanes::openLanes, () -> consumer.paused().size());
+    }
+
+    /** One iteration: poll, take in, settle creates, flush due lanes, commit, adjust pauses. */
+    public void runOnce() {
+        takeIn(consumer.poll(pollTimeout));
+        settleOutcomes();
+        flushDue(false);
+        relieveWatermarks();
+        startCreates();
+        writer.commit(outbox);
+        applyPauses();
+    }
+
+    /** Shutdown: every lane becomes a batch, creates finish, and the final transaction commits. */
+    public void drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        flushDue(true);
+        createNotBefore = Instant.MIN;
+        while ((!toCreate.isEmpty() || creator.inFlight() > 0) && System.nanoTime() < deadline && fatal == null) {
+            startCreates();
+            creator.awaitIdle(Duration.ofMillis(50));
+            settleOutcomes();
+            writer.commit(outbox);
+        }
+        settleOutcomes();
+        writer.commit(outbox);
+    }
+
+    /** From now on nothing more is committed, as after a crash (the consumer's close revokes without commit). */
+    public void abandon() {
+        abandoned = true;
+    }
+
+    /** Set when the API refused the account: the submitter must stop. */
+    public String fatal() {
+        return fatal;
+    }
+
+    private void takeIn(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        Instant now = clock.instant();
+        Set<TopicPartition> gatedNow = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            if (gatedNow.contains(tp) || ledger.handedOffEarlier(tp, r.offset())) {
+                continue;
+            }
+            metrics.consumed(r.topic());
+            Intake.Decision d = intake.decide(r, now);
+            if (d instanceof Intake.NotDue notDue) {
+                // Hold the retry partition at its head until due: pause + seek back, never sleep.
+                gatedNow.add(tp);
+                gated.put(tp, notDue.due());
+                consumer.seek(tp, r.offset());
+                continue;
+            }
+            ledger.track(tp, r.offset());
+            if (d instanceof Intake.Reject reject) {
+                outcomes.deadLetter(reject, outbox);
+            } else if (d instanceof Intake.Accept accept) {
+                PendingBatch cut = lanes.add(accept.lane(), accept.item(), now);
+                if (cut != null) {
+                    queue(cut);
+                }
+            }
+        }
+    }
+
+    private void settleOutcomes() {
+        for (CreateOutcome o : creator.drain()) {
+            if (o instanceof CreateOutcome.Created c) {
+                creatingBytes -= c.batch().rawBytes();
+                outcomes.created(c, outbox);
+            } else if (o instanceof CreateOutcome.Rejected r) {
+                creatingBytes -= r.batch().rawBytes();
+                outcomes.rejected(r, outbox);
+            } else if (o instanceof CreateOutcome.Bisect b) {
+                log.warn(
+                        "the API rejected a batch of {} requests ({}); bisecting",
+                        b.batch().items().size(),
+                        b.errorType());
+                metrics.createFailed("bisected");
+                List<PendingBatch> halves = b.batch().halves();
+                toCreate.addFirst(halves.get(1)); // keep request order: the first half is tried first
+                toCreate.addFirst(halves.get(0));
+            } else if (o instanceof CreateOutcome.Transient t) {
+                log.warn(
+                        "creating a batch of {} requests failed ({}); retrying after {}",
+                        t.batch().items().size(),
+                        t.reason(),
+                        t.retryAt());
+                metrics.createFailed(t.outcomeUnknown() ? "outcome_unknown" : "transient");
+                toCreate.addFirst(t.batch());
+                createNotBefore = t.retryAt();
+            } else if (o instanceof CreateOutcome.Fatal f) {
+                log.error("stopping: {}", f.message());
+                metrics.createFailed("fatal");
+                fatal = f.message();
+            }
+        }
+    }
+
+    private void flushDue(boolean all) {
+        lanes.due(clock.instant(), all).forEach(this::queue);
+    }
+
+    private void queue(PendingBatch batch) {
+        creatingBytes += batch.rawBytes();
+        toCreate.addLast(batch);
+    }
+
+    /** When a partition's commit metadata grows too long, flush the lane holding its watermark. */
+    private void relieveWatermarks() {
+        for (TopicPartition tp : consumer.assignment()) {
+            if (ledger.metadataLength(tp) > MAX_METADATA_CHARS) {
+                PendingBatch cut = lanes.cutLaneHolding(tp, ledger.watermark(tp));
+                if (cut != null) {
+                    queue(cut);
+                }
+            }
+        }
+    }
+
+    private void startCreates() {
+        if (fatal != null || clock.instant().isBefore(createNotBefore)) {
+            return;
+        }
+        while (!toCreate.isEmpty() && creator.hasCapacity()) {
+            creator.submit(toCreate.pollFirst());
+        }
+    }
+
+    /** Retry partitions wait for their head; everything pauses while buffers are full or creates back off. */
+    private void applyPauses() {
+        Instant now = clock.instant();
+        gated.values().removeIf(due -> !due.isAfter(now));
+        boolean backingOff = now.isBefore(createNotBefore) && !toCreate.isEmpty();
+        intakePaused = bufferedBytes() > maxBufferedBytes || backingOff || fatal != null;
+        Set<TopicPartition> want = new HashSet<>(intakePaused ? consumer.assignment() : gated.keySet());
+        want.retainAll(consumer.assignment());
+        Set<TopicPartition> paused = consumer.paused();
+        Set<TopicPartition> resume = new HashSet<>(paused);
+        resume.removeAll(want);
+        want.removeAll(paused);
+        if (!want.isEmpty()) {
+            consumer.pause(want);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    public boolean intakePaused() {
+        return intakePaused;
+    }
+
+    long bufferedBytes() {
+        return lanes.bufferedBytes() + creatingBytes;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        for (TopicPartition tp : partitions) {
+            ledger.assigned(tp, committed.get(tp));
+        }
+    }
+
+    /**
+     * Creates already sent to the API are finished and committed under the current generation (their
+     * tickets must not be lost); requests not yet sent are handed back: the new owner reads them again.
+     */
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (abandoned) {
+            onPartitionsLost(partitions);
+            return;
+        }
+        try {
+            creator.awaitIdle(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        settleOutcomes();
+        writer.commit(outbox);
+        forget(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        outbox.clear();
+        forget(partitions);
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        List<LaneItem> dropped = lanes.removeIf(i -> gone.contains(i.partition()));
+        int size = toCreate.size();
+        for (int k = 0; k < size; k++) {
+            PendingBatch b = toCreate.pollFirst();
+            creatingBytes -= b.rawBytes();
+            List<LaneItem> kept = b.items().stream()
+                    .filter(i -> !gone.contains(i.partition()))
+                    .toList();
+            if (!kept.isEmpty()) {
+                queue(new PendingBatch(b.lane(), kept, b.firstAt()));
+            }
+        }
+        partitions.forEach(tp -> {
+            ledger.revoked(tp);
+            gated.remove(tp);
+        });
+        if (!dropped.isEmpty()) {
+            log.info("handed back {} buffered requests of revoked partitions {}", dropped.size(), partitions);
+        }
+    }
+}
