@@ -1,0 +1,130 @@
+package io.batchbridge.worker;
+
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.worker.internal.CallPacer;
+import io.batchbridge.worker.internal.CommitBook;
+import io.batchbridge.worker.internal.EventPublisher;
+import io.batchbridge.worker.internal.FanoutHooks;
+import io.batchbridge.worker.internal.FanoutSettings;
+import io.batchbridge.worker.internal.OutcomeRecords;
+import io.batchbridge.worker.internal.ResultFanout;
+import io.batchbridge.worker.internal.ResultRouter;
+import io.batchbridge.worker.internal.SourceReader;
+import io.batchbridge.worker.internal.WorkerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * Every Kafka client of the worker, built from {@link KafkaClientDefaults} (large records, zstd, read_committed)
+ * with the user's {@code kafka.*} settings on top.
+ */
+final class WorkerClients {
+    private final WorkerConfig config;
+    private final String bootstrap;
+    private final KafkaConsumer<byte[], byte[]> tickets;
+    private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
+    private final Map<Integer, SourceReader> readers = new ConcurrentHashMap<>();
+
+    WorkerClients(WorkerConfig config) {
+        this.config = config;
+        Object servers = config.kafkaSettings().get("bootstrap.servers");
+        if (servers == null || servers.toString().isBlank()) {
+            throw new IllegalArgumentException("kafka.bootstrap.servers must be set (or KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        this.bootstrap = servers.toString();
+        Map<String, Object> c = KafkaClientDefaults.consumer(bootstrap, config.getString(WorkerConfig.GROUP_ID));
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "bridge-worker-" + instanceId() + "-tickets");
+        c.putAll(config.kafkaSettings("consumer"));
+        this.tickets = new KafkaConsumer<>(c);
+    }
+
+    String instanceId() {
+        return config.getString(WorkerConfig.INSTANCE_ID);
+    }
+
+    KafkaConsumer<byte[], byte[]> ticketConsumer() {
+        return tickets;
+    }
+
+    void wakeup() {
+        tickets.wakeup();
+    }
+
+    void closeTicketConsumer(boolean halted) {
+        tickets.close(halted ? Duration.ZERO : Duration.ofSeconds(10));
+    }
+
+    Producer<byte[], byte[]> eventProducer() {
+        Map<String, Object> p = KafkaClientDefaults.producer(bootstrap);
+        p.putAll(config.kafkaSettings("producer"));
+        p.remove("transactional.id");
+        return new KafkaProducer<>(p);
+    }
+
+    /** A consumer without a group, for checkpoints ({@code committed}: read_committed) and source re-reads. */
+    KafkaConsumer<byte[], byte[]> plainConsumer(boolean committed) {
+        Map<String, Object> c = KafkaClientDefaults.consumer(bootstrap, "unused");
+        c.putAll(config.kafkaSettings("consumer"));
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        return new KafkaConsumer<>(c);
+    }
+
+    /** The fan-out of thread {@code n}: its transactional producer is initialised (fencing a predecessor) here. */
+    ResultFanout fanout(
+            int n,
+            Function<String, BatchesClient> clients,
+            CallPacer pacer,
+            CommitBook book,
+            EventPublisher events,
+            FanoutHooks hooks,
+            WorkerMetrics metrics,
+            Clock clock) {
+        Map<String, Object> p =
+                KafkaClientDefaults.transactionalProducer(bootstrap, "bridge-worker-" + instanceId() + "-fanout-" + n);
+        p.putAll(config.kafkaSettings("producer"));
+        p.put("transactional.id", "bridge-worker-" + instanceId() + "-fanout-" + n);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+        producer.initTransactions();
+        producers.put(n, producer);
+        SourceReader reader = new SourceReader(plainConsumer(true), Duration.ofSeconds(30));
+        readers.put(n, reader);
+        FanoutSettings settings = new FanoutSettings(
+                config.getInt(WorkerConfig.TXN_MAX_RECORDS),
+                config.getLong(WorkerConfig.TXN_MAX_BYTES),
+                config.getInt(WorkerConfig.MAX_RESULT_BYTES),
+                config.duration(WorkerConfig.FANOUT_RETRY_MS),
+                config.getBoolean(WorkerConfig.DELETE_AFTER_FANOUT));
+        ResultRouter router = new ResultRouter(
+                config.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS),
+                config.retryCanceled(),
+                config.duration(WorkerConfig.RETRY_BACKOFF_INITIAL_MS),
+                config.duration(WorkerConfig.RETRY_BACKOFF_MAX_MS));
+        OutcomeRecords records = new OutcomeRecords(CommonKeys.topicNames(config), CommonKeys.catalogue(config), clock);
+        return new ResultFanout(
+                producer, reader, clients, pacer, book, records, router, events, settings, hooks, metrics, clock);
+    }
+
+    /** Closes thread {@code n}'s clients; a halted (crash-simulating) worker leaves its producer's transaction open. */
+    void closeFanout(int n, boolean halted) {
+        SourceReader r = readers.remove(n);
+        if (r != null) {
+            r.close();
+        }
+        KafkaProducer<byte[], byte[]> p = producers.remove(n);
+        if (p != null && !halted) {
+            p.close(Duration.ofSeconds(10));
+        }
+    }
+}

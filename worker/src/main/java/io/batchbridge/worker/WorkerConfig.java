@@ -1,0 +1,217 @@
+package io.batchbridge.worker;
+
+import io.batchbridge.common.config.BridgeConfig;
+import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.topics.TopicProvisioner;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The worker's configuration: every key declared once in {@link #definition()}, with type, default, validator
+ * and documentation; validated eagerly with every error at once. Kafka client settings pass through under
+ * {@code kafka.*}, {@code kafka.producer.*} and {@code kafka.consumer.*}; API accounts and client settings
+ * under {@code bridge.api.*} (see the client module).
+ */
+public final class WorkerConfig extends BridgeConfig {
+    public static final String GROUP_ID = "bridge.worker.group.id";
+    public static final String INSTANCE_ID = "bridge.worker.instance.id";
+    public static final String POLL_INITIAL_MS = "bridge.worker.poll.initial.ms";
+    public static final String POLL_MULTIPLIER = "bridge.worker.poll.multiplier";
+    public static final String POLL_MAX_MS = "bridge.worker.poll.max.ms";
+    public static final String POLL_JITTER = "bridge.worker.poll.jitter";
+    public static final String MAX_CONCURRENT_CALLS = "bridge.worker.max.concurrent.calls";
+    public static final String MAX_CALLS_PER_SECOND = "bridge.worker.max.calls.per.second";
+    public static final String FANOUT_THREADS = "bridge.worker.fanout.threads";
+    public static final String FANOUT_RETRY_MS = "bridge.worker.fanout.retry.ms";
+    public static final String TXN_MAX_RECORDS = "bridge.worker.txn.max.records";
+    public static final String TXN_MAX_BYTES = "bridge.worker.txn.max.bytes";
+    public static final String MAX_RESULT_BYTES = "bridge.worker.max.result.bytes";
+    public static final String RETRY_MAX_ATTEMPTS = "bridge.worker.retry.max.attempts";
+    public static final String RETRY_BACKOFF_INITIAL_MS = "bridge.worker.retry.backoff.initial.ms";
+    public static final String RETRY_BACKOFF_MAX_MS = "bridge.worker.retry.backoff.max.ms";
+    public static final String CANCELED_POLICY = "bridge.worker.canceled.policy";
+    public static final String DELETE_AFTER_FANOUT = "bridge.worker.delete.after.fanout";
+    public static final String NOT_FOUND_LIMIT = "bridge.worker.not.found.limit";
+    public static final String EXPIRY_WARNING_MS = "bridge.worker.expiry.warning.ms";
+    public static final String POLL_TIMEOUT_MS = "bridge.worker.poll.timeout.ms";
+
+    private static final ConfigDef DEFINITION = CommonKeys.addTo(new ConfigDef())
+            .define(
+                    GROUP_ID,
+                    Type.STRING,
+                    "bridge-worker",
+                    Importance.MEDIUM,
+                    "Consumer group of the workers on the batches topic.")
+            .define(
+                    INSTANCE_ID,
+                    Type.STRING,
+                    defaultInstanceId(),
+                    Importance.MEDIUM,
+                    "Stable id of this worker instance, part of its transactional ids (bridge-worker-<id>-fanout-<n>). "
+                            + "Give every instance its own; a restarted instance with the same id fences its "
+                            + "predecessor's open transactions at once. Default: $HOSTNAME, else 'local'.")
+            .define(
+                    POLL_INITIAL_MS,
+                    Type.LONG,
+                    60_000L,
+                    Range.between(1, 24L * 3600 * 1000),
+                    Importance.HIGH,
+                    "Delay before the first retrieve of a newly tracked batch, in milliseconds.")
+            .define(
+                    POLL_MULTIPLIER,
+                    Type.DOUBLE,
+                    1.5,
+                    Range.between(1.0, 10.0),
+                    Importance.MEDIUM,
+                    "Each retrieve of a batch still in progress multiplies its poll interval by this factor.")
+            .define(
+                    POLL_MAX_MS,
+                    Type.LONG,
+                    600_000L,
+                    Range.between(1, 24L * 3600 * 1000),
+                    Importance.HIGH,
+                    "Upper bound of a batch's poll interval, in milliseconds (a server retry-after may exceed it).")
+            .define(
+                    POLL_JITTER,
+                    Type.DOUBLE,
+                    0.2,
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Random spread of each poll interval: 0.2 means +/-20 %, so thousands of batches created "
+                            + "together do not poll together.")
+            .define(
+                    MAX_CONCURRENT_CALLS,
+                    Type.INT,
+                    4,
+                    Range.between(1, 256),
+                    Importance.HIGH,
+                    "API calls (retrieve, delete) in flight at once, however many batches are open.")
+            .define(
+                    MAX_CALLS_PER_SECOND,
+                    Type.DOUBLE,
+                    10.0,
+                    Range.between(0.01, 10_000.0),
+                    Importance.HIGH,
+                    "Upper bound of the worker's retrieve/delete call rate; keep it under the account's batch "
+                            + "rate limit (requests per minute / 60) minus what the submitter uses.")
+            .define(
+                    FANOUT_THREADS,
+                    Type.INT,
+                    2,
+                    Range.between(1, 64),
+                    Importance.MEDIUM,
+                    "Threads streaming results files, each with its own transactional producer.")
+            .define(
+                    FANOUT_RETRY_MS,
+                    Type.LONG,
+                    10_000L,
+                    Range.between(1, 3_600_000),
+                    Importance.LOW,
+                    "Wait before a fan-out that failed transiently (broken stream, API error, aborted transaction) "
+                            + "resumes from its checkpoint, in milliseconds (a server retry-after wins when longer).")
+            .define(
+                    TXN_MAX_RECORDS,
+                    Type.INT,
+                    500,
+                    Range.between(1, 100_000),
+                    Importance.MEDIUM,
+                    "A fan-out transaction is committed after this many result lines.")
+            .define(
+                    TXN_MAX_BYTES,
+                    Type.LONG,
+                    32L * 1024 * 1024,
+                    Range.between(1024, 1024L * 1024 * 1024),
+                    Importance.MEDIUM,
+                    "A fan-out transaction is committed once its records reach this many bytes (uncompressed).")
+            .define(
+                    MAX_RESULT_BYTES,
+                    Type.INT,
+                    TopicProvisioner.LARGE_RECORD_BYTES - 64 * 1024,
+                    Range.between(1024, Integer.MAX_VALUE),
+                    Importance.MEDIUM,
+                    "A result record larger than this (uncompressed) is dead-lettered as result_too_large instead of "
+                            + "failing its transaction; keep it at or below the output topics' max.message.bytes.")
+            .define(
+                    RETRY_MAX_ATTEMPTS,
+                    Type.INT,
+                    3,
+                    Range.between(1, 100),
+                    Importance.MEDIUM,
+                    "A request that failed transiently on this attempt is dead-lettered as attempts_exhausted "
+                            + "instead of retried.")
+            .define(
+                    RETRY_BACKOFF_INITIAL_MS,
+                    Type.LONG,
+                    60_000L,
+                    Range.between(0, 24L * 3600 * 1000),
+                    Importance.MEDIUM,
+                    "not_before of a first retry is this long after the result was read; doubled per attempt.")
+            .define(
+                    RETRY_BACKOFF_MAX_MS,
+                    Type.LONG,
+                    3_600_000L,
+                    Range.between(0, 7L * 24 * 3600 * 1000),
+                    Importance.LOW,
+                    "Upper bound of the retry backoff, in milliseconds.")
+            .define(
+                    CANCELED_POLICY,
+                    Type.STRING,
+                    "dead_letter",
+                    ConfigDef.ValidString.in("retry", "dead_letter"),
+                    Importance.MEDIUM,
+                    "What a canceled request becomes: dead_letter (reason canceled) or retry (like expired).")
+            .define(
+                    DELETE_AFTER_FANOUT,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
+                    "Delete the batch from the API once its results are fanned out (its results are then gone).")
+            .define(
+                    NOT_FOUND_LIMIT,
+                    Type.INT,
+                    3,
+                    Range.between(1, 1000),
+                    Importance.LOW,
+                    "Consecutive 404 answers to a retrieve after which a batch counts as deleted and its requests "
+                            + "are dead-lettered as results_unavailable.")
+            .define(
+                    EXPIRY_WARNING_MS,
+                    Type.LONG,
+                    3_600_000L,
+                    Range.atLeast(0),
+                    Importance.LOW,
+                    "Open batches this close to expires_at are counted in bridge.worker.batches.near.expiry.")
+            .define(
+                    POLL_TIMEOUT_MS,
+                    Type.LONG,
+                    200L,
+                    Range.between(1, 10_000),
+                    Importance.LOW,
+                    "Longest wait of one consumer poll of the batches topic.");
+
+    public WorkerConfig(Map<String, String> values) {
+        super(DEFINITION, values);
+    }
+
+    /** Every worker key (and the shared topic keys), for validation and the generated configuration page. */
+    public static ConfigDef definition() {
+        return new ConfigDef(DEFINITION);
+    }
+
+    public Duration duration(String msKey) {
+        return getDuration(msKey);
+    }
+
+    public boolean retryCanceled() {
+        return "retry".equals(getString(CANCELED_POLICY));
+    }
+
+    private static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "local" : host;
+    }
+}

@@ -1,0 +1,122 @@
+package io.batchbridge.worker.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The committed fan-out checkpoints, read from the compacted checkpoint topic with a {@code read_committed}
+ * consumer at every assignment. Tombstones remove entries, so the map holds only batches that are being fanned
+ * out or whose tickets still wait for an in-order commit.
+ *
+ * <p>Reading stops at the high watermark taken when the load starts, not at the last stable offset: a
+ * transaction still open below it (e.g. from a worker that just lost the partition) must be decided first,
+ * or a checkpoint committed after it could be missed and the batch resumed from an older one.
+ */
+public final class CheckpointStore {
+    private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
+
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final Supplier<Consumer<byte[], byte[]>> uncommittedConsumers;
+    private final String topic;
+    private final Duration maxWait;
+    private volatile Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+
+    /**
+     * @param consumers read_committed consumers without a group
+     * @param uncommittedConsumers read_uncommitted consumers without a group (for the high watermark)
+     */
+    public CheckpointStore(
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            Supplier<Consumer<byte[], byte[]>> uncommittedConsumers,
+            String topic,
+            Duration maxWait) {
+        this.consumers = consumers;
+        this.uncommittedConsumers = uncommittedConsumers;
+        this.topic = topic;
+        this.maxWait = maxWait;
+    }
+
+    /** Re-reads the whole topic; called on the poll thread when partitions are assigned. */
+    public void reload() {
+        Map<String, Checkpoint> loaded = new HashMap<>();
+        try (Consumer<byte[], byte[]> c = consumers.get()) {
+            List<TopicPartition> tps = c.partitionsFor(topic).stream()
+                    .map((PartitionInfo p) -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = highWatermarks(tps);
+            long deadline = System.nanoTime() + maxWait.toNanos();
+            while (!reached(c, end)) {
+                if (System.nanoTime() > deadline) {
+                    log.warn(
+                            "checkpoint topic {} not read to its end within {}; an open transaction blocks it",
+                            topic,
+                            maxWait);
+                    break;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    apply(loaded, r);
+                }
+            }
+        }
+        checkpoints = new ConcurrentHashMap<>(loaded);
+        log.info("loaded {} fan-out checkpoints from {}", loaded.size(), topic);
+    }
+
+    private Map<TopicPartition, Long> highWatermarks(List<TopicPartition> tps) {
+        try (Consumer<byte[], byte[]> c = uncommittedConsumers.get()) {
+            return c.endOffsets(tps);
+        }
+    }
+
+    private static boolean reached(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (c.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void apply(Map<String, Checkpoint> map, ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null) {
+            return;
+        }
+        String id = new String(r.key(), StandardCharsets.UTF_8);
+        if (r.value() == null) {
+            map.remove(id);
+            return;
+        }
+        try {
+            map.put(id, Checkpoint.fromJson(r.value()));
+        } catch (IllegalArgumentException e) {
+            log.warn(
+                    "checkpoint of batch_id={} at {}-{}@{} is unreadable; ignored",
+                    id,
+                    r.topic(),
+                    r.partition(),
+                    r.offset());
+        }
+    }
+
+    /** The committed checkpoint of a batch, or null when it has none. */
+    public Checkpoint get(String batchId) {
+        return checkpoints.get(batchId);
+    }
+
+    public int size() {
+        return checkpoints.size();
+    }
+}

@@ -1,0 +1,136 @@
+package io.batchbridge.worker.internal;
+
+import io.batchbridge.client.ResultLine;
+import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.model.TokenUsage;
+import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.EnvelopeCodec;
+import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.InvalidRecordException;
+import io.batchbridge.common.records.Problem;
+import io.batchbridge.common.records.RequestEnvelope;
+import io.batchbridge.common.records.ResultRecord;
+import io.batchbridge.common.records.TicketItem;
+import io.batchbridge.common.topics.TopicNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** Builds the records one result line turns into: a result, a retry record, a dead letter, a checkpoint. */
+public final class OutcomeRecords {
+    private final TopicNames topics;
+    private final ModelCatalogue catalogue;
+    private final Clock clock;
+
+    public OutcomeRecords(TopicNames topics, ModelCatalogue catalogue, Clock clock) {
+        this.topics = topics;
+        this.catalogue = catalogue;
+        this.clock = clock;
+    }
+
+    /** The cost in USD of a succeeded line at batch prices, or 0 for a model the catalogue does not know. */
+    public double cost(ResultLine line) {
+        TokenUsage u = line.usage().toTokenUsage();
+        return catalogue.find(line.model()).map(m -> m.prices().batchCost(u)).orElse(0.0);
+    }
+
+    /** The result of a succeeded line, on the item's {@code reply_to} topic or the default results topic. */
+    public ProducerRecord<byte[], byte[]> result(OpenBatch b, int i, ResultLine line) {
+        TicketItem item = b.item(i);
+        ResultRecord r = new ResultRecord(
+                item.customId(),
+                b.batchId(),
+                line.model(),
+                line.stopReason(),
+                line.usage().toTokenUsage(),
+                cost(line),
+                item.attempt(),
+                item.metadata(),
+                b.ticket().createdAt(),
+                b.batch() == null ? null : b.batch().endedAt(),
+                clock.instant());
+        RecordHeaders h = new RecordHeaders();
+        DeadLetters.put(h, Headers.CUSTOM_ID, item.customId());
+        DeadLetters.put(h, Headers.BATCH_ID, b.batchId());
+        if (line.model() != null) {
+            DeadLetters.put(h, Headers.MODEL, line.model());
+        }
+        DeadLetters.put(h, Headers.RESULT_TYPE, "succeeded");
+        if (line.stopReason() != null) {
+            DeadLetters.put(h, Headers.STOP_REASON, line.stopReason());
+        }
+        DeadLetters.put(h, Headers.TRUNCATED, String.valueOf(line.truncated()));
+        DeadLetters.put(h, Headers.ATTEMPT, String.valueOf(item.attempt()));
+        DeadLetters.putOrigin(h, origin(b, i));
+        String topic = item.replyTo() == null ? topics.results() : item.replyTo();
+        return new ProducerRecord<>(topic, null, key(item), r.toJson(line.message()), h);
+    }
+
+    /**
+     * The retry record of item {@code i}: the original request as its next attempt, due after {@code backoff}.
+     *
+     * @param original the submitted record's bytes (a request or a retry record)
+     */
+    public ProducerRecord<byte[], byte[]> retry(OpenBatch b, int i, byte[] original, Problem why, Duration backoff)
+            throws InvalidRecordException {
+        TicketItem item = b.item(i);
+        RequestEnvelope e = EnvelopeCodec.parse(original).envelope();
+        Instant due = clock.instant().plus(backoff);
+        RequestEnvelope next = new RequestEnvelope(
+                e.customId(),
+                e.params(),
+                e.replyTo(),
+                e.betas(),
+                e.metadata(),
+                e.account(),
+                item.attempt() + 1,
+                due,
+                origin(b, i),
+                why.message());
+        RecordHeaders h = new RecordHeaders();
+        DeadLetters.put(h, Headers.ATTEMPT, String.valueOf(item.attempt() + 1));
+        DeadLetters.put(h, Headers.NOT_BEFORE, due.toString());
+        DeadLetters.put(h, Headers.CUSTOM_ID, item.customId());
+        DeadLetters.put(h, Headers.BATCH_ID, b.batchId());
+        DeadLetters.putOrigin(h, origin(b, i));
+        return new ProducerRecord<>(topics.retry(), null, key(item), EnvelopeCodec.write(next), h);
+    }
+
+    /** A dead letter for item {@code i}; {@code original} may be null when the request is no longer readable. */
+    public ProducerRecord<byte[], byte[]> deadLetter(
+            OpenBatch b, int i, byte[] original, Problem problem, String resultType) {
+        TicketItem item = b.item(i);
+        ProducerRecord<byte[], byte[]> r = DeadLetters.record(
+                topics.dlq(),
+                problem,
+                original,
+                item.customId(),
+                b.source(i),
+                origin(b, i),
+                item.attempt(),
+                b.batchId());
+        if (resultType != null) {
+            DeadLetters.put(r.headers(), Headers.RESULT_TYPE, resultType);
+        }
+        return r;
+    }
+
+    /** The checkpoint of a batch; a null checkpoint is a tombstone. */
+    public ProducerRecord<byte[], byte[]> checkpoint(String batchId, Checkpoint c) {
+        return new ProducerRecord<>(
+                topics.checkpoints(), batchId.getBytes(StandardCharsets.UTF_8), c == null ? null : c.toJson());
+    }
+
+    private static Coordinates origin(OpenBatch b, int i) {
+        Coordinates o = b.item(i).origin();
+        return o != null ? o : b.source(i);
+    }
+
+    private static byte[] key(TicketItem item) {
+        return item.customId().getBytes(StandardCharsets.UTF_8);
+    }
+}

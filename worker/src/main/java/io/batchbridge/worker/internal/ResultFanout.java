@@ -1,0 +1,342 @@
+package io.batchbridge.worker.internal;
+
+import io.batchbridge.client.BatchesApiException;
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.client.ResultLine;
+import io.batchbridge.client.ResultStream;
+import io.batchbridge.common.records.DeadLetterReason;
+import io.batchbridge.common.records.InvalidRecordException;
+import io.batchbridge.common.records.Problem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams one ended batch's results into Kafka, exactly once. Lines are routed ({@link ResultRouter}) into
+ * results, retry records and dead letters, produced in transactions of bounded size; each transaction also
+ * writes the batch's checkpoint (the set of delivered items) and, through {@code sendOffsetsToTransaction},
+ * the partition's committable ticket offset with the consumer's group metadata, so a worker that lost the
+ * partition in a rebalance cannot commit anything more for it. The batch's last transaction completes its
+ * ticket offsets. Owned by one fan-out thread; it owns its transactional producer and source reader.
+ */
+public final class ResultFanout {
+    private static final Logger log = LoggerFactory.getLogger(ResultFanout.class);
+
+    private final Producer<byte[], byte[]> producer;
+    private final SourceReader sources;
+    private final Function<String, BatchesClient> clients;
+    private final CallPacer pacer;
+    private final CommitBook book;
+    private final OutcomeRecords records;
+    private final ResultRouter router;
+    private final EventPublisher events;
+    private final FanoutSettings settings;
+    private final FanoutHooks hooks;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+
+    /** Thrown when the batch's partition was revoked mid-fan-out. */
+    static final class RevokedException extends RuntimeException {
+        RevokedException(String batchId) {
+            super("batch " + batchId + " was revoked", null, false, false);
+        }
+    }
+
+    public ResultFanout(
+            Producer<byte[], byte[]> producer,
+            SourceReader sources,
+            Function<String, BatchesClient> clients,
+            CallPacer pacer,
+            CommitBook book,
+            OutcomeRecords records,
+            ResultRouter router,
+            EventPublisher events,
+            FanoutSettings settings,
+            FanoutHooks hooks,
+            WorkerMetrics metrics,
+            Clock clock) {
+        this.producer = producer;
+        this.sources = sources;
+        this.clients = clients;
+        this.pacer = pacer;
+        this.book = book;
+        this.records = records;
+        this.router = router;
+        this.events = events;
+        this.settings = settings;
+        this.hooks = hooks;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Fans out one batch; failures end in a retry later, a revoke, or a fatal fence, never in a lost line. */
+    public void run(OpenBatch b) {
+        FanoutTxn txn = new FanoutTxn(producer, b.checkpoint());
+        try {
+            if (!b.resultsUnavailable()) {
+                stream(b, txn);
+            }
+            if (b.resultsUnavailable() || txn.deliveredCount() < b.itemCount()) {
+                deadLetterRest(b, txn);
+            }
+            commit(b, txn, true);
+            finish(b, txn);
+        } catch (RevokedException e) {
+            txn.abortQuietly();
+            log.info("batch_id={} fan-out stopped: partition {} was revoked", b.batchId(), b.partition());
+            hooks.finished(b);
+        } catch (ProducerFencedException e) {
+            hooks.fatal(e);
+        } catch (BatchesApiException | KafkaException e) {
+            txn.abortQuietly();
+            metrics.transaction("aborted");
+            Duration delay = settings.retryDelay();
+            if (e instanceof BatchesApiException api && api.retryAfter().isPresent()) {
+                delay = api.retryAfter().get().compareTo(delay) > 0
+                        ? api.retryAfter().get()
+                        : delay;
+            }
+            log.warn(
+                    "batch_id={} fan-out failed after {} of {} items, resuming from checkpoint in {}: {}",
+                    b.batchId(),
+                    b.checkpoint().deliveredCount(),
+                    b.itemCount(),
+                    delay,
+                    e.toString());
+            hooks.retryLater(b, delay);
+        }
+    }
+
+    private void stream(OpenBatch b, FanoutTxn txn) {
+        BatchesClient client = clients.apply(b.account());
+        if (!pacer.acquire()) {
+            throw new KafkaException("interrupted while waiting for an API call slot");
+        }
+        try (ResultStream lines = client.results(b.batch())) {
+            while (lines.hasNext()) {
+                checkRevoked(b);
+                handle(b, lines.next(), txn);
+                if (txn.full(settings.txnMaxLines(), settings.txnMaxBytes())) {
+                    commit(b, txn, false);
+                }
+            }
+        } catch (BatchesApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            log.warn("batch_id={} results are no longer available: {}", b.batchId(), e.getMessage());
+            b.markResultsUnavailable();
+        }
+    }
+
+    private void handle(OpenBatch b, ResultLine line, FanoutTxn txn) {
+        txn.lineRead();
+        int i = b.indexOf(line.customId());
+        if (i < 0) {
+            log.warn(
+                    "batch_id={} result for custom_id={} matches no ticket item; skipped",
+                    b.batchId(),
+                    line.customId());
+            return;
+        }
+        if (txn.isDelivered(i)) {
+            return;
+        }
+        metrics.result(ResultRouter.tag(line.type()));
+        ResultRouter.Decision d = router.route(line, b.item(i).attempt());
+        switch (d.action()) {
+            case DELIVER -> deliver(b, i, line, txn);
+            case RETRY -> retry(b, i, d.problem(), txn);
+            case DEAD_LETTER -> deadLetter(b, i, d.problem(), ResultRouter.tag(line.type()), txn);
+        }
+    }
+
+    private void deliver(OpenBatch b, int i, ResultLine line, FanoutTxn txn) {
+        ProducerRecord<byte[], byte[]> r = records.result(b, i, line);
+        if (r.value().length > settings.maxResultBytes()) {
+            deadLetter(
+                    b,
+                    i,
+                    new Problem(
+                            DeadLetterReason.RESULT_TOO_LARGE,
+                            "the result is " + r.value().length
+                                    + " bytes, above the limit of " + settings.maxResultBytes()
+                                    + "; it stays downloadable from batch "
+                                    + b.batchId() + " (custom_id " + line.customId() + ") for 29 days after creation"),
+                    "succeeded",
+                    txn);
+            return;
+        }
+        txn.send(r);
+        txn.delivered(i, "succeeded");
+        metrics.cost(line.model(), records.cost(line));
+        if (line.truncated()) {
+            metrics.truncated();
+        }
+    }
+
+    private void retry(OpenBatch b, int i, Problem why, FanoutTxn txn) {
+        byte[] original = sources.read(b.source(i));
+        if (original == null) {
+            deadLetter(
+                    b,
+                    i,
+                    null,
+                    new Problem(
+                            why.reason(),
+                            why.message() + "; the request at " + b.source(i)
+                                    + " is no longer readable, so it cannot be retried"),
+                    null,
+                    txn);
+            return;
+        }
+        try {
+            txn.send(records.retry(b, i, original, why, router.backoff(b.item(i).attempt())));
+            txn.delivered(i, "retried");
+            metrics.retry();
+        } catch (InvalidRecordException e) {
+            deadLetter(b, i, original, e.problem(), null, txn);
+        }
+    }
+
+    private void deadLetter(OpenBatch b, int i, Problem p, String resultType, FanoutTxn txn) {
+        deadLetter(b, i, sources.read(b.source(i)), p, resultType, txn);
+    }
+
+    private void deadLetter(OpenBatch b, int i, byte[] original, Problem p, String resultType, FanoutTxn txn) {
+        txn.send(records.deadLetter(b, i, original, p, resultType));
+        txn.delivered(i, "dead_lettered");
+        metrics.deadLetter(p.reason().code());
+    }
+
+    /** Items the file did not deliver (results gone, or missing lines): each gets a dead letter. */
+    private void deadLetterRest(OpenBatch b, FanoutTxn txn) {
+        Problem p = b.resultsUnavailable()
+                ? new Problem(
+                        DeadLetterReason.RESULTS_UNAVAILABLE,
+                        "the results of batch " + b.batchId()
+                                + " can no longer be downloaded (deleted, archived or not found)")
+                : new Problem(
+                        DeadLetterReason.RESULTS_UNAVAILABLE,
+                        "the results file of batch " + b.batchId() + " has no line for this request");
+        for (int i = 0; i < b.itemCount(); i++) {
+            checkRevoked(b);
+            if (!txn.isDelivered(i)) {
+                deadLetter(b, i, p, null, txn);
+                if (txn.full(settings.txnMaxLines(), settings.txnMaxBytes())) {
+                    commit(b, txn, false);
+                }
+            }
+        }
+    }
+
+    private void commit(OpenBatch b, FanoutTxn txn, boolean last) {
+        txn.begin();
+        CommitBook.Partition p = book.get(b.partition());
+        if (p == null) {
+            throw new RevokedException(b.batchId());
+        }
+        hooks.beforeCommit(b.batchId(), last);
+        p.lock.lock();
+        try {
+            checkRevoked(b);
+            if (p.revoked()) {
+                throw new RevokedException(b.batchId());
+            }
+            long offset = last ? p.ledger.committableWith(b.offsets()) : p.ledger.committable();
+            List<String> tombstones = p.doneBelow(offset);
+            tombstones.forEach(id -> producer.send(records.checkpoint(id, null)));
+            boolean ticketsCommitted = last && offset > b.maxOffset();
+            Checkpoint next = txn.checkpoint(last);
+            producer.send(records.checkpoint(b.batchId(), ticketsCommitted ? null : next));
+            if (last) {
+                producer.send(events.fannedOut(b, txn.counts(), latency(b)));
+            }
+            producer.sendOffsetsToTransaction(
+                    Map.of(b.partition(), new OffsetAndMetadata(offset)), book.groupMetadata());
+            producer.commitTransaction();
+            txn.committed();
+            b.checkpoint(next);
+            metrics.transaction("committed");
+            p.tombstoned(tombstones);
+            if (last) {
+                p.ledger.complete(b.offsets());
+                if (!ticketsCommitted) {
+                    p.awaitCommit(b.batchId(), b.maxOffset());
+                }
+            }
+            p.ledger.pruneBelow(offset);
+        } finally {
+            p.lock.unlock();
+        }
+    }
+
+    /** An offsets-only transaction: commits the partition's committable offset and due tombstones. */
+    public void commitOffsets(TopicPartition tp) {
+        CommitBook.Partition p = book.get(tp);
+        if (p == null) {
+            return;
+        }
+        p.lock.lock();
+        try {
+            if (p.revoked()) {
+                return;
+            }
+            long offset = p.ledger.committable();
+            producer.beginTransaction();
+            List<String> tombstones = p.doneBelow(offset);
+            tombstones.forEach(id -> producer.send(records.checkpoint(id, null)));
+            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset)), book.groupMetadata());
+            producer.commitTransaction();
+            p.tombstoned(tombstones);
+            p.ledger.pruneBelow(offset);
+        } catch (ProducerFencedException e) {
+            hooks.fatal(e);
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException ignored) {
+                // nothing to abort
+            }
+            log.warn("offsets of {} not committed; the next transaction of that partition will: {}", tp, e.toString());
+        } finally {
+            p.lock.unlock();
+        }
+    }
+
+    private void finish(OpenBatch b, FanoutTxn txn) {
+        metrics.fanoutLatency(latency(b));
+        metrics.bytesOut(txn.totalBytes());
+        log.info("batch_id={} fanned out: {} (tickets {}@{})", b.batchId(), txn.counts(), b.partition(), b.offsets());
+        if (settings.deleteAfter() && !b.resultsUnavailable() && pacer.acquire()) {
+            try {
+                clients.apply(b.account()).delete(b.batchId());
+            } catch (BatchesApiException e) {
+                log.warn("batch_id={} not deleted after fan-out: {}", b.batchId(), e.getMessage());
+            }
+        }
+        hooks.finished(b);
+    }
+
+    private Duration latency(OpenBatch b) {
+        Instant seen = b.endedSeenAt();
+        return seen == null ? Duration.ZERO : Duration.between(seen, clock.instant());
+    }
+
+    private static void checkRevoked(OpenBatch b) {
+        if (b.revoked()) {
+            throw new RevokedException(b.batchId());
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.batchbridge.worker.internal;
+
+import io.batchbridge.common.records.Ticket;
+import io.batchbridge.common.records.TicketCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll thread's work: poll the batches topic, register every ticket offset in its partition's ledger, turn
+ * complete tickets into tracked batches, publish the group metadata for the fan-out threads, and react to
+ * rebalances. Never calls the API and never waits on a batch (invariant 3). Owns the consumer.
+ */
+public final class TicketIntake implements ConsumerRebalanceListener {
+    private static final Logger log = LoggerFactory.getLogger(TicketIntake.class);
+    private static final Duration REVOKE_WAIT = Duration.ofSeconds(30);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final CommitBook book;
+    private final CheckpointStore checkpoints;
+    private final BatchTracker tracker;
+    private final FanoutPool pool;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+    private final Duration pollTimeout;
+    private final Map<String, OpenBatch> active = new ConcurrentHashMap<>();
+
+    public TicketIntake(
+            Consumer<byte[], byte[]> consumer,
+            CommitBook book,
+            CheckpointStore checkpoints,
+            BatchTracker tracker,
+            FanoutPool pool,
+            WorkerMetrics metrics,
+            Clock clock,
+            Duration pollTimeout) {
+        this.consumer = consumer;
+        this.book = book;
+        this.checkpoints = checkpoints;
+        this.tracker = tracker;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.pollTimeout = pollTimeout;
+    }
+
+    public void subscribe(String batchesTopic) {
+        consumer.subscribe(List.of(batchesTopic), this);
+    }
+
+    /** One turn of the loop: poll, then hand new tickets to the tracker. */
+    public void pollOnce() {
+        ConsumerRecords<byte[], byte[]> records = metrics.loop("poll").record(() -> consumer.poll(pollTimeout));
+        book.publish(consumer.groupMetadata());
+        if (!records.isEmpty()) {
+            metrics.loop("track").record(() -> records.forEach(this::accept));
+        }
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        CommitBook.Partition p = book.get(tp);
+        if (p == null) {
+            return;
+        }
+        p.ledger.register(r.offset());
+        Ticket t;
+        try {
+            t = TicketCodec.read(r.value());
+        } catch (RuntimeException e) {
+            log.error(
+                    "{}-{}@{} is not a ticket and is skipped: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.getMessage());
+            p.ledger.complete(List.of(r.offset()));
+            pool.commitOffsets(tp);
+            return;
+        }
+        String key = r.key() == null ? t.batchId() : new String(r.key(), StandardCharsets.UTF_8);
+        OpenBatch b = active.computeIfAbsent(key, id -> new OpenBatch(t.batchId(), tp, t.parts(), clock.instant()));
+        try {
+            if (b.addPart(t, r.offset())) {
+                start(b, p);
+            }
+        } catch (IllegalArgumentException e) {
+            log.error("{}-{}@{}: {}; skipped", r.topic(), r.partition(), r.offset(), e.getMessage());
+            p.ledger.complete(List.of(r.offset()));
+        }
+    }
+
+    private void start(OpenBatch b, CommitBook.Partition p) {
+        Checkpoint cp = checkpoints.get(b.batchId());
+        if (cp != null && cp.done()) {
+            // Fanned out before, but its ticket offsets were not committed yet (an earlier ticket was still open).
+            log.info("batch_id={} was already fanned out; committing its tickets only", b.batchId());
+            p.lock.lock();
+            try {
+                p.ledger.complete(b.offsets());
+                p.awaitCommit(b.batchId(), b.maxOffset());
+            } finally {
+                p.lock.unlock();
+            }
+            active.remove(b.batchId(), b);
+            pool.commitOffsets(p.tp);
+            return;
+        }
+        if (cp != null) {
+            log.info("batch_id={} resumes from its checkpoint: {}", b.batchId(), cp);
+            b.checkpoint(cp);
+        }
+        tracker.track(b);
+    }
+
+    /** A batch is done with (fanned out, or revoked): forget it. */
+    public void finished(OpenBatch b) {
+        active.remove(b.batchId(), b);
+        tracker.forget(b);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        metrics.loop("revoke").record(() -> revoke(partitions));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        onPartitionsRevoked(partitions);
+    }
+
+    /** Revokes everything (shutdown). */
+    public void revokeAll() {
+        revoke(book.all().stream().map(p -> p.tp).toList());
+    }
+
+    private void revoke(Collection<TopicPartition> partitions) {
+        for (OpenBatch b : active.values()) {
+            if (partitions.contains(b.partition())) {
+                b.revoke();
+                finished(b);
+            }
+        }
+        try {
+            for (TopicPartition tp : partitions) {
+                if (!book.revoke(tp, REVOKE_WAIT)) {
+                    log.warn("a commit on {} did not finish within {} of its revocation", tp, REVOKE_WAIT);
+                }
+            }
+            if (!pool.awaitRevoked(REVOKE_WAIT)) {
+                log.warn("fan-outs of revoked batches did not stop within {}", REVOKE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!partitions.isEmpty()) {
+            log.info("revoked {}", partitions);
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        metrics.loop("assign").record(() -> {
+            for (TopicPartition tp : partitions) {
+                book.assign(tp, consumer.position(tp));
+            }
+            checkpoints.reload();
+        });
+        log.info("assigned {}", partitions);
+    }
+
+    public int assembling() {
+        return (int) active.values().stream().filter(b -> b.batch() == null).count();
+    }
+}
