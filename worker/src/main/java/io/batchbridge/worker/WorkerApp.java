@@ -207,6 +207,7 @@ public final class WorkerApp implements AutoCloseable {
      */
     void halt() {
         halted = true;
+        intake.halt();
         close(Duration.ofSeconds(30));
     }
 

@@ -60,7 +60,7 @@ final class WorkerClients {
     }
 
     void closeTicketConsumer(boolean halted) {
-        tickets.close(halted ? Duration.ZERO : Duration.ofSeconds(10));
+        tickets.close(Duration.ofSeconds(halted ? 2 : 10));
     }
 
     Producer<byte[], byte[]> eventProducer() {

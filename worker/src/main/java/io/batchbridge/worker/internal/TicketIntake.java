@@ -35,6 +35,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     private final Clock clock;
     private final Duration pollTimeout;
     private final Map<String, OpenBatch> active = new ConcurrentHashMap<>();
+    private volatile boolean halted;
 
     public TicketIntake(
             Consumer<byte[], byte[]> consumer,
@@ -130,8 +131,16 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         tracker.forget(b);
     }
 
+    /** Crash simulation: rebalance callbacks do nothing from now on (no abort, no wait). */
+    public void halt() {
+        halted = true;
+    }
+
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (halted) {
+            return;
+        }
         metrics.loop("revoke").record(() -> revoke(partitions));
     }
 
