@@ -7,6 +7,7 @@ import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.ClientSettings;
 import io.batchbridge.client.Secret;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.kafka.CommittedReader;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.records.Ticket;
 import io.batchbridge.common.records.TicketCodec;
@@ -28,7 +29,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -116,24 +116,9 @@ final class SubmitterHarness implements AutoCloseable {
         }
     }
 
-    /** Everything a read_committed consumer sees on a topic right now (reads until idle for a moment). */
+    /** Everything a read_committed consumer sees on a topic right now. */
     List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(
-                KafkaClientDefaults.consumer(cluster.bootstrapServers(), "read-" + UUID.randomUUID()))) {
-            c.subscribe(List.of(topic));
-            int idle = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (idle < 3 && System.nanoTime() < deadline) {
-                int n = 0;
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    out.add(r);
-                    n++;
-                }
-                idle = n == 0 && !c.assignment().isEmpty() ? idle + 1 : 0;
-            }
-        }
-        return out;
+        return CommittedReader.readAll(cluster.bootstrapServers(), topic);
     }
 
     List<Ticket> tickets() {
