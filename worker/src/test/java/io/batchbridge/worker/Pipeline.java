@@ -151,6 +151,27 @@ final class Pipeline implements AutoCloseable {
         tickets.commitTransaction();
     }
 
+    /** One single-item ticket per batch, all in one transaction. */
+    void writeTickets(List<MessageBatch> batches, TicketItem item) {
+        tickets.beginTransaction();
+        for (MessageBatch b : batches) {
+            Ticket t = new Ticket(
+                    b.id(),
+                    "default",
+                    List.of(),
+                    b.createdAt(),
+                    b.expiresAt(),
+                    1,
+                    0,
+                    1,
+                    List.of(topics.requests().get(0)),
+                    List.of(item));
+            tickets.send(new ProducerRecord<>(
+                    topics.batches(), 0, b.id().getBytes(StandardCharsets.UTF_8), TicketCodec.write(t)));
+        }
+        tickets.commitTransaction();
+    }
+
     Map<String, String> config(Map<String, String> overrides) {
         Map<String, String> c = new HashMap<>();
         c.put("kafka.bootstrap.servers", cluster.bootstrapServers());

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,12 +32,15 @@ class TrackingIT {
                     TicketItem.batchCustomId(0, req.at().partition(), req.at().offset());
             byte[] params = Pipeline.params(req.envelope()).getBytes(StandardCharsets.UTF_8);
             TicketItem item = new TicketItem(id, req.customId(), null, 1, null, req.at());
-            for (int i = 0; i < 2000; i++) {
-                CreateBody.Builder body = CreateBody.inMemory();
-                body.add(id, params);
-                MessageBatch b = p.client.create(body.build(), List.of());
-                p.writeTicket(b, List.of(item), List.of(p.topics.requests().get(0)), 1, List.of());
-            }
+            List<MessageBatch> batches = IntStream.range(0, 2000)
+                    .parallel()
+                    .mapToObj(i -> {
+                        CreateBody.Builder body = CreateBody.inMemory();
+                        body.add(id, params);
+                        return p.client.create(body.build(), List.of());
+                    })
+                    .toList();
+            p.writeTickets(batches, item);
             double cap = 100;
             WorkerApp w = p.worker(Map.of(
                     WorkerConfig.POLL_INITIAL_MS, "500",

@@ -1,0 +1,41 @@
+package io.batchbridge.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.batchbridge.common.config.BridgeConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkerConfigTest {
+
+    @Test
+    void hasTheDocumentedDefaults() {
+        WorkerConfig c = new WorkerConfig(Map.of());
+        assertThat(c.duration(WorkerConfig.POLL_INITIAL_MS)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.getDouble(WorkerConfig.POLL_MULTIPLIER)).isEqualTo(1.5);
+        assertThat(c.duration(WorkerConfig.POLL_MAX_MS)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.getInt(WorkerConfig.FANOUT_THREADS)).isEqualTo(2);
+        assertThat(c.getInt(WorkerConfig.TXN_MAX_RECORDS)).isEqualTo(500);
+        assertThat(c.getLong(WorkerConfig.TXN_MAX_BYTES)).isEqualTo(32L * 1024 * 1024);
+        assertThat(c.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS)).isEqualTo(3);
+        assertThat(c.retryCanceled()).isFalse();
+    }
+
+    @Test
+    void reportsEveryBadValueByKeyAtOnce() {
+        assertThatThrownBy(() -> new WorkerConfig(Map.of(
+                        WorkerConfig.FANOUT_THREADS, "0",
+                        WorkerConfig.CANCELED_POLICY, "ignore")))
+                .isInstanceOf(BridgeConfig.InvalidConfigurationException.class)
+                .hasMessageContaining(WorkerConfig.FANOUT_THREADS)
+                .hasMessageContaining(WorkerConfig.CANCELED_POLICY);
+    }
+
+    @Test
+    void rendersEveryWorkerKeyForTheConfigurationPage() {
+        String md = BridgeConfig.markdown(WorkerConfig.definition());
+        assertThat(md).contains("`bridge.worker.poll.initial.ms`").contains("`bridge.worker.canceled.policy`");
+    }
+}
