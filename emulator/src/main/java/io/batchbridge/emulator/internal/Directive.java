@@ -14,6 +14,9 @@ import java.util.Locale;
  * @param inputTokens reported input tokens, or -1 for the estimate
  * @param cacheReadTokens reported {@code cache_read_input_tokens}
  * @param cacheWriteTokens reported {@code cache_creation_input_tokens} (5-minute TTL)
+ * @param times the outcome applies to the first {@code times} submissions of the directive's {@code key}
+ *     only; later submissions succeed (so a retried request can get through); -1 for always
+ * @param key identifies the request across submissions (its batch custom_id changes with each attempt)
  */
 public record Directive(
         long outputTokens,
@@ -23,7 +26,9 @@ public record Directive(
         double durationSeconds,
         long inputTokens,
         long cacheReadTokens,
-        long cacheWriteTokens) {
+        long cacheWriteTokens,
+        int times,
+        String key) {
 
     public static final String MARKER = "#emulate";
 
@@ -46,6 +51,8 @@ public record Directive(
         String outcome = null;
         String errorType = null;
         String stop = null;
+        int times = -1;
+        String key = null;
         for (String token : args.trim().split("\\s+")) {
             int eq = token.indexOf('=');
             if (eq <= 0) {
@@ -60,6 +67,8 @@ public record Directive(
                 case "cache_creation_input_tokens", "cache_write" -> write = number(value, write);
                 case "duration", "duration_seconds" -> duration = seconds(value, duration);
                 case "stop_reason" -> stop = value;
+                case "times" -> times = (int) Math.min(Integer.MAX_VALUE, number(value, times));
+                case "key" -> key = value;
                 case "outcome" -> {
                     int colon = value.indexOf(':');
                     outcome = (colon < 0 ? value : value.substring(0, colon)).toLowerCase(Locale.ROOT);
@@ -68,7 +77,7 @@ public record Directive(
                 default -> {}
             }
         }
-        return new Directive(out, outcome, errorType, stop, duration, in, read, write);
+        return new Directive(out, outcome, errorType, stop, duration, in, read, write, times, key);
     }
 
     private static long number(String v, long fallback) {

@@ -13,6 +13,9 @@ public final class Planner {
     private final ModelCatalogue catalogue;
     private final OutputProfile profile;
     private final long seed;
+    /** Submissions seen per directive key, for {@code times=N} (bounded by the keys a test or demo uses). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> submissions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Planner(ModelCatalogue catalogue, OutputProfile profile, long seed) {
         this.catalogue = catalogue;
@@ -31,7 +34,7 @@ public final class Planner {
             return errored(f, hash, "not_found_error", "model: " + f.model(), null, queueMicros);
         }
         Directive d = f.directive();
-        String outcome = d != null && d.outcome() != null ? d.outcome() : drawOutcome(hash);
+        String outcome = d != null && d.outcome() != null && directiveApplies(d) ? d.outcome() : drawOutcome(hash);
         long input = d != null && d.inputTokens() >= 0 ? d.inputTokens() : Math.max(1, f.paramsBytes() / 4);
         if (outcome.equals("expired")) {
             return new PlannedRequest(
@@ -55,6 +58,14 @@ public final class Planner {
             return errored(f, hash, type, executionMessage(type), requestId, finish(d, queueMicros, 0));
         }
         return succeeded(f, d, hash, input, queueMicros);
+    }
+
+    /** A {@code times=N key=K} directive steers only the first N submissions of K; later ones succeed. */
+    private boolean directiveApplies(Directive d) {
+        if (d.times() < 0 || d.key() == null) {
+            return true;
+        }
+        return submissions.merge(d.key(), 1, Integer::sum) <= d.times();
     }
 
     private PlannedRequest succeeded(RequestFacts f, Directive d, long hash, long input, long queueMicros) {

@@ -6,6 +6,21 @@ import org.junit.jupiter.api.Test;
 
 class DirectiveTest {
     @Test
+    void timesAndKeyLimitTheOutcomeToTheFirstSubmissionsOfTheKey() {
+        Planner planner = new Planner(io.batchbridge.common.model.ModelCatalogue.defaults(), OutputProfile.DEFAULT, 1);
+        Directive d = Directive.find("#emulate outcome=errored:overloaded_error times=1 key=flaky-7");
+        RequestFacts first = new RequestFacts("s0-p0-o1", "claude-opus-4-6", false, 100L, false, false, 1, d, 200);
+        RequestFacts retry = new RequestFacts("s1-p0-o9", "claude-opus-4-6", false, 100L, false, false, 1, d, 200);
+
+        assertThat(d.times()).isEqualTo(1);
+        assertThat(d.key()).isEqualTo("flaky-7");
+        assertThat(planner.plan("msgbatch_a", java.util.List.of(), first).outcome())
+                .isEqualTo(Outcome.ERRORED);
+        assertThat(planner.plan("msgbatch_b", java.util.List.of(), retry).outcome())
+                .isEqualTo(Outcome.SUCCEEDED);
+    }
+
+    @Test
     void parsesEveryKeyOfTheDirectiveLine() {
         Directive d =
                 Directive.find("Please write.\n#emulate output_tokens=300000 outcome=succeeded stop_reason=max_tokens"
