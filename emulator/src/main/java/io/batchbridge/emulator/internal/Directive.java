@@ -52,7 +52,7 @@ public record Directive(
         String errorType = null;
         String stop = null;
         int times = -1;
-        String key = null;
+        String requestKey = null;
         for (String token : args.trim().split("\\s+")) {
             int eq = token.indexOf('=');
             if (eq <= 0) {
@@ -68,7 +68,7 @@ public record Directive(
                 case "duration", "duration_seconds" -> duration = seconds(value, duration);
                 case "stop_reason" -> stop = value;
                 case "times" -> times = (int) Math.min(Integer.MAX_VALUE, number(value, times));
-                case "key" -> key = value;
+                case "key" -> requestKey = value;
                 case "outcome" -> {
                     int colon = value.indexOf(':');
                     outcome = (colon < 0 ? value : value.substring(0, colon)).toLowerCase(Locale.ROOT);
@@ -77,7 +77,7 @@ public record Directive(
                 default -> {}
             }
         }
-        return new Directive(out, outcome, errorType, stop, duration, in, read, write, times, key);
+        return new Directive(out, outcome, errorType, stop, duration, in, read, write, times, requestKey);
     }
 
     private static long number(String v, long fallback) {
