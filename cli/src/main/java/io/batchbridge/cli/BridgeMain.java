@@ -1,5 +1,6 @@
 package io.batchbridge.cli;
 
+import io.batchbridge.cli.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,20 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "batch-bridge: a Kafka-native gateway to Claude's Message Batches API.",
-        subcommands = {KafkaCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            SubmitterCommand.class,
+            WorkerCommand.class,
+            EmulatorCommand.class,
+            KafkaCommand.class,
+            TopicsCommand.class,
+            ProduceCommand.class,
+            TailCommand.class,
+            BatchesCommand.class,
+            DlqCommand.class,
+            ConfigCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class BridgeMain implements Runnable {
 
     @CommandLine.Spec

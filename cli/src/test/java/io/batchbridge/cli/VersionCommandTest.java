@@ -18,7 +18,9 @@ class VersionCommandTest {
         int rc = cl.execute("--version");
 
         assertThat(rc).isZero();
-        assertThat(out.toString()).contains("bridge 0.1.0-SNAPSHOT").contains("Java " + Runtime.version().feature());
+        assertThat(out.toString())
+                .contains("bridge 0.1.0-SNAPSHOT")
+                .contains("Java " + Runtime.version().feature());
     }
 
     @Test

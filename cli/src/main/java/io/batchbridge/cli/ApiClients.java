@@ -1,0 +1,43 @@
+package io.batchbridge.cli;
+
+import io.batchbridge.client.ApiAccounts;
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.client.ClientSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** One {@link BatchesClient} per configured API account, built up front and closed together. */
+final class ApiClients implements AutoCloseable {
+    private final ApiAccounts accounts;
+    private final Map<String, BatchesClient> clients = new LinkedHashMap<>();
+
+    ApiClients(ApiAccounts accounts, ClientSettings settings, MeterRegistry registry, Clock clock) {
+        this.accounts = accounts;
+        for (String name : accounts.names()) {
+            clients.put(name, new BatchesClient(accounts.get(name), settings, registry, clock));
+        }
+    }
+
+    /** The client of an account; null or blank names the default account. Unknown names throw, naming the known. */
+    BatchesClient get(String account) {
+        String name =
+                account == null || account.isBlank() ? accounts.defaultAccount().name() : account;
+        BatchesClient c = clients.get(name);
+        if (c == null) {
+            accounts.get(name); // throws with the configured names
+        }
+        return c;
+    }
+
+    Set<String> names() {
+        return clients.keySet();
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(BatchesClient::close);
+    }
+}
