@@ -1,0 +1,110 @@
+package io.batchbridge.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.batchbridge.common.kafka.CommittedReader;
+import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetterReason;
+import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.Problem;
+import io.batchbridge.kafka.embedded.KafkaCluster;
+import io.batchbridge.kafka.embedded.KafkaClusterExtension;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KafkaClusterExtension.class)
+@Timeout(90)
+class DlqCommandIT {
+    private String dlq;
+    private String requests;
+    private byte[] unknownModel;
+    private byte[] tooLarge;
+
+    @BeforeEach
+    void deadLetters(KafkaCluster cluster) throws Exception {
+        dlq = ProduceCommandIT.createTopic(cluster, "dlq");
+        requests = ProduceCommandIT.createTopic(cluster, "dlq-requests");
+        unknownModel = "{\"custom_id\":\"a-1\",\"params\":{\"model\":\"nope\"}}".getBytes(UTF_8);
+        tooLarge = "{\"custom_id\":\"b-2\",\"params\":{}}".getBytes(UTF_8);
+        TailCommandIT.publish(cluster, DeadLetters.record(
+                dlq,
+                new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
+                unknownModel,
+                "a-1",
+                new Coordinates(requests, 0, 3),
+                null,
+                1,
+                null));
+        TailCommandIT.publish(cluster, DeadLetters.record(
+                dlq,
+                new Problem(DeadLetterReason.RECORD_TOO_LARGE, "the record is over the limit"),
+                tooLarge,
+                "b-2",
+                new Coordinates(requests, 0, 4),
+                null,
+                1,
+                null));
+        TailCommandIT.publish(cluster, DeadLetters.record(
+                dlq,
+                new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
+                unknownModel,
+                "a-1",
+                new Coordinates(requests, 0, 9),
+                null,
+                1,
+                null));
+    }
+
+    @Test
+    void listShowsReasonSentenceCustomIdAndOriginalCoordinates(KafkaCluster cluster) {
+        Cli.Result all = Cli.exec("dlq", "list", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq);
+        Cli.Result filtered = Cli.exec(
+                "dlq", "list", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq, "--reason",
+                "record_too_large");
+
+        assertThat(all.exitCode()).isZero();
+        assertThat(all.out())
+                .contains("0@0 reason=unknown_model custom_id=a-1 original=" + requests
+                        + "-0@3 | model nope is not in the catalogue")
+                .contains("0@1 reason=record_too_large custom_id=b-2 original=" + requests + "-0@4")
+                .contains("3 dead letters");
+        assertThat(filtered.out())
+                .contains("0@1 reason=record_too_large")
+                .doesNotContain("unknown_model")
+                .contains("1 dead letters with reason record_too_large");
+    }
+
+    @Test
+    void replayRepublishesOriginalBytesOfMatchingDeadLettersToTheOriginalTopic(KafkaCluster cluster) {
+        Cli.Result r = Cli.exec(
+                "dlq", "replay", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq, "--reason",
+                "unknown_model");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("replayed 2 dead letters with reason unknown_model");
+        List<ConsumerRecord<byte[], byte[]>> replayed = CommittedReader.readAll(cluster.bootstrapServers(), requests);
+        assertThat(replayed).hasSize(2).allSatisfy(rec -> {
+            assertThat(rec.value()).isEqualTo(unknownModel);
+            assertThat(new String(rec.key(), UTF_8)).isEqualTo("a-1");
+        });
+    }
+
+    @Test
+    void replayWithToPublishesEverythingThere(KafkaCluster cluster) throws Exception {
+        String elsewhere = ProduceCommandIT.createTopic(cluster, "dlq-elsewhere");
+
+        Cli.Result r = Cli.exec(
+                "dlq", "replay", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq, "--to", elsewhere);
+
+        assertThat(r.out()).contains("replayed 3 dead letters");
+        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), elsewhere))
+                .extracting(ConsumerRecord::value)
+                .containsExactly(unknownModel, tooLarge, unknownModel);
+        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), requests)).isEmpty();
+    }
+}
