@@ -28,26 +28,43 @@ import picocli.CommandLine.Spec;
  * then proves delivery by reading the output and dead-letter topics back as a {@code read_committed}
  * consumer. Exits 0 only when nothing was lost or doubled.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run Kafka, the API emulator, the submitter and the worker in this process and push a demo set through.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run Kafka, the API emulator, the submitter and the worker in this process and push a demo set through.")
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--requests", defaultValue = "200", description = "Requests in the demo set (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--requests",
+            defaultValue = "200",
+            description = "Requests in the demo set (default: ${DEFAULT-VALUE}).")
     int requests;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the demo set and the emulator (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Seed of the demo set and the emulator (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--time-scale", defaultValue = "7200",
-            description = "Emulator seconds per real second; 7200 makes the 24 h expiry pass in 12 s (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--time-scale",
+            defaultValue = "7200",
+            description =
+                    "Emulator seconds per real second; 7200 makes the 24 h expiry pass in 12 s (default: ${DEFAULT-VALUE}).")
     double timeScale;
 
-    @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "PT3M",
+            description = "Give up after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--keep-running", description = "Keep everything up after the summary, for exploring with other commands.")
+    @Option(
+            names = "--keep-running",
+            description = "Keep everything up after the summary, for exploring with other commands.")
     boolean keepRunning;
 
     @Option(names = "--verbose", description = "Show the roles' INFO logs instead of the progress line.")
@@ -57,7 +74,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (requests < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--requests must be at least 1 but was " + requests);
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--requests must be at least 1 but was " + requests);
         }
         quietLogs();
         long t0 = System.nanoTime();
@@ -67,12 +85,18 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedStack stack = new EmbeddedStack(timeScale, seed, registry, Map.of())) {
             List<DemoRequests.DemoRequest> set = DemoRequests.generate(requests, seed);
             List<Coordinates> published = publish(stack, set);
-            out.printf("Published %d requests to %s%n", published.size(), stack.topics().requests().get(0));
+            out.printf(
+                    "Published %d requests to %s%n",
+                    published.size(), stack.topics().requests().get(0));
             DeliveryCheck.Verdict v = awaitDelivery(stack, published, registry, out);
             double seconds = (System.nanoTime() - t0) / 1e9;
             new DemoSummary(out).print(v, seconds);
-            out.println(DeliveryCheck.line("demo finished", v, List.of(
-                    String.format("cost_usd=%.4f", v.costUsd()), String.format("saved_usd=%.4f", v.costUsd()))));
+            out.println(DeliveryCheck.line(
+                    "demo finished",
+                    v,
+                    List.of(
+                            String.format("cost_usd=%.4f", v.costUsd()),
+                            String.format("saved_usd=%.4f", v.costUsd()))));
             out.flush();
             if (keepRunning) {
                 keepRunning(stack, out);
@@ -84,10 +108,13 @@ public final class DemoCommand implements Callable<Integer> {
     private List<Coordinates> publish(EmbeddedStack stack, List<DemoRequests.DemoRequest> set) throws Exception {
         String topic = stack.topics().requests().get(0);
         List<Coordinates> published = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClientDefaults.producer(stack.bootstrapServers()))) {
+        try (KafkaProducer<byte[], byte[]> p =
+                new KafkaProducer<>(KafkaClientDefaults.producer(stack.bootstrapServers()))) {
             List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
             for (DemoRequests.DemoRequest r : set) {
-                sent.add(p.send(new ProducerRecord<>(topic, r.customId().getBytes(StandardCharsets.UTF_8),
+                sent.add(p.send(new ProducerRecord<>(
+                        topic,
+                        r.customId().getBytes(StandardCharsets.UTF_8),
                         r.json().getBytes(StandardCharsets.UTF_8))));
             }
             for (java.util.concurrent.Future<RecordMetadata> f : sent) {
@@ -98,8 +125,9 @@ public final class DemoCommand implements Callable<Integer> {
         return published;
     }
 
-    private DeliveryCheck.Verdict awaitDelivery(EmbeddedStack stack, List<Coordinates> published, MeterRegistry registry,
-            PrintWriter out) throws InterruptedException {
+    private DeliveryCheck.Verdict awaitDelivery(
+            EmbeddedStack stack, List<Coordinates> published, MeterRegistry registry, PrintWriter out)
+            throws InterruptedException {
         ProgressLine progress = new ProgressLine(registry, published.size());
         boolean terminal = System.console() != null;
         long deadline = System.nanoTime() + timeout.toNanos();

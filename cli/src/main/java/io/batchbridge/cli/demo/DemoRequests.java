@@ -62,17 +62,26 @@ final class DemoRequests {
     private static String json(String id, Kind kind, int i, Random random) {
         String model = MODELS[i % MODELS.length];
         return switch (kind) {
-            case EXTENDED_OUTPUT -> request(id, "claude-opus-4-6", 300_000,
-                    "Write the whole saga. #emulate output_tokens=300000 stop_reason=max_tokens", "");
+            case EXTENDED_OUTPUT ->
+                request(
+                        id,
+                        "claude-opus-4-6",
+                        300_000,
+                        "Write the whole saga. #emulate output_tokens=300000 stop_reason=max_tokens",
+                        "");
             case INVALID -> invalid(id, i);
-            case TRANSIENT_ONCE -> request(id, model, 1024,
-                    "Summarise. #emulate outcome=errored:overloaded_error times=1 key=" + id, "");
+            case TRANSIENT_ONCE ->
+                request(id, model, 1024, "Summarise. #emulate outcome=errored:overloaded_error times=1 key=" + id, "");
             case EXPIRED_ONCE -> request(id, model, 1024, "Classify. #emulate outcome=expired times=1 key=" + id, "");
-            case PERMANENT_ERROR -> request(id, model, 1024,
-                    "Bad tool. #emulate outcome=errored:invalid_request_error", "");
-            case NORMAL -> request(id, model, 4096,
-                    "Question " + i + ". #emulate output_tokens=" + (40 + random.nextInt(800)),
-                    i % 7 == 0 ? ",\"metadata\":{\"tenant\":\"t" + (i % 3) + "\"}" : "");
+            case PERMANENT_ERROR ->
+                request(id, model, 1024, "Bad tool. #emulate outcome=errored:invalid_request_error", "");
+            case NORMAL ->
+                request(
+                        id,
+                        model,
+                        4096,
+                        "Question " + i + ". #emulate output_tokens=" + (40 + random.nextInt(800)),
+                        i % 7 == 0 ? ",\"metadata\":{\"tenant\":\"t" + (i % 3) + "\"}" : "");
         };
     }
 
@@ -80,7 +89,9 @@ final class DemoRequests {
         return switch (i % 4) {
             case 0 -> request(id + " has spaces", "claude-opus-4-6", 100, "bad id", "");
             case 1 -> request(id, "claude-haiku-4-5", 200_000, "too long for haiku", "");
-            case 2 -> request(id, "claude-sonnet-4-6", 100, "stream", "").replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\"");
+            case 2 ->
+                request(id, "claude-sonnet-4-6", 100, "stream", "")
+                        .replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\"");
             default -> request(id, "claude-unknown-7", 100, "which model?", "");
         };
     }

@@ -4,7 +4,6 @@ import io.batchbridge.client.ApiAccount;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.ClientSettings;
 import io.batchbridge.client.Secret;
-
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.topics.TopicProvisioner;
 import io.batchbridge.emulator.Emulator;
@@ -58,10 +57,13 @@ public final class EmbeddedStack implements AutoCloseable {
         config.put("bridge.api.retry.initial.backoff.ms", "100");
         config.putAll(overrides);
         client = new BatchesClient(
-                new ApiAccount("default", URI.create(emulator.baseUrl()), Secret.of("demo-key"), Optional.empty(), 100_000),
-                ClientSettings.from(config), registry, Clock.systemUTC());
-        submitter = new SubmitterApp(new SubmitterConfig(config), a -> client, Set.of("default"), registry,
+                new ApiAccount(
+                        "default", URI.create(emulator.baseUrl()), Secret.of("demo-key"), Optional.empty(), 100_000),
+                ClientSettings.from(config),
+                registry,
                 Clock.systemUTC());
+        submitter = new SubmitterApp(
+                new SubmitterConfig(config), a -> client, Set.of("default"), registry, Clock.systemUTC());
         worker = new WorkerApp(new WorkerConfig(config), a -> client, registry, Clock.systemUTC());
         submitter.start();
         worker.start();
@@ -92,5 +94,4 @@ public final class EmbeddedStack implements AutoCloseable {
         emulator.close();
         kafka.close();
     }
-
 }
