@@ -37,7 +37,19 @@ public final class BridgeMain implements Runnable {
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new BridgeMain());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(BridgeMain::usageError);
         return cl;
+    }
+
+    /** The error, picocli's "did you mean" suggestions when it has some, and always the usage. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println(e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        cmd.usage(err);
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override

@@ -50,7 +50,9 @@ class BatchesCommandIT {
         assertThat(list.exitCode()).isZero();
         assertThat(list.out()).contains(batch.id()).contains("in_progress");
         assertThat(show.exitCode()).isZero();
-        assertThat(show.out()).contains("id:                 " + batch.id()).contains("processing_status:  in_progress");
+        assertThat(show.out())
+                .contains("id:                 " + batch.id())
+                .contains("processing_status:  in_progress");
     }
 
     @Test
@@ -63,11 +65,15 @@ class BatchesCommandIT {
 
         assertThat(brief.exitCode()).isZero();
         List<String> lines = brief.out().lines().toList();
-        assertThat(lines).hasSize(2).allSatisfy(l -> assertThat(l)
-                .matches("\\{\"custom_id\":\"r-[12]\",\"type\":\"succeeded\",\"stop_reason\":\"end_turn\","
-                        + "\"usage\":\\{\"input_tokens\":\\d+,\"output_tokens\":7,.*}}"));
+        assertThat(lines)
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l)
+                        .matches("\\{\"custom_id\":\"r-[12]\",\"type\":\"succeeded\",\"stop_reason\":\"end_turn\","
+                                + "\"usage\":\\{\"input_tokens\":\\d+,\"output_tokens\":7,.*}}"));
         assertThat(brief.out()).doesNotContain("\"content\"");
-        assertThat(full.out().lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"message\":{", "\"content\""));
+        assertThat(full.out().lines())
+                .hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("\"message\":{", "\"content\""));
     }
 
     @Test

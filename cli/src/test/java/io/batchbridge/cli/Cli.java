@@ -22,7 +22,6 @@ final class Cli {
         return (T) commandLine.getSubcommands().get(name).getCommand();
     }
 
-
     int run(String... args) {
         return commandLine.execute(args);
     }

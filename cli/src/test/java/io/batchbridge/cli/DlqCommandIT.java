@@ -31,40 +31,52 @@ class DlqCommandIT {
         requests = ProduceCommandIT.createTopic(cluster, "dlq-requests");
         unknownModel = "{\"custom_id\":\"a-1\",\"params\":{\"model\":\"nope\"}}".getBytes(UTF_8);
         tooLarge = "{\"custom_id\":\"b-2\",\"params\":{}}".getBytes(UTF_8);
-        TailCommandIT.publish(cluster, DeadLetters.record(
-                dlq,
-                new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
-                unknownModel,
-                "a-1",
-                new Coordinates(requests, 0, 3),
-                null,
-                1,
-                null));
-        TailCommandIT.publish(cluster, DeadLetters.record(
-                dlq,
-                new Problem(DeadLetterReason.RECORD_TOO_LARGE, "the record is over the limit"),
-                tooLarge,
-                "b-2",
-                new Coordinates(requests, 0, 4),
-                null,
-                1,
-                null));
-        TailCommandIT.publish(cluster, DeadLetters.record(
-                dlq,
-                new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
-                unknownModel,
-                "a-1",
-                new Coordinates(requests, 0, 9),
-                null,
-                1,
-                null));
+        TailCommandIT.publish(
+                cluster,
+                DeadLetters.record(
+                        dlq,
+                        new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
+                        unknownModel,
+                        "a-1",
+                        new Coordinates(requests, 0, 3),
+                        null,
+                        1,
+                        null));
+        TailCommandIT.publish(
+                cluster,
+                DeadLetters.record(
+                        dlq,
+                        new Problem(DeadLetterReason.RECORD_TOO_LARGE, "the record is over the limit"),
+                        tooLarge,
+                        "b-2",
+                        new Coordinates(requests, 0, 4),
+                        null,
+                        1,
+                        null));
+        TailCommandIT.publish(
+                cluster,
+                DeadLetters.record(
+                        dlq,
+                        new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
+                        unknownModel,
+                        "a-1",
+                        new Coordinates(requests, 0, 9),
+                        null,
+                        1,
+                        null));
     }
 
     @Test
     void listShowsReasonSentenceCustomIdAndOriginalCoordinates(KafkaCluster cluster) {
         Cli.Result all = Cli.exec("dlq", "list", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq);
         Cli.Result filtered = Cli.exec(
-                "dlq", "list", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq, "--reason",
+                "dlq",
+                "list",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--dlq",
+                dlq,
+                "--reason",
                 "record_too_large");
 
         assertThat(all.exitCode()).isZero();
@@ -82,7 +94,13 @@ class DlqCommandIT {
     @Test
     void replayRepublishesOriginalBytesOfMatchingDeadLettersToTheOriginalTopic(KafkaCluster cluster) {
         Cli.Result r = Cli.exec(
-                "dlq", "replay", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq, "--reason",
+                "dlq",
+                "replay",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--dlq",
+                dlq,
+                "--reason",
                 "unknown_model");
 
         assertThat(r.exitCode()).isZero();
@@ -105,6 +123,7 @@ class DlqCommandIT {
         assertThat(CommittedReader.readAll(cluster.bootstrapServers(), elsewhere))
                 .extracting(ConsumerRecord::value)
                 .containsExactly(unknownModel, tooLarge, unknownModel);
-        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), requests)).isEmpty();
+        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), requests))
+                .isEmpty();
     }
 }

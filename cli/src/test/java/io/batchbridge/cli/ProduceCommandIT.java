@@ -34,18 +34,18 @@ class ProduceCommandIT {
         Files.writeString(
                 file,
                 String.join(
-                        "\n",
-                        first,
-                        "{not json",
-                        "",
-                        "{\"custom_id\":\"bad id!\",\"params\":" + PARAMS + "}",
-                        second,
-                        "{\"custom_id\":\"no-params\"}")
+                                "\n",
+                                first,
+                                "{not json",
+                                "",
+                                "{\"custom_id\":\"bad id!\",\"params\":" + PARAMS + "}",
+                                second,
+                                "{\"custom_id\":\"no-params\"}")
                         + "\n",
                 UTF_8);
 
-        Cli.Result r = Cli.exec("produce", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic,
-                file.toString());
+        Cli.Result r = Cli.exec(
+                "produce", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic, file.toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).contains("published 2 requests to " + topic + "; rejected 3 of 6 lines");
@@ -67,7 +67,12 @@ class ProduceCommandIT {
         Files.writeString(file, "{\"custom_id\":\"a\",\"params\":" + PARAMS + "}\n", UTF_8);
 
         Cli.Result r = Cli.exec(
-                "produce", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic, "--no-progress",
+                "produce",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--topic",
+                topic,
+                "--no-progress",
                 file.toString());
 
         assertThat(r.exitCode()).isZero();

@@ -1,9 +1,9 @@
 package io.batchbridge.cli;
 
 import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
-import io.batchbridge.emulator.Emulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +17,14 @@ final class RoleFixtures {
     static TopicNames provision(KafkaCluster cluster, String name) {
         String prefix = KafkaClusterExtension.uniqueTopic(name) + ".";
         Cli.Result r = Cli.exec(
-                "topics", "create", "--bootstrap-servers", cluster.bootstrapServers(), "--prefix", prefix,
-                "--partitions", "2");
+                "topics",
+                "create",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--prefix",
+                prefix,
+                "--partitions",
+                "2");
         if (r.exitCode() != 0) {
             throw new IllegalStateException("topics create failed: " + r.out() + r.err());
         }

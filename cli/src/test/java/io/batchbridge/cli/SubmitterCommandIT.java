@@ -33,7 +33,8 @@ class SubmitterCommandIT {
     @Timeout(120)
     void runsFromEnvironmentFileAndSetUntilStoppedAndWritesTickets(KafkaCluster cluster, @TempDir Path dir)
             throws Exception {
-        try (Emulator emulator = Emulator.builder().port(0).timeScale(3600).build().start()) {
+        try (Emulator emulator =
+                Emulator.builder().port(0).timeScale(3600).build().start()) {
             TopicNames topics = RoleFixtures.provision(cluster, "subcmd");
             Path file = dir.resolve("submitter.properties");
             Files.writeString(
@@ -47,12 +48,17 @@ class SubmitterCommandIT {
             cli.<SubmitterCommand>command("submitter").options.env = env;
 
             CompletableFuture<Integer> rc = cli.start(RoleFixtures.args(
-                    "submitter", cluster, topics, file, "bridge.submitter.group.id=g-" + UUID.randomUUID(),
+                    "submitter",
+                    cluster,
+                    topics,
+                    file,
+                    "bridge.submitter.group.id=g-" + UUID.randomUUID(),
                     "bridge.submitter.instance.id=cli-" + UUID.randomUUID()));
             await().atMost(Duration.ofSeconds(30)).until(() -> cli.out().contains("bridge submitter running"));
             publish(cluster, topics.requests().get(0), "t-1", "t-2", "t-3");
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> ticketed(cluster, topics).size() == 3);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> ticketed(cluster, topics).size() == 3);
             assertThat(ticketed(cluster, topics)).containsExactlyInAnyOrder("t-1", "t-2", "t-3");
             assertThat(rc).isNotDone();
 
@@ -71,11 +77,16 @@ class SubmitterCommandIT {
 
         int rc = cli.run(
                 "submitter",
-                "--set", "bridge.submitter.max.batch.requests=250000",
-                "--set", "bridge.submitter.lingr.ms=5",
-                "--set", "bridge.api.max.retries=-1",
-                "--set", "bridge.api.accounts=default",
-                "--set", "bridge.api.account.default.base.url=not a url");
+                "--set",
+                "bridge.submitter.max.batch.requests=250000",
+                "--set",
+                "bridge.submitter.lingr.ms=5",
+                "--set",
+                "bridge.api.max.retries=-1",
+                "--set",
+                "bridge.api.accounts=default",
+                "--set",
+                "bridge.api.account.default.base.url=not a url");
 
         assertThat(rc).isEqualTo(2);
         assertThat(cli.err())
@@ -101,7 +112,8 @@ class SubmitterCommandIT {
         try (KafkaProducer<byte[], byte[]> p =
                 new KafkaProducer<>(KafkaClientDefaults.producer(cluster.bootstrapServers()))) {
             for (String id : customIds) {
-                p.send(new ProducerRecord<>(topic, id.getBytes(UTF_8), RoleFixtures.request(id).getBytes(UTF_8)));
+                p.send(new ProducerRecord<>(
+                        topic, id.getBytes(UTF_8), RoleFixtures.request(id).getBytes(UTF_8)));
             }
             p.flush();
         }

@@ -34,8 +34,14 @@ class TailCommandIT {
         publish(cluster, deadLetter(topic));
 
         Cli.Result r = Cli.exec(
-                "tail", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic, "--from-beginning",
-                "--max", "3");
+                "tail",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--topic",
+                topic,
+                "--from-beginning",
+                "--max",
+                "3");
 
         assertThat(r.exitCode()).isZero();
         String[] lines = r.out().split("\n");
@@ -55,8 +61,16 @@ class TailCommandIT {
         publish(cluster, topic, result, "end_turn");
 
         Cli.Result r = Cli.exec(
-                "tail", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic, "--from-beginning",
-                "--max", "1", "--format", "json");
+                "tail",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--topic",
+                topic,
+                "--from-beginning",
+                "--max",
+                "1",
+                "--format",
+                "json");
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).isEqualTo(new String(result, UTF_8) + System.lineSeparator());
@@ -65,8 +79,15 @@ class TailCommandIT {
     @Test
     void missingTopicIsAnError(KafkaCluster cluster) {
         Cli.Result r = Cli.exec(
-                "tail", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", "no-such-topic-" + System.nanoTime(),
-                "--set", "kafka.consumer.allow.auto.create.topics=false", "--max", "1");
+                "tail",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--topic",
+                "no-such-topic-" + System.nanoTime(),
+                "--set",
+                "kafka.consumer.allow.auto.create.topics=false",
+                "--max",
+                "1");
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("does not exist");

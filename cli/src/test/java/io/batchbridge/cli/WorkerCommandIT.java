@@ -27,7 +27,8 @@ class WorkerCommandIT {
     @Timeout(150)
     void workerDeliversResultsOfRequestsPublishedWithProduceAndStopsOnRequest(KafkaCluster cluster, @TempDir Path dir)
             throws Exception {
-        try (Emulator emulator = Emulator.builder().port(0).timeScale(3600).build().start()) {
+        try (Emulator emulator =
+                Emulator.builder().port(0).timeScale(3600).build().start()) {
             TopicNames topics = RoleFixtures.provision(cluster, "wcmd");
             Map<String, String> env = RoleFixtures.env(emulator);
             Cli submitter = new Cli();
@@ -35,12 +36,18 @@ class WorkerCommandIT {
             Cli worker = new Cli();
             worker.<WorkerCommand>command("worker").options.env = env;
             CompletableFuture<Integer> submitterRc = submitter.start(RoleFixtures.args(
-                    "submitter", cluster, topics, null,
+                    "submitter",
+                    cluster,
+                    topics,
+                    null,
                     "bridge.submitter.linger.ms=300",
                     "bridge.submitter.group.id=g-" + UUID.randomUUID(),
                     "bridge.submitter.instance.id=s-" + UUID.randomUUID()));
             CompletableFuture<Integer> workerRc = worker.start(RoleFixtures.args(
-                    "worker", cluster, topics, null,
+                    "worker",
+                    cluster,
+                    topics,
+                    null,
                     "bridge.worker.poll.initial.ms=300",
                     "bridge.worker.poll.max.ms=1000",
                     "bridge.worker.max.calls.per.second=200",
@@ -58,13 +65,23 @@ class WorkerCommandIT {
                             + RoleFixtures.request("w-3") + "\n",
                     UTF_8);
             Cli.Result produced = Cli.exec(
-                    "produce", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topics.requests().get(0),
+                    "produce",
+                    "--bootstrap-servers",
+                    cluster.bootstrapServers(),
+                    "--topic",
+                    topics.requests().get(0),
                     requests.toString());
             assertThat(produced.exitCode()).isZero();
 
             Cli.Result tail = Cli.exec(
-                    "tail", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topics.results(),
-                    "--from-beginning", "--max", "3");
+                    "tail",
+                    "--bootstrap-servers",
+                    cluster.bootstrapServers(),
+                    "--topic",
+                    topics.results(),
+                    "--from-beginning",
+                    "--max",
+                    "3");
 
             assertThat(tail.exitCode()).isZero();
             assertThat(tail.out().lines())
@@ -89,9 +106,13 @@ class WorkerCommandIT {
         cli.<WorkerCommand>command("worker").options.env = Map.of("ANTHROPIC_API_KEY", "k");
 
         int rc = cli.run(
-                "worker", "--bootstrap-servers", "127.0.0.1:1",
-                "--set", "bridge.worker.poll.multiplier=0.5",
-                "--set", "bridge.worker.fanout.threads=0");
+                "worker",
+                "--bootstrap-servers",
+                "127.0.0.1:1",
+                "--set",
+                "bridge.worker.poll.multiplier=0.5",
+                "--set",
+                "bridge.worker.fanout.threads=0");
 
         assertThat(rc).isEqualTo(2);
         assertThat(cli.err())
