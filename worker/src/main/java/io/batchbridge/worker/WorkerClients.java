@@ -48,7 +48,7 @@ final class WorkerClients {
     }
 
     String instanceId() {
-        return config.getString(WorkerConfig.INSTANCE_ID);
+        return config.instanceId();
     }
 
     KafkaConsumer<byte[], byte[]> ticketConsumer() {

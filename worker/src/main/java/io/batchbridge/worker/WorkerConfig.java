@@ -49,11 +49,11 @@ public final class WorkerConfig extends BridgeConfig {
             .define(
                     INSTANCE_ID,
                     Type.STRING,
-                    defaultInstanceId(),
+                    "",
                     Importance.MEDIUM,
                     "Stable id of this worker instance, part of its transactional ids (bridge-worker-<id>-fanout-<n>). "
                             + "Give every instance its own; a restarted instance with the same id fences its "
-                            + "predecessor's open transactions at once. Default: $HOSTNAME, else 'local'.")
+                            + "predecessor's open transactions at once. Empty: $HOSTNAME, else 'local'.")
             .define(
                     POLL_INITIAL_MS,
                     Type.LONG,
@@ -208,6 +208,12 @@ public final class WorkerConfig extends BridgeConfig {
 
     public boolean retryCanceled() {
         return "retry".equals(getString(CANCELED_POLICY));
+    }
+
+    /** The configured instance id, else $HOSTNAME, else {@code local}. */
+    public String instanceId() {
+        String v = getString(INSTANCE_ID);
+        return v == null || v.isBlank() ? defaultInstanceId() : v;
     }
 
     private static String defaultInstanceId() {
