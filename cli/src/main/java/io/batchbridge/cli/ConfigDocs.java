@@ -63,6 +63,9 @@ final class ConfigDocs {
     /** The instance id's default is this machine's host name; the page shows the rule, not one machine's value. */
     private static String stableInstanceId(String table, ConfigDef def, String key) {
         Object hostDefault = def.configKeys().get(key).defaultValue;
+        if (hostDefault == null || hostDefault.toString().isEmpty()) {
+            return table; // resolved at run time: the page already shows the same on every machine
+        }
         String row = "| `" + key + "` | string | `" + hostDefault + "` |";
         return table.replace(row, "| `" + key + "` | string | `$HOSTNAME` |");
     }

@@ -2,7 +2,9 @@ package io.batchbridge.cli;
 
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.EnvelopeCodec;
 import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.InvalidRecordException;
 import io.batchbridge.common.topics.TopicNames;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -117,10 +119,14 @@ final class DlqCommand implements Runnable {
             Map<String, String> merged = config.merged(env);
             String fallback = KafkaSettings.requestsTopic(merged);
             AtomicLong replayed = new AtomicLong();
+            AtomicLong retried = new AtomicLong();
             AtomicReference<Exception> sendError = new AtomicReference<>();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaSettings.producer(merged))) {
                 TopicScan.toEnd(KafkaSettings.consumer(merged), dlq(merged), SCAN_TIMEOUT, r -> {
                     if (matches(r) && sendError.get() == null) {
+                        if (attempt(r.value()) > 1) {
+                            retried.incrementAndGet();
+                        }
                         producer.send(new ProducerRecord<>(target(r, fallback), r.key(), r.value()), (md, e) -> {
                             if (e != null) {
                                 sendError.compareAndSet(null, e);
@@ -136,10 +142,23 @@ final class DlqCommand implements Runnable {
             }
             out.println(
                     "replayed " + replayed.get() + " dead letters" + (reason == null ? "" : " with reason " + reason));
+            if (retried.get() > 0) {
+                out.println("note: " + retried.get() + " of them are retry records (attempt > 1); the submitter"
+                        + " continues their attempt count (bridge.submitter.retry.max.attempts)");
+            }
             out.flush();
             return sendError.get() == null
                     ? 0
                     : fail("a record was not delivered: " + sendError.get().getMessage());
+        }
+
+        /** The attempt a request envelope or retry record carries; 1 when it is not a valid envelope. */
+        private static int attempt(byte[] value) {
+            try {
+                return EnvelopeCodec.parse(value).envelope().attempt();
+            } catch (InvalidRecordException e) {
+                return 1;
+            }
         }
 
         /**

@@ -7,9 +7,12 @@ import io.batchbridge.common.kafka.CommittedReader;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.EnvelopeCodec;
 import io.batchbridge.common.records.Problem;
+import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,7 +107,9 @@ class DlqCommandIT {
                 "unknown_model");
 
         assertThat(r.exitCode()).isZero();
-        assertThat(r.out()).contains("replayed 2 dead letters with reason unknown_model");
+        assertThat(r.out())
+                .contains("replayed 2 dead letters with reason unknown_model")
+                .doesNotContain("note:");
         List<ConsumerRecord<byte[], byte[]>> replayed = CommittedReader.readAll(cluster.bootstrapServers(), requests);
         assertThat(replayed).hasSize(2).allSatisfy(rec -> {
             assertThat(rec.value()).isEqualTo(unknownModel);
@@ -113,16 +118,39 @@ class DlqCommandIT {
     }
 
     @Test
-    void replayWithToPublishesEverythingThere(KafkaCluster cluster) throws Exception {
+    void replayWithToPublishesEverythingThereAndNotesRetryRecords(KafkaCluster cluster) throws Exception {
         String elsewhere = ProduceCommandIT.createTopic(cluster, "dlq-elsewhere");
+        byte[] retryRecord = EnvelopeCodec.write(new RequestEnvelope(
+                "c-3",
+                ProduceCommandIT.PARAMS.getBytes(UTF_8),
+                null,
+                null,
+                null,
+                null,
+                4,
+                Instant.EPOCH,
+                new Coordinates(requests, 0, 5),
+                "overloaded_error: busy"));
+        TailCommandIT.publish(
+                cluster,
+                DeadLetters.record(
+                        dlq,
+                        new Problem(DeadLetterReason.ATTEMPTS_EXHAUSTED, "attempt 4 exceeds the limit of 3"),
+                        retryRecord,
+                        "c-3",
+                        new Coordinates("bridge.retry", 0, 1),
+                        new Coordinates(requests, 0, 5),
+                        4,
+                        "msgbatch_1"));
 
         Cli.Result r = Cli.exec(
                 "dlq", "replay", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq, "--to", elsewhere);
 
-        assertThat(r.out()).contains("replayed 3 dead letters");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("replayed 4 dead letters").contains("note: 1 of them are retry records");
         assertThat(CommittedReader.readAll(cluster.bootstrapServers(), elsewhere))
                 .extracting(ConsumerRecord::value)
-                .containsExactly(unknownModel, tooLarge, unknownModel);
+                .containsExactly(unknownModel, tooLarge, unknownModel, retryRecord);
         assertThat(CommittedReader.readAll(cluster.bootstrapServers(), requests))
                 .isEmpty();
     }
