@@ -1,0 +1,493 @@
+package io.batchbridge.common.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Every meter batch-bridge itself emits, declared once: dotted name, type, base unit, description and the
+ * bounded tag keys (never a batch id or {@code custom_id}). {@code docs/metrics.md} is rendered from this
+ * enum ({@link MetricsCatalogue#markdown()}) and a test fails when the page is stale; the Prometheus rules
+ * and Grafana dashboard in {@code deploy/} are checked against {@link #prometheusName()}.
+ *
+ * <p>Roles register meters through the helpers ({@link #counter}, {@link #timer}, {@link #summary},
+ * {@link #gauge}) so name, description, unit and tag keys cannot drift from the catalogue; the helpers reject
+ * a wrong number of tag values. Micrometer returns the already registered meter for an identical id, so
+ * calling a helper per event is correct; hot paths hold the meter or use {@link BridgeMeters}, which caches.
+ *
+ * <p>Meters bound from libraries (JVM, Kafka clients, Resilience4j) are not listed here; their families are
+ * in {@link LibraryMetricFamily}.
+ */
+public enum BridgeMetric {
+    // ---- submitter ----
+    SUBMITTER_REQUESTS_CONSUMED(
+            Role.SUBMITTER,
+            "bridge.submitter.requests.consumed",
+            Meter.Type.COUNTER,
+            null,
+            "Request and retry records consumed, by source topic",
+            "topic"),
+    SUBMITTER_DEAD_LETTERS(
+            Role.SUBMITTER,
+            "bridge.submitter.dead.letters",
+            Meter.Type.COUNTER,
+            null,
+            "Requests dead-lettered at intake or create time, by reason code",
+            "reason"),
+    SUBMITTER_RETIRED_BETAS_STRIPPED(
+            Role.SUBMITTER,
+            "bridge.submitter.retired.betas.stripped",
+            Meter.Type.COUNTER,
+            null,
+            "Requests whose retired beta (context-1m-2025-08-07) was removed"),
+    SUBMITTER_BATCHES_CREATED(
+            Role.SUBMITTER,
+            "bridge.submitter.batches.created",
+            Meter.Type.COUNTER,
+            null,
+            "API batches created, by lane: API account and whether the extended-output beta is on",
+            "account",
+            "extended_output"),
+    SUBMITTER_BATCH_REQUESTS(
+            Role.SUBMITTER,
+            "bridge.submitter.batch.requests",
+            Meter.Type.DISTRIBUTION_SUMMARY,
+            "requests",
+            "Requests per created batch"),
+    SUBMITTER_BATCH_BYTES(
+            Role.SUBMITTER,
+            "bridge.submitter.batch.bytes",
+            Meter.Type.DISTRIBUTION_SUMMARY,
+            "bytes",
+            "Create body bytes per created batch"),
+    SUBMITTER_CREATE_LATENCY(
+            Role.SUBMITTER,
+            "bridge.submitter.create.latency",
+            Meter.Type.TIMER,
+            null,
+            "Time of a successful create call"),
+    SUBMITTER_TIME_TO_CREATE(
+            Role.SUBMITTER,
+            "bridge.submitter.time.to.create",
+            Meter.Type.TIMER,
+            null,
+            "Time from a batch's first request arriving to the batch being created"),
+    SUBMITTER_CREATE_FAILURES(
+            Role.SUBMITTER,
+            "bridge.submitter.create.failures",
+            Meter.Type.COUNTER,
+            null,
+            "Create calls that failed, by kind: transient, outcome_unknown, rejected, bisected (a whole-batch 400"
+                    + " split in two), fatal",
+            "kind"),
+    SUBMITTER_BUFFERED_BYTES(
+            Role.SUBMITTER,
+            "bridge.submitter.buffered.bytes",
+            Meter.Type.GAUGE,
+            "bytes",
+            "Request bytes held in lanes not yet created"),
+    SUBMITTER_LANES_OPEN(
+            Role.SUBMITTER,
+            "bridge.submitter.lanes.open",
+            Meter.Type.GAUGE,
+            null,
+            "Lanes (account, beta set) currently assembling a batch"),
+    SUBMITTER_PAUSED_PARTITIONS(
+            Role.SUBMITTER,
+            "bridge.submitter.paused.partitions",
+            Meter.Type.GAUGE,
+            null,
+            "Input partitions paused (buffer full, retry head not due, or API circuit open)"),
+    SUBMITTER_SPEND_GUARD_ENGAGED(
+            Role.SUBMITTER,
+            "bridge.submitter.spend.guard.engaged",
+            Meter.Type.GAUGE,
+            null,
+            "1 while the spend guard holds intake because the configured spend limit is reached, else 0"),
+    SUBMITTER_STATE(
+            Role.SUBMITTER,
+            "bridge.submitter.state",
+            Meter.Type.GAUGE,
+            null,
+            "Lifecycle state code: 0 starting, 1 running, 2 draining, 3 stopping, 4 stopped, 5 failed"),
+
+    // ---- worker ----
+    WORKER_RESULTS(
+            Role.WORKER,
+            "bridge.worker.results",
+            Meter.Type.COUNTER,
+            null,
+            "Result lines fanned out, by API result type (succeeded, errored, canceled, expired, unknown)",
+            "result"),
+    WORKER_RESULTS_TRUNCATED(
+            Role.WORKER,
+            "bridge.worker.results.truncated",
+            Meter.Type.COUNTER,
+            null,
+            "Succeeded results cut at max_tokens (delivered with truncated=true)"),
+    WORKER_DEAD_LETTERS(
+            Role.WORKER,
+            "bridge.worker.dead.letters",
+            Meter.Type.COUNTER,
+            null,
+            "Requests dead-lettered by the worker, by reason code",
+            "reason"),
+    WORKER_RETRIES(
+            Role.WORKER,
+            "bridge.worker.retries",
+            Meter.Type.COUNTER,
+            null,
+            "Retry records written, by reason (expired or the errored type, e.g. overloaded_error)",
+            "reason"),
+    WORKER_POLLS(
+            Role.WORKER,
+            "bridge.worker.polls",
+            Meter.Type.COUNTER,
+            null,
+            "Batch retrieves, by status: in_progress, ended, error, not_found",
+            "status"),
+    WORKER_TRANSACTIONS(
+            Role.WORKER,
+            "bridge.worker.transactions",
+            Meter.Type.COUNTER,
+            null,
+            "Fan-out transactions, by outcome (committed, aborted)",
+            "outcome"),
+    WORKER_CHECKPOINTS(
+            Role.WORKER,
+            "bridge.worker.checkpoints",
+            Meter.Type.COUNTER,
+            null,
+            "Fan-out checkpoints (batch id, lines done) committed with their transaction"),
+    WORKER_FANOUT_BYTES(
+            Role.WORKER,
+            "bridge.worker.fanout.bytes",
+            Meter.Type.COUNTER,
+            "bytes",
+            "Bytes of result, retry and dead-letter records produced"),
+    WORKER_FANOUT_LATENCY(
+            Role.WORKER,
+            "bridge.worker.fanout.latency",
+            Meter.Type.TIMER,
+            null,
+            "From a batch seen ended to its last fan-out transaction committed"),
+    WORKER_BATCH_DURATION(
+            Role.WORKER,
+            "bridge.worker.batch.duration",
+            Meter.Type.TIMER,
+            null,
+            "From a batch's created_at to its ended_at, as the API reports them"),
+    WORKER_LOOP(
+            Role.WORKER,
+            "bridge.worker.loop",
+            Meter.Type.TIMER,
+            null,
+            "Sections of the worker's poll loop (poll, track, revoke, assign)",
+            "section"),
+    WORKER_BATCHES_OPEN(
+            Role.WORKER,
+            "bridge.worker.batches.open",
+            Meter.Type.GAUGE,
+            null,
+            "Batches tracked (ticket read, not yet fanned out)"),
+    WORKER_BATCHES_OLDEST_OPEN_AGE(
+            Role.WORKER,
+            "bridge.worker.batches.oldest.open.age.seconds",
+            Meter.Type.GAUGE,
+            "seconds",
+            "Age of the oldest tracked batch since its creation; the API expires a batch at 24 h"),
+    WORKER_BATCHES_NEAR_EXPIRY(
+            Role.WORKER,
+            "bridge.worker.batches.near.expiry",
+            Meter.Type.GAUGE,
+            null,
+            "Open batches within bridge.worker.expiry.warning.ms of expires_at"),
+    WORKER_BATCHES_ENDED_NOT_FANNED_OUT(
+            Role.WORKER,
+            "bridge.worker.batches.ended.not.fanned.out",
+            Meter.Type.GAUGE,
+            null,
+            "Ended batches waiting for or in fan-out"),
+    WORKER_ENDED_OLDEST_AGE(
+            Role.WORKER,
+            "bridge.worker.ended.oldest.age.seconds",
+            Meter.Type.GAUGE,
+            "seconds",
+            "Time since the oldest ended-but-not-fanned-out batch ended (results vanish 29 days after creation)"),
+    WORKER_COST_USD(
+            Role.WORKER,
+            "bridge.worker.cost.usd",
+            Meter.Type.COUNTER,
+            "usd",
+            "Cost of succeeded results at batch prices, by model. Superseded by bridge.cost.usd"
+                    + " (pricing=batch); kept until dashboards move",
+            "model"),
+    WORKER_STATE(
+            Role.WORKER,
+            "bridge.worker.state",
+            Meter.Type.GAUGE,
+            null,
+            "Lifecycle state code: 0 starting, 1 running, 2 draining, 3 stopping, 4 stopped, 5 failed"),
+
+    // ---- API client (both roles) ----
+    API_CALLS(
+            Role.API,
+            "bridge.api.calls",
+            Meter.Type.TIMER,
+            null,
+            "One HTTP exchange with the Message Batches API, until its response headers; op is create,"
+                    + " retrieve, list, cancel, delete or results, status the HTTP status or the transport failure",
+            "op",
+            "status",
+            "account"),
+    API_RESULTS_BYTES(
+            Role.API,
+            "bridge.api.results.bytes",
+            Meter.Type.COUNTER,
+            "bytes",
+            "Bytes of results files received",
+            "account"),
+    API_RESULTS_LINES(
+            Role.API, "bridge.api.results.lines", Meter.Type.COUNTER, null, "Results lines parsed", "account"),
+
+    // ---- tokens and cost (whichever role prices a result) ----
+    TOKENS(
+            Role.SHARED,
+            "bridge.tokens",
+            Meter.Type.COUNTER,
+            "tokens",
+            "Billable tokens of succeeded results, by model and kind (input, output, cache_write, cache_read)",
+            "model",
+            "kind"),
+    COST_USD(
+            Role.SHARED,
+            "bridge.cost.usd",
+            Meter.Type.COUNTER,
+            "usd",
+            "Cost of succeeded results in USD from their usage, cache writes and reads included; pricing=batch"
+                    + " is what was spent, pricing=standard what the synchronous API would have cost",
+            "model",
+            "account",
+            "pricing");
+
+    /** Which process emits a metric; {@link #SHARED} and {@link #API} may come from either role. */
+    public enum Role {
+        SUBMITTER("Submitter"),
+        WORKER("Worker"),
+        API("Message Batches API client (both roles)"),
+        SHARED("Tokens and cost (both roles)");
+
+        private final String title;
+
+        Role(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+
+    private static final List<String> SERIES_SUFFIXES = List.of("_count", "_sum", "_max", "_bucket");
+
+    private final Role role;
+    private final String metricName;
+    private final Meter.Type type;
+    private final String baseUnit;
+    private final String description;
+    private final List<String> tagKeys;
+
+    BridgeMetric(
+            Role role, String metricName, Meter.Type type, String baseUnit, String description, String... tagKeys) {
+        if (type != Meter.Type.COUNTER
+                && type != Meter.Type.GAUGE
+                && type != Meter.Type.TIMER
+                && type != Meter.Type.DISTRIBUTION_SUMMARY) {
+            throw new IllegalArgumentException(metricName + ": unsupported meter type " + type);
+        }
+        this.role = role;
+        this.metricName = metricName;
+        this.type = type;
+        this.baseUnit = baseUnit;
+        this.description = description;
+        this.tagKeys = List.of(tagKeys);
+    }
+
+    /** The dotted Micrometer name, e.g. {@code bridge.worker.results}. */
+    public String metricName() {
+        return metricName;
+    }
+
+    public Meter.Type type() {
+        return type;
+    }
+
+    /** The base unit, or empty; timers are always recorded in seconds by the Prometheus registry. */
+    public Optional<String> baseUnit() {
+        return Optional.ofNullable(baseUnit);
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The bounded tag keys, in the order the helpers expect their values. */
+    public List<String> tagKeys() {
+        return tagKeys;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /**
+     * The name Micrometer's Prometheus registry exposes: dots become underscores, the base unit is appended to
+     * counters, gauges and summaries unless the name already ends with it, counters end in {@code _total} and
+     * timers in {@code _seconds}. Timers and summaries are exposed as {@code _count}, {@code _sum}, {@code _max}
+     * (and {@code _bucket} when a histogram is published) on top of this name.
+     */
+    public String prometheusName() {
+        String n = metricName.replace('.', '_');
+        if (baseUnit != null && type != Meter.Type.TIMER && !n.endsWith("_" + baseUnit)) {
+            n = n + "_" + baseUnit;
+        }
+        if (type == Meter.Type.COUNTER && !n.endsWith("_total")) {
+            n = n + "_total";
+        }
+        if (type == Meter.Type.TIMER && !n.endsWith("_seconds")) {
+            n = n + "_seconds";
+        }
+        return n;
+    }
+
+    /**
+     * The metric a Prometheus series name belongs to: the exact {@link #prometheusName()}, or for timers and
+     * summaries that name plus {@code _count}, {@code _sum}, {@code _max} or {@code _bucket}.
+     */
+    public static Optional<BridgeMetric> fromPrometheusName(String series) {
+        for (BridgeMetric m : values()) {
+            String p = m.prometheusName();
+            if (p.equals(series)) {
+                return Optional.of(m);
+            }
+            if (m.type == Meter.Type.TIMER || m.type == Meter.Type.DISTRIBUTION_SUMMARY) {
+                for (String suffix : SERIES_SUFFIXES) {
+                    if (series.equals(p + suffix)) {
+                        return Optional.of(m);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * For timers, the largest value the published histogram covers ({@code _bucket} series feed
+     * {@code histogram_quantile}); empty when the timer publishes no histogram.
+     */
+    public Optional<Duration> histogramMax() {
+        return switch (this) {
+            case API_CALLS -> Optional.of(Duration.ofMinutes(2));
+            case SUBMITTER_CREATE_LATENCY -> Optional.of(Duration.ofMinutes(5));
+            case SUBMITTER_TIME_TO_CREATE -> Optional.of(Duration.ofHours(2));
+            case WORKER_FANOUT_LATENCY -> Optional.of(Duration.ofHours(6));
+            case WORKER_BATCH_DURATION -> Optional.of(Duration.ofHours(25));
+            default -> Optional.empty();
+        };
+    }
+
+    /** The tags for the given values, in {@link #tagKeys()} order; rejects a wrong count or a null value. */
+    public Tags tags(String... tagValues) {
+        Objects.requireNonNull(tagValues, "tagValues");
+        if (tagValues.length != tagKeys.size()) {
+            throw new IllegalArgumentException(metricName + " takes " + tagKeys.size() + " tag value(s) " + tagKeys
+                    + " but was given " + tagValues.length + ": " + Arrays.toString(tagValues));
+        }
+        List<io.micrometer.core.instrument.Tag> tags = new ArrayList<>(tagValues.length);
+        for (int i = 0; i < tagValues.length; i++) {
+            if (tagValues[i] == null) {
+                throw new IllegalArgumentException(metricName + " tag " + tagKeys.get(i) + " must not be null");
+            }
+            tags.add(io.micrometer.core.instrument.Tag.of(tagKeys.get(i), tagValues[i]));
+        }
+        return Tags.of(tags);
+    }
+
+    /** Registers (or finds) this counter with the given tag values. */
+    public Counter counter(MeterRegistry registry, String... tagValues) {
+        requireType(Meter.Type.COUNTER);
+        return Counter.builder(metricName)
+                .description(description)
+                .baseUnit(baseUnit)
+                .tags(tags(tagValues))
+                .register(registry);
+    }
+
+    /** Registers (or finds) this timer with the given tag values, with its histogram if it has one. */
+    public Timer timer(MeterRegistry registry, String... tagValues) {
+        requireType(Meter.Type.TIMER);
+        Timer.Builder b = Timer.builder(metricName).description(description).tags(tags(tagValues));
+        histogramMax()
+                .ifPresent(max -> b.publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(max));
+        return b.register(registry);
+    }
+
+    /** Registers (or finds) this distribution summary with the given tag values. */
+    public DistributionSummary summary(MeterRegistry registry, String... tagValues) {
+        requireType(Meter.Type.DISTRIBUTION_SUMMARY);
+        return DistributionSummary.builder(metricName)
+                .description(description)
+                .baseUnit(baseUnit)
+                .tags(tags(tagValues))
+                .register(registry);
+    }
+
+    /**
+     * Registers this gauge, reading {@code value} at each scrape ({@code NaN} when it returns null). The
+     * supplier is held strongly, unlike {@link MeterRegistry#gauge}, so a lambda cannot be collected away.
+     */
+    public Gauge gauge(MeterRegistry registry, Supplier<? extends Number> value, String... tagValues) {
+        requireType(Meter.Type.GAUGE);
+        Objects.requireNonNull(value, "value");
+        return Gauge.builder(metricName, value, s -> {
+                    Number n = s.get();
+                    return n == null ? Double.NaN : n.doubleValue();
+                })
+                .description(description)
+                .baseUnit(baseUnit)
+                .tags(tags(tagValues))
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Registers this gauge as a function of {@code obj}, held strongly. */
+    public <T> Gauge gauge(MeterRegistry registry, T obj, ToDoubleFunction<T> f, String... tagValues) {
+        requireType(Meter.Type.GAUGE);
+        return Gauge.builder(metricName, obj, f)
+                .description(description)
+                .baseUnit(baseUnit)
+                .tags(tags(tagValues))
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private void requireType(Meter.Type wanted) {
+        if (type != wanted) {
+            throw new IllegalStateException(metricName + " is a " + type + ", not a " + wanted);
+        }
+    }
+}
