@@ -1,9 +1,9 @@
 package io.batchbridge.cli;
 
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.EnvelopeCodec;
 import io.batchbridge.common.records.InvalidRecordException;
-import io.batchbridge.common.records.ParsedRequest;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 all lines published, 1 some lines rejected or not delivered."
         })
 final class ProduceCommand implements Callable<Integer> {
+    /** The producer refuses larger records; such lines are rejected before they are sent. */
+    static final int MAX_LINE_BYTES = KafkaClientDefaults.MAX_REQUEST_BYTES - 1024;
+
     @Spec
     CommandSpec spec;
 
@@ -56,6 +59,11 @@ final class ProduceCommand implements Callable<Integer> {
 
     Map<String, String> env = System.getenv();
 
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicReference<Exception> sendError = new AtomicReference<>();
+    private long lines;
+    private long rejected;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -63,33 +71,13 @@ final class ProduceCommand implements Callable<Integer> {
         Map<String, String> merged = config.merged(env);
         String target = topic != null ? topic : KafkaSettings.requestsTopic(merged);
         Progress progress = new Progress(noProgress ? null : err, Files.size(file));
-        long lines = 0;
-        long rejected = 0;
-        AtomicLong delivered = new AtomicLong();
-        AtomicReference<Exception> sendError = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaSettings.producer(merged));
-                BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null && sendError.get() == null) {
+                JsonlLines in = new JsonlLines(Files.newInputStream(file), MAX_LINE_BYTES)) {
+            JsonlLines.Line line;
+            while ((line = in.next()) != null && sendError.get() == null) {
                 lines++;
-                byte[] value = line.getBytes(StandardCharsets.UTF_8);
-                progress.advance(value.length + 1L);
-                if (line.isBlank()) {
-                    continue;
-                }
-                String customId = customId(value, lines, err);
-                if (customId == null) {
-                    rejected++;
-                    continue;
-                }
-                producer.send(
-                        new ProducerRecord<>(target, customId.getBytes(StandardCharsets.UTF_8), value), (md, e) -> {
-                            if (e != null) {
-                                sendError.compareAndSet(null, e);
-                            } else {
-                                delivered.incrementAndGet();
-                            }
-                        });
+                progress.advance(line.length());
+                publish(producer, target, line, err);
             }
             producer.flush();
         }
@@ -105,16 +93,38 @@ final class ProduceCommand implements Callable<Integer> {
         return rejected == 0 ? 0 : 1;
     }
 
-    /** The line's custom_id, or null after reporting why the line is not a valid envelope. */
-    private static String customId(byte[] value, long lineNumber, PrintWriter err) {
-        try {
-            ParsedRequest parsed = EnvelopeCodec.parse(value);
-            return parsed.envelope().customId();
-        } catch (InvalidRecordException e) {
-            err.println("\rline " + lineNumber + ": rejected, "
-                    + e.problem().reason().code() + ": " + e.problem().message());
-            err.flush();
-            return null;
+    private void publish(KafkaProducer<byte[], byte[]> producer, String target, JsonlLines.Line line, PrintWriter err) {
+        if (line.blank()) {
+            return;
         }
+        if (line.oversized()) {
+            reject(
+                    line.number(),
+                    DeadLetterReason.RECORD_TOO_LARGE.code(),
+                    "the line is over " + MAX_LINE_BYTES + " bytes, more than a Kafka record may hold",
+                    err);
+            return;
+        }
+        String customId;
+        try {
+            customId = EnvelopeCodec.parse(line.bytes()).envelope().customId();
+        } catch (InvalidRecordException e) {
+            reject(line.number(), e.problem().reason().code(), e.problem().message(), err);
+            return;
+        }
+        byte[] key = customId.getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(target, key, line.bytes()), (md, e) -> {
+            if (e != null) {
+                sendError.compareAndSet(null, e);
+            } else {
+                delivered.incrementAndGet();
+            }
+        });
+    }
+
+    private void reject(long lineNumber, String code, String sentence, PrintWriter err) {
+        rejected++;
+        err.println("\rline " + lineNumber + ": rejected, " + code + ": " + sentence);
+        err.flush();
     }
 }

@@ -80,6 +80,37 @@ class ProduceCommandIT {
         assertThat(CommittedReader.readAll(cluster.bootstrapServers(), topic)).hasSize(1);
     }
 
+    @Test
+    void invalidUtf8IsRejectedNotRepairedAndCrlfLinesArePublishedWithoutTheirTerminator(
+            KafkaCluster cluster, @TempDir Path dir) throws Exception {
+        String topic = createTopic(cluster, "produce-bytes");
+        byte[] good = ("{\"custom_id\":\"ok-1\",\"params\":" + PARAMS + "}").getBytes(UTF_8);
+        byte[] bad = ("{\"custom_id\":\"bad-1\",\"params\":" + PARAMS.replace("hi", "h\u00ffi") + "}")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.write(good);
+        file.write(new byte[] {'\r', '\n'});
+        file.write(bad);
+        file.write('\n');
+        Path path = dir.resolve("bytes.jsonl");
+        Files.write(path, file.toByteArray());
+
+        Cli.Result r = Cli.exec(
+                "produce",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--topic",
+                topic,
+                "--no-progress",
+                path.toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("line 2: rejected, malformed_json").contains("UTF-8");
+        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), topic))
+                .singleElement()
+                .satisfies(rec -> assertThat(rec.value()).isEqualTo(good));
+    }
+
     static String createTopic(KafkaCluster cluster, String prefix) throws Exception {
         String topic = KafkaClusterExtension.uniqueTopic(prefix);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
