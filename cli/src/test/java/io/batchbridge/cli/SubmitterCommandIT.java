@@ -86,6 +86,10 @@ class SubmitterCommandIT {
                 "--set",
                 "bridge.api.accounts=default",
                 "--set",
+                "kafka.producer.acks=maybe",
+                "--set",
+                "kafka.consumer.max.poll.records=0",
+                "--set",
                 "bridge.api.account.default.base.url=not a url");
 
         assertThat(rc).isEqualTo(2);
@@ -97,7 +101,9 @@ class SubmitterCommandIT {
                 .contains("bridge.submitter.lingr.ms is not a submitter configuration key")
                 .contains("bridge.api.max.retries")
                 .contains("bridge.api.account.default.key must be set")
-                .contains("kafka.bootstrap.servers must be set");
+                .contains("kafka.bootstrap.servers must be set")
+                .contains("kafka.producer.acks: ")
+                .contains("kafka.consumer.max.poll.records: ");
         assertThat(cli.out()).doesNotContain("running");
     }
 
