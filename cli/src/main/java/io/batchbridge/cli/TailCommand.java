@@ -75,7 +75,13 @@ final class TailCommand implements Callable<Integer> {
                 c.seekToBeginning(parts);
             } else {
                 c.seekToEnd(parts);
+                parts.forEach(c::position); // resolve the end now: records published after this line are shown
             }
+            spec.commandLine()
+                    .getErr()
+                    .println("tailing " + t + (fromBeginning ? " from the beginning" : " from the end")
+                            + " (read_committed)");
+            spec.commandLine().getErr().flush();
             while (!s.isRequested() && (max == null || printed < max)) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
                     if (max != null && printed >= max) {

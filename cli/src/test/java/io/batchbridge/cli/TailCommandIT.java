@@ -77,6 +77,23 @@ class TailCommandIT {
     }
 
     @Test
+    void withoutFromBeginningOnlyRecordsPublishedAfterTheStartAreShown(KafkaCluster cluster) throws Exception {
+        String topic = ProduceCommandIT.createTopic(cluster, "tail-follow");
+        publish(cluster, topic, result("old-1", "end_turn"), "end_turn");
+        Cli cli = new Cli();
+
+        java.util.concurrent.CompletableFuture<Integer> rc =
+                cli.start("tail", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic, "--max", "1");
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> cli.err().contains("tailing " + topic + " from the end"));
+        publish(cluster, topic, result("new-1", "end_turn"), "end_turn");
+
+        assertThat(rc.get()).isZero();
+        assertThat(cli.out()).contains("key=new-1").doesNotContain("old-1");
+    }
+
+    @Test
     void missingTopicIsAnError(KafkaCluster cluster) {
         Cli.Result r = Cli.exec(
                 "tail",
