@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Publish requests from a Batches-format JSONL file (key = custom_id, value = the line unchanged).",
             "Invalid lines are listed with their line number and reason and skipped.",
-            "Exit codes: 0 all lines published, 1 some lines rejected or not delivered."
+            "Exit codes: 0 all lines published, 1 some lines rejected or not delivered, 2 no such file."
         })
 final class ProduceCommand implements Callable<Integer> {
     /** The producer refuses larger records; such lines are rejected before they are sent. */
@@ -70,6 +70,11 @@ final class ProduceCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Map<String, String> merged = config.merged(env);
         String target = topic != null ? topic : KafkaSettings.requestsTopic(merged);
+        if (!Files.isRegularFile(file)) {
+            err.println("bridge produce: " + file + " is not a readable file");
+            err.flush();
+            return 2;
+        }
         Progress progress = new Progress(noProgress ? null : err, Files.size(file));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaSettings.producer(merged));
                 JsonlLines in = new JsonlLines(Files.newInputStream(file), MAX_LINE_BYTES)) {

@@ -111,6 +111,15 @@ class ProduceCommandIT {
                 .satisfies(rec -> assertThat(rec.value()).isEqualTo(good));
     }
 
+    @Test
+    void missingFileIsAUsageErrorNotAStackTrace(@TempDir Path dir) {
+        Cli.Result r =
+                Cli.exec("produce", "--topic", "t", dir.resolve("absent.jsonl").toString());
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("absent.jsonl is not a readable file").doesNotContain("Exception");
+    }
+
     static String createTopic(KafkaCluster cluster, String prefix) throws Exception {
         String topic = KafkaClusterExtension.uniqueTopic(prefix);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
