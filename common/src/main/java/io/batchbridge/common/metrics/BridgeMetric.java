@@ -54,10 +54,11 @@ public enum BridgeMetric {
             "Requests whose retired beta (context-1m-2025-08-07) was removed"),
     SUBMITTER_BATCHES_CREATED(
             Role.SUBMITTER,
-            "bridge.submitter.batches.created",
+            "bridge.submitter.batches",
             Meter.Type.COUNTER,
             null,
-            "API batches created, by lane: API account and whether the extended-output beta is on",
+            "API batches created, by lane: API account and whether the extended-output beta is on. (Named"
+                    + " without .created: Prometheus reserves the _created suffix and would drop it.)",
             "account",
             "extended_output"),
     SUBMITTER_BATCH_REQUESTS(
@@ -301,6 +302,7 @@ public enum BridgeMetric {
     }
 
     private static final List<String> SERIES_SUFFIXES = List.of("_count", "_sum", "_max", "_bucket");
+    static final List<String> RESERVED_SUFFIXES = List.of("_total", "_created", "_bucket", "_info");
 
     private final Role role;
     private final String metricName;
@@ -354,7 +356,8 @@ public enum BridgeMetric {
 
     /**
      * The name Micrometer's Prometheus registry exposes: dots become underscores, the base unit is appended to
-     * counters, gauges and summaries unless the name already ends with it, counters end in {@code _total} and
+     * counters, gauges and summaries unless the name already ends with it, the Prometheus client's reserved
+     * suffixes are dropped, counters end in {@code _total} and
      * timers in {@code _seconds}. Timers and summaries are exposed as {@code _count}, {@code _sum}, {@code _max}
      * (and {@code _bucket} when a histogram is published) on top of this name.
      */
@@ -363,11 +366,31 @@ public enum BridgeMetric {
         if (baseUnit != null && type != Meter.Type.TIMER && !n.endsWith("_" + baseUnit)) {
             n = n + "_" + baseUnit;
         }
-        if (type == Meter.Type.COUNTER && !n.endsWith("_total")) {
+        n = withoutReservedSuffixes(n);
+        if (type == Meter.Type.COUNTER) {
             n = n + "_total";
         }
         if (type == Meter.Type.TIMER && !n.endsWith("_seconds")) {
             n = n + "_seconds";
+        }
+        return n;
+    }
+
+    /**
+     * The Prometheus client strips the suffixes it reserves for its own series ({@code _total}, {@code _created},
+     * {@code _bucket}, {@code _info}) from a metric name, repeatedly; the catalogue's test keeps them out of
+     * dotted names so no metric is silently renamed.
+     */
+    static String withoutReservedSuffixes(String n) {
+        boolean stripped = true;
+        while (stripped) {
+            stripped = false;
+            for (String suffix : RESERVED_SUFFIXES) {
+                if (n.endsWith(suffix) && n.length() > suffix.length()) {
+                    n = n.substring(0, n.length() - suffix.length());
+                    stripped = true;
+                }
+            }
         }
         return n;
     }
