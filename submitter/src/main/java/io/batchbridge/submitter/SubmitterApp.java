@@ -106,6 +106,8 @@ public final class SubmitterApp implements AutoCloseable {
             while (running) {
                 try {
                     runGeneration();
+                } catch (org.apache.kafka.common.config.ConfigException e) {
+                    throw e; // a bad client setting will not fix itself: stop loudly
                 } catch (KafkaException e) {
                     if (!running) {
                         break;
@@ -132,7 +134,7 @@ public final class SubmitterApp implements AutoCloseable {
 
     /** One life of the clients: from fresh consumer and producer to close. Throws to rewind. */
     private void runGeneration() throws InterruptedException {
-        String txId = "bridge-submitter-" + config.getString(SubmitterConfig.INSTANCE_ID);
+        String txId = "bridge-submitter-" + config.instanceId();
         Map<String, Object> producerProps = KafkaClientDefaults.transactionalProducer("", txId);
         producerProps.remove("bootstrap.servers");
         producerProps.putAll(config.kafkaSettings("producer"));

@@ -52,7 +52,7 @@ public final class SubmitterConfig extends BridgeConfig {
                     Importance.MEDIUM,
                     "Stable id of this submitter instance, part of its transactional.id. Give every instance its own; "
                             + "a restarted instance with the same id fences its predecessor's open transaction at once. "
-                            + "Default: $HOSTNAME, else 'local'.")
+                            + "Empty (the default) means $HOSTNAME, else 'local'.")
             .define(
                     TOPICS_PATTERN,
                     Type.STRING,
@@ -184,6 +184,12 @@ public final class SubmitterConfig extends BridgeConfig {
             out.put(pair.substring(0, colon), pair.substring(colon + 1));
         }
         return out;
+    }
+
+    /** The configured instance id, or $HOSTNAME, or {@code local}. */
+    public String instanceId() {
+        String id = getString(INSTANCE_ID);
+        return id.isBlank() ? defaultInstanceId() : id;
     }
 
     static String defaultInstanceId() {

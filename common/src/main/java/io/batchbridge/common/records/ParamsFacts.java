@@ -13,7 +13,8 @@ import java.util.Set;
  * @param stream {@code params.stream} is {@code true}
  * @param thinkingType {@code params.thinking.type}, if any
  * @param thinkingBudget {@code params.thinking.budget_tokens}, if an integral number
- * @param messagesPresent whether {@code params.messages} exists
+ * @param messagesPresent whether {@code params.messages} exists (and is not null)
+ * @param messagesIsList whether {@code params.messages} is a JSON array
  * @param disallowed top-level keys that the Batches API does not allow (e.g. {@code speed})
  */
 public record ParamsFacts(
@@ -25,6 +26,7 @@ public record ParamsFacts(
         String thinkingType,
         Long thinkingBudget,
         boolean messagesPresent,
+        boolean messagesIsList,
         Set<String> disallowed) {
 
     /** Top-level {@code params} keys the Batches API refuses ({@code shared/design/batches-api.md} §3.3). */

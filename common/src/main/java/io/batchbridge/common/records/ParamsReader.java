@@ -20,6 +20,7 @@ final class ParamsReader {
         String thinkingType = null;
         Long thinkingBudget = null;
         boolean messages = false;
+        boolean messagesList = false;
         Set<String> disallowed = new HashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -37,7 +38,10 @@ final class ParamsReader {
                                     : null;
                 }
                 case "stream" -> stream = t == JsonToken.VALUE_TRUE;
-                case "messages" -> messages = t != JsonToken.VALUE_NULL;
+                case "messages" -> {
+                    messages = t != JsonToken.VALUE_NULL;
+                    messagesList = t == JsonToken.START_ARRAY;
+                }
                 case "thinking" -> {
                     if (t == JsonToken.START_OBJECT) {
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -70,6 +74,7 @@ final class ParamsReader {
                 thinkingType,
                 thinkingBudget,
                 messages,
+                messagesList,
                 disallowed);
     }
 }

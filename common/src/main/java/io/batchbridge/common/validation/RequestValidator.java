@@ -111,6 +111,9 @@ public final class RequestValidator {
         if (!f.messagesPresent()) {
             throw new InvalidRecordException(MISSING_FIELD, "params.messages is required", id);
         }
+        if (!f.messagesIsList()) {
+            throw new InvalidRecordException(INVALID_FIELD, "params.messages must be a list", id);
+        }
     }
 
     private static void checkDisallowed(ParamsFacts f, String id) throws InvalidRecordException {
