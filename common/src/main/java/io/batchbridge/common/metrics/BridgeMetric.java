@@ -417,18 +417,28 @@ public enum BridgeMetric {
     }
 
     /**
-     * For timers, the largest value the published histogram covers ({@code _bucket} series feed
-     * {@code histogram_quantile}); empty when the timer publishes no histogram.
+     * For timers, the upper bounds of the published histogram ({@code _bucket} series for
+     * {@code histogram_quantile}, plus {@code +Inf}); empty when the timer publishes none. Explicit and few on
+     * purpose: Micrometer's percentile histogram would add 80 to 120 buckets per series.
      */
-    public Optional<Duration> histogramMax() {
+    public List<Duration> histogramBuckets() {
         return switch (this) {
-            case API_CALLS -> Optional.of(Duration.ofMinutes(2));
-            case SUBMITTER_CREATE_LATENCY -> Optional.of(Duration.ofMinutes(5));
-            case SUBMITTER_TIME_TO_CREATE -> Optional.of(Duration.ofHours(2));
-            case WORKER_FANOUT_LATENCY -> Optional.of(Duration.ofHours(6));
-            case WORKER_BATCH_DURATION -> Optional.of(Duration.ofHours(25));
-            default -> Optional.empty();
+            case API_CALLS -> seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120);
+            case SUBMITTER_CREATE_LATENCY -> seconds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300);
+            case SUBMITTER_TIME_TO_CREATE -> seconds(1, 5, 30, 60, 300, 900, 1800, 3600, 7200);
+            case WORKER_FANOUT_LATENCY -> seconds(1, 10, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600);
+            case WORKER_BATCH_DURATION ->
+                seconds(
+                        60, 300, 900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 12 * 3600, 20 * 3600, 24 * 3600,
+                        25 * 3600);
+            default -> List.of();
         };
+    }
+
+    private static List<Duration> seconds(double... bounds) {
+        return Arrays.stream(bounds)
+                .mapToObj(b -> Duration.ofNanos(Math.round(b * 1e9)))
+                .toList();
     }
 
     /** The tags for the given values, in {@link #tagKeys()} order; rejects a wrong count or a null value. */
@@ -462,10 +472,10 @@ public enum BridgeMetric {
     public Timer timer(MeterRegistry registry, String... tagValues) {
         requireType(Meter.Type.TIMER);
         Timer.Builder b = Timer.builder(metricName).description(description).tags(tags(tagValues));
-        histogramMax()
-                .ifPresent(max -> b.publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1))
-                        .maximumExpectedValue(max));
+        List<Duration> buckets = histogramBuckets();
+        if (!buckets.isEmpty()) {
+            b.serviceLevelObjectives(buckets.toArray(Duration[]::new));
+        }
         return b.register(registry);
     }
 

@@ -1,6 +1,8 @@
 package io.batchbridge.common.metrics;
 
 import io.micrometer.core.instrument.Meter;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -87,14 +89,16 @@ public final class MetricsCatalogue {
     private static String type(BridgeMetric m) {
         String t = m.type().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         if (m.type() == Meter.Type.TIMER) {
-            return m.histogramMax()
-                    .map(max -> t + " (histogram to " + human(max) + ")")
-                    .orElse(t);
+            List<Duration> buckets = m.histogramBuckets();
+            return buckets.isEmpty()
+                    ? t
+                    : t + " (histogram, " + buckets.size() + " buckets to " + human(buckets.get(buckets.size() - 1))
+                            + ")";
         }
         return m.baseUnit().map(u -> t + " (" + u + ")").orElse(t);
     }
 
-    private static String human(java.time.Duration d) {
+    private static String human(Duration d) {
         return d.toHours() > 0 ? d.toHours() + " h" : d.toMinutes() + " min";
     }
 }

@@ -91,13 +91,18 @@ class BridgeMetricTest {
             switch (m.type()) {
                 case TIMER, DISTRIBUTION_SUMMARY -> {
                     assertThat(scraped).as(m.metricName()).contains(p + "_count", p + "_sum", p + "_max");
-                    if (m.histogramMax().isPresent()) {
+                    if (!m.histogramBuckets().isEmpty()) {
                         assertThat(scraped).as(m.metricName()).contains(p + "_bucket");
                     }
                 }
                 default -> assertThat(scraped).as(m.metricName()).contains(p);
             }
         }
+        String scrape = registry.scrape();
+        assertThat(scrape)
+                .contains("bridge_worker_batch_duration_seconds_bucket{le=\"72000.0\"} 1")
+                .contains("bridge_api_calls_seconds_bucket{account=\"x\",op=\"x\",status=\"x\",le=\"2.5\"} 0")
+                .contains("bridge_api_calls_seconds_bucket{account=\"x\",op=\"x\",status=\"x\",le=\"5.0\"} 1");
         for (String series : scraped) {
             assertThat(BridgeMetric.fromPrometheusName(series)).as(series).isPresent();
         }
