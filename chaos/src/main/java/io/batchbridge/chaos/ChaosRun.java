@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -129,7 +128,7 @@ public final class ChaosRun {
                 publisher.start();
                 Supervisor supervisor = new Supervisor(List.of(submitter, worker));
                 supervisor.start();
-                int[] done = havoc(s, random, broker, submitter, worker);
+                int[] done = Havoc.run(s, random, broker, submitter, worker);
                 publisher.join();
                 DeliveryCheck.Verdict v = await(broker.bootstrapServers(), topics, published, s.timeout());
                 long faults = apiFaults(apiUrl);
@@ -194,42 +193,6 @@ public final class ChaosRun {
         }
     }
 
-    /** Kills and restarts at seeded random moments; returns {role kills, broker restarts}. */
-    private static int[] havoc(
-            ChaosSettings s, Random random, ChildProcessKafka broker, JavaProcess submitter, JavaProcess worker)
-            throws InterruptedException {
-        long window = Math.max(45_000, s.requests() * 20L);
-        List<long[]> events = new ArrayList<>(); // {at ms, kind: 0 submitter, 1 worker, 2 broker}
-        for (int k = 0; k < s.killsPerRole(); k++) {
-            events.add(new long[] {3_000 + (long) (random.nextDouble() * window), 0});
-            events.add(new long[] {3_000 + (long) (random.nextDouble() * window), 1});
-        }
-        for (int k = 0; k < s.brokerRestarts(); k++) {
-            events.add(new long[] {10_000 + (long) (random.nextDouble() * window * 0.8), 2});
-        }
-        Collections.sort(events, (a, b) -> Long.compare(a[0], b[0]));
-        long start = System.nanoTime();
-        int kills = 0;
-        int restarts = 0;
-        for (long[] e : events) {
-            long wait = e[0] - (System.nanoTime() - start) / 1_000_000;
-            if (wait > 0) {
-                TimeUnit.MILLISECONDS.sleep(wait);
-            }
-            if (e[1] == 2) {
-                log.info("chaos: restarting the broker");
-                broker.restart();
-                restarts++;
-            } else {
-                JavaProcess p = e[1] == 0 ? submitter : worker;
-                log.info("chaos: SIGKILL {}", p.name());
-                p.killAndRestart(200 + random.nextInt(1500));
-                kills++;
-            }
-        }
-        return new int[] {kills, restarts};
-    }
-
     private static DeliveryCheck.Verdict await(
             String bootstrap, TopicNames topics, List<Coordinates> published, Duration timeout)
             throws InterruptedException {
@@ -254,39 +217,6 @@ public final class ChaosRun {
                 }
                 log.warn("delivery check failed ({}); trying again", e.toString());
             }
-        }
-    }
-
-    /** Restarts a role that exited by itself (e.g. on a fatal producer error), as Kubernetes would. */
-    private static final class Supervisor extends Thread {
-        private final List<JavaProcess> processes;
-        private volatile int restarts;
-
-        Supervisor(List<JavaProcess> processes) {
-            super("chaos-supervisor");
-            setDaemon(true);
-            this.processes = processes;
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (!isInterrupted()) {
-                    TimeUnit.SECONDS.sleep(1);
-                    for (JavaProcess p : processes) {
-                        if (p.restartIfDead()) {
-                            log.warn("chaos: {} exited by itself; restarted it", p.name());
-                            restarts++;
-                        }
-                    }
-                }
-            } catch (InterruptedException e) {
-                // stopped
-            }
-        }
-
-        int restarts() {
-            return restarts;
         }
     }
 
