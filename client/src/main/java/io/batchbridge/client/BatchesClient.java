@@ -5,6 +5,7 @@ import io.batchbridge.client.internal.BatchJson;
 import io.batchbridge.client.internal.ErrorMapper;
 import io.batchbridge.client.internal.Guards;
 import io.batchbridge.client.internal.IdleWatchdog;
+import io.batchbridge.common.metrics.BridgeMetric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -67,14 +68,8 @@ public final class BatchesClient implements AutoCloseable {
                 sleeper,
                 () -> ThreadLocalRandom.current().nextDouble());
         this.watchdog = new IdleWatchdog(settings.resultsIdleTimeout(), account.name());
-        this.resultBytes = Counter.builder("bridge.api.results.bytes")
-                .description("Bytes of results files received")
-                .tag("account", account.name())
-                .register(registry);
-        this.resultLines = Counter.builder("bridge.api.results.lines")
-                .description("Results lines parsed")
-                .tag("account", account.name())
-                .register(registry);
+        this.resultBytes = BridgeMetric.API_RESULTS_BYTES.counter(registry, account.name());
+        this.resultLines = BridgeMetric.API_RESULTS_LINES.counter(registry, account.name());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.batchbridge.client.internal;
 import io.batchbridge.client.ApiAccount;
 import io.batchbridge.client.BatchesApiException;
 import io.batchbridge.client.ClientSettings;
+import io.batchbridge.common.metrics.BridgeMetric;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.Set;
  * is received as a stream: JSON answers are small and read whole; a results body is handed on unread.
  */
 public final class ApiTransport {
-    public static final String CALLS_METRIC = "bridge.api.calls";
+    public static final String CALLS_METRIC = BridgeMetric.API_CALLS.metricName();
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final ApiAccount account;
@@ -140,12 +141,7 @@ public final class ApiTransport {
     }
 
     private void stop(Timer.Sample sample, String op, String status) {
-        sample.stop(Timer.builder(CALLS_METRIC)
-                .description("One HTTP exchange with the Message Batches API, until its response headers")
-                .tag("op", op)
-                .tag("status", status)
-                .tag("account", account.name())
-                .register(registry));
+        sample.stop(BridgeMetric.API_CALLS.timer(registry, op, status, account.name()));
     }
 
     private static int port(URI u) {

@@ -18,6 +18,8 @@ public interface ReadinessCheck {
     String PARTITIONS_NOT_ASSIGNED = "partitions_not_assigned";
     /** The Message Batches API circuit breaker is open. */
     String API_CIRCUIT_OPEN = "api_circuit_open";
+    /** The submitter holds intake because the next batch would cross the daily spend limit. */
+    String SPEND_GUARD_ENGAGED = "spend_guard_engaged";
 
     Optional<String> check();
 
