@@ -1,0 +1,203 @@
+package io.batchbridge.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Runs the selected benchmarks on one embedded broker and collects the table and the summary line. */
+final class Bench {
+    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency");
+
+    private final Sizes sizes;
+    private final Set<String> only;
+    private final Table table = new Table();
+    private final Map<String, String> line = new LinkedHashMap<>();
+
+    Bench(Sizes sizes, Set<String> only) {
+        this.sizes = sizes;
+        this.only = only;
+        for (String k : new String[] {
+            "fanout_ratio",
+            "fanout_peer_ratio",
+            "intake_ratio",
+            "heap_ratio_2g_200m",
+            "tracking_calls_per_min",
+            "latency_p99_ms"
+        }) {
+            line.put(k, "nan");
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.err.println("bench: " + String.format(Locale.ROOT, format, args));
+    }
+
+    private boolean selected(String name) {
+        return only.isEmpty() || only.contains(name);
+    }
+
+    /** Runs everything selected; returns the table followed by the summary line. */
+    String run() throws Exception {
+        try (BenchEnv env = new BenchEnv()) {
+            if (selected("fanout")) {
+                fanout(env);
+            }
+            if (selected("intake")) {
+                intake(env);
+            }
+            if (selected("memory")) {
+                memory(env);
+            }
+            if (selected("tracking")) {
+                tracking(env);
+            }
+            if (selected("latency")) {
+                latency(env);
+            }
+        }
+        StringBuilder sb = new StringBuilder("bench:");
+        line.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+        return table.render() + "\n" + sb + "\n";
+    }
+
+    private void fanout(BenchEnv env) throws Exception {
+        FanoutBench f = new FanoutBench(env);
+        double worst = Double.MAX_VALUE;
+        double worstPeer = Double.MAX_VALUE;
+        for (FanoutBench.Shape s : new FanoutBench.Shape[] {
+            run("fan-out small", () -> f.run("small", sizes.smallResults(), sizes.smallTokens())),
+            run("fan-out large", () -> f.run("large", sizes.bigResults(), sizes.bigTokens()))
+        }) {
+            String name = "fan-out " + Table.num(s.results(), 0) + " × "
+                    + (s.payloadBytes() / s.results() >= 1_000_000
+                            ? Table.num(s.payloadBytes() / s.results() / 1e6, 1) + " MB"
+                            : Table.num(s.payloadBytes() / s.results() / 1e3, 1) + " KB");
+            table.row(
+                    name,
+                    "results/s worker vs raw producer",
+                    Table.num(s.worker().perSecond(), 0),
+                    Table.num(s.baseline().perSecond(), 0),
+                    Table.num(s.ratio(), 2),
+                    "≥ 0.8",
+                    Table.met(s.ratio() >= 0.8));
+            table.row(
+                    name,
+                    "MB/s worker vs raw producer",
+                    Table.num(s.worker().mbPerSecond(), 1),
+                    Table.num(s.baseline().mbPerSecond(), 1),
+                    Table.num(s.worker().mbPerSecond() / s.baseline().mbPerSecond(), 2),
+                    "",
+                    "");
+            table.row(
+                    name,
+                    "results/s worker vs SDK + producer (peer)",
+                    Table.num(s.worker().perSecond(), 0),
+                    Table.num(s.peer().perSecond(), 0) + " ("
+                            + Table.num(s.peer().mbPerSecond(), 1) + " MB/s)",
+                    Table.num(s.peerRatio(), 2),
+                    "≥ 1.0",
+                    Table.met(s.peerRatio() >= 1.0));
+            worst = Math.min(worst, s.ratio());
+            worstPeer = Math.min(worstPeer, s.peerRatio());
+        }
+        line.put("fanout_ratio", Table.plain(worst, 2));
+        line.put("fanout_peer_ratio", Table.plain(worstPeer, 2));
+    }
+
+    private void intake(BenchEnv env) throws Exception {
+        IntakeBench.Result r = run("intake", () -> new IntakeBench(env).run(sizes.intakeRequests()));
+        table.row(
+                "intake " + Table.num(r.requests(), 0) + " × " + Table.num(r.bytes() / r.requests() / 1e3, 1) + " KB",
+                "requests/s submitter (" + r.batches() + " batches; from start incl. group join: "
+                        + Table.num(r.requests() / r.fromStartSeconds(), 0) + ") vs consumer + one POST",
+                Table.num(r.submitterRate(), 0),
+                Table.num(r.baselineRate(), 0),
+                Table.num(r.ratio(), 2),
+                "≥ 0.8",
+                Table.met(r.ratio() >= 0.8));
+        line.put("intake_ratio", Table.plain(r.ratio(), 2));
+    }
+
+    private void memory(BenchEnv env) throws Exception {
+        MemoryBench m = new MemoryBench(env);
+        MemoryBench.Run small = run("memory small", () -> m.run(sizes.memorySmallMb()));
+        MemoryBench.Run big = run("memory big", () -> m.run(sizes.memoryBigMb()));
+        double ratio = big.peakHeapBytes() / (double) small.peakHeapBytes();
+        for (MemoryBench.Run r : new MemoryBench.Run[] {small, big}) {
+            table.row(
+                    "memory " + r.fileMb() + " MB file (-Xmx" + MemoryBench.XMX + ")",
+                    "peak heap / RSS high water (MB), " + r.results() + " results in " + Table.num(r.seconds(), 1)
+                            + " s",
+                    Table.num(r.peakHeapBytes() / 1048576.0, 0) + " / " + Table.num(r.rssHwmKb() / 1024.0, 0),
+                    "",
+                    "",
+                    "",
+                    "");
+        }
+        table.row(
+                "memory",
+                "peak heap " + big.fileMb() + " MB / " + small.fileMb() + " MB",
+                "",
+                "",
+                Table.num(ratio, 2),
+                "≤ 1.2",
+                Table.met(ratio <= 1.2));
+        line.put("heap_ratio_2g_200m", Table.plain(ratio, 2));
+    }
+
+    private void tracking(BenchEnv env) throws Exception {
+        TrackingBench.Result r = run(
+                "tracking",
+                () -> new TrackingBench(env)
+                        .run(sizes.trackingBatches(), sizes.trackingInterval(), sizes.trackingWindow()));
+        String name = "tracking " + Table.num(r.batches(), 0) + " open batches, poll every "
+                + r.interval().toSeconds() + " s";
+        table.row(name, "retrieve calls per minute", Table.num(r.callsPerMinute(), 0), "", "", "", "");
+        table.row(
+                name,
+                "calls per open batch per poll interval (window edges: ±2 %)",
+                Table.num(r.perBatchPerInterval(), 2),
+                "",
+                "",
+                "≤ 1",
+                Table.met(r.perBatchPerInterval() <= 1.02));
+        table.row(
+                name,
+                "CPU (cores, whole JVM incl. broker + emulator) / heap growth (MB)",
+                Table.num(r.cpuCores(), 2) + " / " + Table.num(r.heapDeltaBytes() / 1048576.0, 1),
+                "",
+                "",
+                "",
+                "");
+        line.put("tracking_calls_per_min", Table.plain(r.callsPerMinute(), 0));
+    }
+
+    private void latency(BenchEnv env) throws Exception {
+        LatencyBench.Result r =
+                run("latency", () -> new LatencyBench(env).run(sizes.latencyRequests(), sizes.latencyGap()));
+        table.row(
+                "latency " + r.requests() + " requests, linger " + LatencyBench.LINGER.toMillis() + " ms",
+                "produced → visible read_committed p50 / p99 / max (ms)",
+                Table.num(r.p50Ms(), 0) + " / " + Table.num(r.p99Ms(), 0) + " / " + Table.num(r.maxMs(), 0),
+                "",
+                "",
+                "",
+                "");
+        line.put("latency_p99_ms", Table.plain(r.p99Ms(), 0));
+    }
+
+    @FunctionalInterface
+    interface Step<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T run(String name, Step<T> step) throws Exception {
+        log("%s ...", name);
+        long t0 = System.nanoTime();
+        T t = step.run();
+        log("%s done in %.1f s", name, Duration.ofNanos(System.nanoTime() - t0).toMillis() / 1000.0);
+        return t;
+    }
+}

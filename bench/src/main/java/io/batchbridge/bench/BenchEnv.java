@@ -1,0 +1,161 @@
+package io.batchbridge.bench;
+
+import io.batchbridge.client.ApiAccount;
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.client.ClientSettings;
+import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.Ticket;
+import io.batchbridge.common.records.TicketCodec;
+import io.batchbridge.common.records.TicketItem;
+import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.common.topics.TopicProvisioner;
+import io.batchbridge.kafka.embedded.EmbeddedKafka;
+import io.batchbridge.worker.WorkerApp;
+import io.batchbridge.worker.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** The one embedded broker every benchmark of a run shares, and helpers to set up topics, tickets and roles. */
+final class BenchEnv implements AutoCloseable {
+    static final String MODEL = "claude-sonnet-4-6";
+    static final String BETA_300K = "output-300k-2026-03-24";
+
+    private final EmbeddedKafka kafka;
+    private final AtomicInteger seq = new AtomicInteger();
+
+    BenchEnv() {
+        this.kafka = EmbeddedKafka.startDefault();
+    }
+
+    String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    /** A fresh, provisioned set of product topics (results topic with the product's large-record settings). */
+    TopicNames topics(String name, int partitions) {
+        TopicNames t = TopicNames.withPrefix("bench" + seq.incrementAndGet() + "-" + name + ".");
+        provision(bootstrap(), t, partitions);
+        return t;
+    }
+
+    static void provision(String bootstrap, TopicNames t, int partitions) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            new TopicProvisioner(admin).provision(t.specs(partitions, (short) 1), false);
+        }
+    }
+
+    /** A client with bench-friendly retries and a rate limit that never binds. */
+    static BatchesClient client(String baseUrl, MeterRegistry registry, int maxConcurrent) {
+        return new BatchesClient(
+                ApiAccount.of("default", URI.create(baseUrl), "bench-key", 1_000_000),
+                ClientSettings.defaults()
+                        .with(Map.of(
+                                "bridge.api.max.retries", "2",
+                                "bridge.api.retry.initial.backoff.ms", "50",
+                                "bridge.api.breaker.minimum.calls", "10000",
+                                "bridge.api.max.concurrent.calls", String.valueOf(maxConcurrent))),
+                registry,
+                Clock.systemUTC());
+    }
+
+    static String params(int maxTokens, String directive) {
+        return "{\"model\":\"" + MODEL + "\",\"max_tokens\":" + maxTokens
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello " + directive + "\"}]}";
+    }
+
+    /** Ticket items for a batch whose custom ids encode offsets 0..n-1 of the request topic (never re-read). */
+    static List<TicketItem> items(TopicNames t, int n) {
+        List<TicketItem> items = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            items.add(new TicketItem(
+                    TicketItem.batchCustomId(0, 0, i),
+                    "user-" + i,
+                    null,
+                    1,
+                    null,
+                    new Coordinates(t.requests().get(0), 0, i)));
+        }
+        return items;
+    }
+
+    /** Writes the tickets of these batches transactionally, as the submitter would. */
+    static void writeTickets(
+            String bootstrap,
+            TopicNames t,
+            List<MessageBatch> batches,
+            List<List<TicketItem>> items,
+            List<String> betas) {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
+                KafkaClientDefaults.transactionalProducer(bootstrap, "bench-tickets-" + UUID.randomUUID()))) {
+            p.initTransactions();
+            p.beginTransaction();
+            for (int b = 0; b < batches.size(); b++) {
+                MessageBatch batch = batches.get(b);
+                List<TicketItem> its = items.get(b);
+                int per = 2000;
+                int parts = Math.max(1, (its.size() + per - 1) / per);
+                for (int part = 0; part < parts; part++) {
+                    List<TicketItem> slice = its.subList(part * per, Math.min(its.size(), (part + 1) * per));
+                    Ticket ticket = new Ticket(
+                            batch.id(),
+                            "default",
+                            betas,
+                            batch.createdAt(),
+                            batch.expiresAt(),
+                            its.size(),
+                            part,
+                            parts,
+                            List.of(t.requests().get(0)),
+                            slice);
+                    p.send(new ProducerRecord<>(
+                            t.batches(), 0, batch.id().getBytes(StandardCharsets.UTF_8), TicketCodec.write(ticket)));
+                }
+            }
+            p.commitTransaction();
+        }
+    }
+
+    /** Worker configuration on these topics; bench overrides on top. */
+    static Map<String, String> workerConfig(String bootstrap, TopicNames t, Map<String, String> overrides) {
+        Map<String, String> c = new HashMap<>();
+        c.put("kafka.bootstrap.servers", bootstrap);
+        c.put(CommonKeys.TOPIC_REQUESTS, String.join(",", t.requests()));
+        c.put(CommonKeys.TOPIC_BATCHES, t.batches());
+        c.put(CommonKeys.TOPIC_RESULTS, t.results());
+        c.put(CommonKeys.TOPIC_RETRY, t.retry());
+        c.put(CommonKeys.TOPIC_DLQ, t.dlq());
+        c.put(CommonKeys.TOPIC_BATCH_EVENTS, t.batchEvents());
+        c.put(CommonKeys.TOPIC_CHECKPOINTS, t.checkpoints());
+        c.put(WorkerConfig.GROUP_ID, "bench-" + UUID.randomUUID());
+        c.put(WorkerConfig.INSTANCE_ID, "bench-" + UUID.randomUUID().toString().substring(0, 8));
+        c.put(WorkerConfig.POLL_INITIAL_MS, "100");
+        c.put(WorkerConfig.POLL_MAX_MS, "500");
+        c.put("kafka.consumer.session.timeout.ms", "10000");
+        c.put("kafka.consumer.heartbeat.interval.ms", "500");
+        c.putAll(overrides);
+        return c;
+    }
+
+    static WorkerApp worker(Map<String, String> config, BatchesClient client, MeterRegistry registry) {
+        return new WorkerApp(new WorkerConfig(config), account -> client, registry, Clock.systemUTC()).start();
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+    }
+}

@@ -1,0 +1,131 @@
+package io.batchbridge.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.client.CreateBody;
+import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.kafka.CommittedReader;
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.emulator.Emulator;
+import io.batchbridge.worker.WorkerApp;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Fan-out of one ended batch: the worker (exactly once, transactions and checkpoints) against a raw idempotent
+ * producer sending the very payloads the worker wrote (pre-built in memory), and against the peer (SDK + producer).
+ */
+final class FanoutBench {
+    /** One shape's figures. */
+    record Shape(String name, int results, long payloadBytes, Run worker, Run baseline, Run peer) {
+        double ratio() {
+            return worker.perSecond() / baseline.perSecond();
+        }
+
+        double peerRatio() {
+            return worker.perSecond() / peer.perSecond();
+        }
+    }
+
+    /** One measured run: records and bytes written in {@code seconds}. */
+    record Run(long records, long bytes, double seconds) {
+        double perSecond() {
+            return records / seconds;
+        }
+
+        double mbPerSecond() {
+            return bytes / 1e6 / seconds;
+        }
+    }
+
+    private final BenchEnv env;
+
+    FanoutBench(BenchEnv env) {
+        this.env = env;
+    }
+
+    Shape run(String name, int results, int outputTokens) throws Exception {
+        try (Emulator emu = Emulator.builder().timeScale(3600).seed(11).build().start();
+                BatchesClient client = BenchEnv.client(emu.baseUrl(), new SimpleMeterRegistry(), 8)) {
+            boolean big = outputTokens > 64_000;
+            List<String> betas = big ? List.of(BenchEnv.BETA_300K) : List.of();
+            MessageBatch batch = create(client, results, outputTokens, betas);
+            emu.advance(Duration.ofHours(3));
+            TopicNames t = env.topics("fanout-" + name, 1);
+            Run worker = worker(t, client, batch, results, betas);
+            List<ConsumerRecord<byte[], byte[]>> written = CommittedReader.readAll(env.bootstrap(), t.results());
+            if (written.size() != results) {
+                throw new IllegalStateException(
+                        "worker wrote " + written.size() + " results for " + results + " lines (exactly once broken)");
+            }
+            long payload = written.stream().mapToLong(r -> r.value().length).sum();
+            Run baseline = baseline(written);
+            written = null;
+            Run peer = PeerFanout.run(emu.baseUrl(), batch.id(), env.bootstrap(), env.topics("peer-" + name, 1));
+            return new Shape(name, results, payload, worker, baseline, peer);
+        }
+    }
+
+    static MessageBatch create(BatchesClient client, int n, int outputTokens, List<String> betas) {
+        CreateBody.Builder body = CreateBody.inMemory();
+        byte[] params = BenchEnv.params(
+                        Math.max(outputTokens, 1000), "#emulate output_tokens=" + outputTokens + " outcome=succeeded")
+                .getBytes(UTF_8);
+        for (int i = 0; i < n; i++) {
+            body.add(io.batchbridge.common.records.TicketItem.batchCustomId(0, 0, i), params);
+        }
+        return client.create(body.build(), betas);
+    }
+
+    private Run worker(TopicNames t, BatchesClient client, MessageBatch batch, int n, List<String> betas)
+            throws InterruptedException {
+        BenchEnv.writeTickets(env.bootstrap(), t, List.of(batch), List.of(BenchEnv.items(t, n)), betas);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        long t0 = System.nanoTime();
+        WorkerApp w = BenchEnv.worker(BenchEnv.workerConfig(env.bootstrap(), t, Map.of()), client, registry);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            Timer latency;
+            while ((latency = registry.find("bridge.worker.fanout.latency").timer()) == null || latency.count() < 1) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("fan-out of " + n + " results did not finish in 10 min");
+                }
+                Thread.sleep(20);
+            }
+            double seconds = latency.totalTime(TimeUnit.NANOSECONDS) / 1e9;
+            double bytes = registry.find("bridge.worker.fanout.bytes").counter().count();
+            Bench.log(
+                    "  worker fan-out %d results: %.2f s (%.2f s from start)",
+                    n, seconds, (System.nanoTime() - t0) / 1e9);
+            return new Run(n, (long) bytes, seconds);
+        } finally {
+            w.close(Duration.ofSeconds(20));
+        }
+    }
+
+    /** A plain idempotent producer (same compression and acks as the worker's) sending the pre-built payloads. */
+    private Run baseline(List<ConsumerRecord<byte[], byte[]>> payloads) {
+        TopicNames t = env.topics("baseline", 1);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClientDefaults.producer(env.bootstrap()))) {
+            p.partitionsFor(t.results());
+            long bytes = 0;
+            long t0 = System.nanoTime();
+            for (ConsumerRecord<byte[], byte[]> r : payloads) {
+                p.send(new ProducerRecord<>(t.results(), null, r.key(), r.value(), r.headers()));
+                bytes += r.value().length;
+            }
+            p.flush();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Run(payloads.size(), bytes, seconds);
+        }
+    }
+}

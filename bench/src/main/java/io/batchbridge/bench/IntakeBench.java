@@ -1,0 +1,194 @@
+package io.batchbridge.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.kafka.CommittedReader;
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.records.TicketCodec;
+import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.emulator.Emulator;
+import io.batchbridge.submitter.SubmitterApp;
+import io.batchbridge.submitter.SubmitterConfig;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Intake: the submitter from a pre-filled request topic to created batches with committed tickets, against a
+ * plain consumer that reads the same records and POSTs their concatenation as one batch.
+ */
+final class IntakeBench {
+    /**
+     * @param submitterSeconds from the submitter's first consumed record (after its group join) to all tickets
+     *     committed; the baseline assigns partitions and has no group to join
+     */
+    record Result(
+            int requests,
+            long bytes,
+            double submitterSeconds,
+            double fromStartSeconds,
+            int batches,
+            double baselineSeconds) {
+        double submitterRate() {
+            return requests / submitterSeconds;
+        }
+
+        double baselineRate() {
+            return requests / baselineSeconds;
+        }
+
+        double ratio() {
+            return submitterRate() / baselineRate();
+        }
+    }
+
+    private final BenchEnv env;
+
+    IntakeBench(BenchEnv env) {
+        this.env = env;
+    }
+
+    Result run(int n) throws Exception {
+        TopicNames t = env.topics("intake", 4);
+        String filler = "x".repeat(1900);
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClientDefaults.producer(env.bootstrap()))) {
+            for (int i = 0; i < n; i++) {
+                byte[] v = ("{\"custom_id\":\"r" + i + "\",\"params\":" + BenchEnv.params(100, filler) + "}")
+                        .getBytes(UTF_8);
+                bytes += v.length;
+                p.send(new ProducerRecord<>(t.requests().get(0), ("k" + i).getBytes(UTF_8), v));
+            }
+            p.flush();
+        }
+        try (Emulator emu = Emulator.builder().timeScale(3600).seed(5).build().start()) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            double[] submitter;
+            try (BatchesClient client = BenchEnv.client(emu.baseUrl(), registry, 8)) {
+                submitter = submitter(t, client, registry, n);
+            }
+            double baseline = baseline(t, emu.baseUrl(), n);
+            return new Result(n, bytes, submitter[0], submitter[1], (int) submitter[2], baseline);
+        }
+    }
+
+    private double[] submitter(TopicNames t, BatchesClient client, SimpleMeterRegistry registry, int n)
+            throws InterruptedException {
+        Map<String, String> c = new HashMap<>();
+        c.put("kafka.bootstrap.servers", env.bootstrap());
+        c.put(CommonKeys.TOPIC_REQUESTS, t.requests().get(0));
+        c.put(CommonKeys.TOPIC_BATCHES, t.batches());
+        c.put(CommonKeys.TOPIC_RESULTS, t.results());
+        c.put(CommonKeys.TOPIC_RETRY, t.retry());
+        c.put(CommonKeys.TOPIC_DLQ, t.dlq());
+        c.put(CommonKeys.TOPIC_BATCH_EVENTS, t.batchEvents());
+        c.put(CommonKeys.TOPIC_CHECKPOINTS, t.checkpoints());
+        c.put(SubmitterConfig.GROUP_ID, "bench-" + UUID.randomUUID());
+        c.put(
+                SubmitterConfig.INSTANCE_ID,
+                "bench-" + UUID.randomUUID().toString().substring(0, 8));
+        c.put(SubmitterConfig.LINGER_MS, "500");
+        c.put(SubmitterConfig.POLL_TIMEOUT_MS, "50");
+        long t0 = System.nanoTime();
+        SubmitterApp app = new SubmitterApp(
+                        new SubmitterConfig(c), a -> client, Set.of("default"), registry, Clock.systemUTC())
+                .start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (consumed(registry) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            long first = System.nanoTime();
+            while (created(registry) < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("submitter created " + created(registry) + " of " + n);
+                }
+                Thread.sleep(20);
+            }
+            while (ticketed(t) < n) {
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            DistributionSummary s =
+                    registry.find("bridge.submitter.batch.requests").summary();
+            return new double[] {seconds, s.count()};
+        } finally {
+            app.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private static double consumed(SimpleMeterRegistry registry) {
+        return registry.find("bridge.submitter.requests.consumed").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum();
+    }
+
+    private static double created(SimpleMeterRegistry registry) {
+        DistributionSummary s = registry.find("bridge.submitter.batch.requests").summary();
+        return s == null ? 0 : s.totalAmount();
+    }
+
+    private int ticketed(TopicNames t) {
+        return CommittedReader.readAll(env.bootstrap(), t.batches()).stream()
+                .mapToInt(r -> TicketCodec.read(r.value()).items().size())
+                .sum();
+    }
+
+    /** Reads the n records with a plain read_committed consumer and POSTs their concatenation once. */
+    private double baseline(TopicNames t, String baseUrl, int n) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, Object> cc = KafkaClientDefaults.consumer(env.bootstrap(), "unused");
+        cc.remove("group.id");
+        long t0 = System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(n * 2100);
+        body.write("{\"requests\":[".getBytes(UTF_8));
+        int read = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cc)) {
+            List<TopicPartition> tps = consumer.partitionsFor(t.requests().get(0)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            while (read < n) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (read++ > 0) {
+                        body.write(',');
+                    }
+                    body.write(r.value());
+                }
+            }
+        }
+        body.write("]}".getBytes(UTF_8));
+        HttpResponse<String> answer = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/v1/messages/batches"))
+                        .header("x-api-key", "bench-key")
+                        .header("anthropic-version", "2023-06-01")
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("baseline create answered " + answer.statusCode() + ": " + answer.body());
+        }
+        return seconds;
+    }
+}

@@ -1,0 +1,126 @@
+package io.batchbridge.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.emulator.Emulator;
+import io.batchbridge.submitter.SubmitterApp;
+import io.batchbridge.submitter.SubmitterConfig;
+import io.batchbridge.worker.WorkerApp;
+import io.batchbridge.worker.WorkerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * End-to-end latency on an instant emulator with a short linger: from a request produced to its result
+ * visible to a read_committed consumer, through submitter, API, worker.
+ */
+final class LatencyBench {
+    record Result(int requests, double p50Ms, double p99Ms, double maxMs) {}
+
+    static final Duration LINGER = Duration.ofMillis(50);
+
+    private final BenchEnv env;
+
+    LatencyBench(BenchEnv env) {
+        this.env = env;
+    }
+
+    Result run(int n, Duration gap) throws Exception {
+        TopicNames t = env.topics("latency", 1);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        Map<String, Long> seen = new ConcurrentHashMap<>();
+        try (Emulator emu = Emulator.builder()
+                        .timeScale(100_000)
+                        .maxQueueTime(Duration.ZERO)
+                        .seed(19)
+                        .build()
+                        .start();
+                BatchesClient client = BenchEnv.client(emu.baseUrl(), registry, 8)) {
+            Map<String, String> c = BenchEnv.workerConfig(
+                    env.bootstrap(),
+                    t,
+                    Map.of(
+                            WorkerConfig.POLL_INITIAL_MS, "50",
+                            WorkerConfig.POLL_MAX_MS, "200",
+                            WorkerConfig.MAX_CALLS_PER_SECOND, "500",
+                            WorkerConfig.POLL_TIMEOUT_MS, "50"));
+            Map<String, String> sc = new HashMap<>(c);
+            sc.put(SubmitterConfig.GROUP_ID, "bench-" + UUID.randomUUID());
+            sc.put(
+                    SubmitterConfig.INSTANCE_ID,
+                    "bench-" + UUID.randomUUID().toString().substring(0, 8));
+            sc.put(SubmitterConfig.LINGER_MS, String.valueOf(LINGER.toMillis()));
+            sc.put(SubmitterConfig.POLL_TIMEOUT_MS, "20");
+            SubmitterApp submitter = new SubmitterApp(
+                            new SubmitterConfig(sc), a -> client, Set.of("default"), registry, Clock.systemUTC())
+                    .start();
+            WorkerApp worker = BenchEnv.worker(c, client, registry);
+            Thread reader = new Thread(() -> read(t.results(), seen, n), "bench-latency-reader");
+            reader.setDaemon(true);
+            reader.start();
+            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClientDefaults.producer(env.bootstrap()))) {
+                p.partitionsFor(t.requests().get(0));
+                for (int i = 0; i < n; i++) {
+                    String id = "lat-" + i;
+                    byte[] v = ("{\"custom_id\":\"" + id + "\",\"params\":"
+                                    + BenchEnv.params(100, "#emulate output_tokens=50 outcome=succeeded") + "}")
+                            .getBytes(UTF_8);
+                    sent.put(id, System.nanoTime());
+                    p.send(new ProducerRecord<>(t.requests().get(0), id.getBytes(UTF_8), v));
+                    p.flush();
+                    Thread.sleep(gap.toMillis());
+                }
+            }
+            reader.join(Duration.ofMinutes(2).toMillis());
+            worker.close(Duration.ofSeconds(10));
+            submitter.close(Duration.ofSeconds(10));
+        }
+        if (seen.size() < n) {
+            throw new IllegalStateException("latency: " + seen.size() + " of " + n + " results seen");
+        }
+        double[] ms = sent.entrySet().stream()
+                .mapToDouble(e -> (seen.get(e.getKey()) - e.getValue()) / 1e6)
+                .sorted()
+                .toArray();
+        return new Result(n, percentile(ms, 50), percentile(ms, 99), ms[ms.length - 1]);
+    }
+
+    private void read(String topic, Map<String, Long> seen, int n) {
+        Map<String, Object> cc = KafkaClientDefaults.consumer(env.bootstrap(), "unused");
+        cc.remove("group.id");
+        cc.put("fetch.max.wait.ms", 10);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cc)) {
+            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (seen.size() < n && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(20)).forEach(r -> {
+                    seen.putIfAbsent(new String(r.key(), UTF_8), System.nanoTime());
+                });
+            }
+        }
+    }
+
+    static double percentile(double[] sorted, double pct) {
+        int i = (int) Math.ceil(pct / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}
