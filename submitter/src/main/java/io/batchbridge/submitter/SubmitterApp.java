@@ -5,6 +5,8 @@ import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.lifecycle.RoleState;
+import io.batchbridge.common.metrics.BridgeMetric;
+import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.validation.RequestValidator;
@@ -14,6 +16,7 @@ import io.batchbridge.submitter.internal.Intake;
 import io.batchbridge.submitter.internal.Lanes;
 import io.batchbridge.submitter.internal.OffsetLedger;
 import io.batchbridge.submitter.internal.OutcomeHandler;
+import io.batchbridge.submitter.internal.SpendGuard;
 import io.batchbridge.submitter.internal.SubmitterLoop;
 import io.batchbridge.submitter.internal.SubmitterMetrics;
 import io.batchbridge.submitter.internal.TransactionWriter;
@@ -54,6 +57,7 @@ public final class SubmitterApp implements AutoCloseable {
     private final SubmitterMetrics metrics;
     private final TopicNames topics;
     private final ModelCatalogue catalogue;
+    private final SpendGuard spendGuard;
     private final AtomicReference<RoleState> state = new AtomicReference<>(RoleState.STARTING);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -81,7 +85,9 @@ public final class SubmitterApp implements AutoCloseable {
         this.metrics = new SubmitterMetrics(registry);
         this.topics = CommonKeys.topicNames(config);
         this.catalogue = CommonKeys.catalogue(config);
-        registry.gauge("bridge.submitter.state", List.of(), state, s -> s.get().code());
+        this.spendGuard = new SpendGuard(config.getDouble(SubmitterConfig.SPEND_LIMIT_USD_PER_DAY), catalogue, clock);
+        metrics.gauge(BridgeMetric.SUBMITTER_STATE, () -> state.get().code());
+        metrics.gauge(BridgeMetric.SUBMITTER_SPEND_GUARD_ENGAGED, () -> spendGuard.engaged() ? 1 : 0);
     }
 
     /** Starts the poll loop on its own thread. */
@@ -95,7 +101,21 @@ public final class SubmitterApp implements AutoCloseable {
         return state.get();
     }
 
-    /** True while intake is paused (full buffers, API outage, open circuit). */
+    /** True while the spend guard holds the next batch because the daily spend limit would be crossed. */
+    public boolean spendGuardEngaged() {
+        return spendGuard.engaged();
+    }
+
+    /**
+     * True while the consumer holds its assignment (possibly empty when there are more submitters than
+     * partitions); false before the first assignment and during a rebalance.
+     */
+    public boolean assignmentSettled() {
+        SubmitterLoop l = loop;
+        return l != null && l.assignmentSettled();
+    }
+
+    /** True while intake is paused (full buffers, API outage, open circuit, spend guard). */
     public boolean intakePaused() {
         SubmitterLoop l = loop;
         return l != null && l.intakePaused();
@@ -150,7 +170,9 @@ public final class SubmitterApp implements AutoCloseable {
                         clock,
                         config.getDuration(SubmitterConfig.CREATE_BACKOFF_MS),
                         config.getLong(SubmitterConfig.SPOOL_THRESHOLD_BYTES),
-                        config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES))) {
+                        config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES));
+                MetricsBinder kafkaMetrics =
+                        new MetricsBinder(registry).bindKafkaClient(producer).bindKafkaClient(c)) {
             producer.initTransactions();
             consumer = c;
             OffsetLedger ledger = new OffsetLedger();
@@ -211,7 +233,8 @@ public final class SubmitterApp implements AutoCloseable {
                 clock,
                 config.getDuration(SubmitterConfig.POLL_TIMEOUT_MS),
                 config.getLong(SubmitterConfig.MAX_BUFFERED_BYTES),
-                metrics);
+                metrics,
+                spendGuard);
     }
 
     private void subscribe(KafkaConsumer<byte[], byte[]> c, SubmitterLoop l) {

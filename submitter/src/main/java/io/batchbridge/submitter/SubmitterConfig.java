@@ -2,6 +2,7 @@ package io.batchbridge.submitter;
 
 import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.http.OpsKeys;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -32,13 +33,15 @@ public final class SubmitterConfig extends BridgeConfig {
     public static final String TICKET_ITEMS_PER_RECORD = "bridge.submitter.ticket.items.per.record";
     public static final String SPOOL_THRESHOLD_BYTES = "bridge.submitter.spool.threshold.bytes";
     public static final String POLL_TIMEOUT_MS = "bridge.submitter.poll.timeout.ms";
+    public static final String SPEND_LIMIT_USD_PER_DAY = "bridge.submitter.spend.limit.usd.per.day";
 
     /** The API's own limits. */
     public static final int API_MAX_REQUESTS = 100_000;
 
     public static final long API_MAX_BODY_BYTES = 256_000_000L;
 
-    private static final ConfigDef DEFINITION = CommonKeys.addTo(new ConfigDef())
+    private static final ConfigDef DEFINITION = OpsKeys.addTo(
+                    CommonKeys.addTo(new ConfigDef()), OpsKeys.SUBMITTER_DEFAULT_PORT)
             .define(
                     GROUP_ID,
                     Type.STRING,
@@ -163,7 +166,17 @@ public final class SubmitterConfig extends BridgeConfig {
                     200L,
                     Range.between(1, 10_000),
                     Importance.LOW,
-                    "Longest a poll waits for records; also the loop's tick for linger and retry checks.");
+                    "Longest a poll waits for records; also the loop's tick for linger and retry checks.")
+            .define(
+                    SPEND_LIMIT_USD_PER_DAY,
+                    Type.DOUBLE,
+                    0.0,
+                    Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "Daily spend limit in USD per submitter instance (UTC day); 0 turns the guard off. Before each"
+                            + " create the batch's worst case is estimated (input tokens = params bytes / 4, output ="
+                            + " max_tokens, at the model's batch prices); when it would cross the limit, intake pauses"
+                            + " and the batch waits until the next UTC day.");
 
     public SubmitterConfig(Map<String, String> values) {
         super(DEFINITION, values);

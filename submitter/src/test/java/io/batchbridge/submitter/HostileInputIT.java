@@ -64,9 +64,13 @@ class HostileInputIT {
                         .isNotBlank();
             });
             // Each hostile record is answered once, with its own bytes: match dead letters to records by offset.
-            Map<Long, Integer> perOffset = new HashMap<>();
+            // (The topic has two partitions: a record is identified by partition and offset.)
+            Map<String, Integer> perOffset = new HashMap<>();
             dlq.forEach(r -> perOffset.merge(
-                    Long.parseLong(DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET)), 1, Integer::sum));
+                    DeadLetters.header(r.headers(), Headers.ORIGINAL_PARTITION) + "@"
+                            + DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET),
+                    1,
+                    Integer::sum));
             assertThat(perOffset.values()).containsOnly(1);
             assertThat(dlq.stream()
                             .map(r -> new String(r.value(), UTF_8))

@@ -4,6 +4,9 @@ import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.ClientSettings;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.lifecycle.RoleState;
+import io.batchbridge.common.metrics.BridgeMetric;
+import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.worker.internal.BatchTracker;
 import io.batchbridge.worker.internal.CallPacer;
@@ -26,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +51,8 @@ public final class WorkerApp implements AutoCloseable {
     private final BatchTracker tracker;
     private final FanoutPool pool;
     private final TicketIntake intake;
-    private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.STARTING);
+    private final AtomicReference<RoleState> state = new AtomicReference<>(RoleState.STARTING);
+    private final MetricsBinder kafkaMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean halted;
     private Thread pollThread;
@@ -72,7 +77,11 @@ public final class WorkerApp implements AutoCloseable {
         TopicNames topics = CommonKeys.topicNames(config);
         this.kafka = new WorkerClients(config);
         CallPacer pacer = new CallPacer(config.getDouble(WorkerConfig.MAX_CALLS_PER_SECOND));
-        this.events = new EventPublisher(kafka.eventProducer(), topics.batchEvents(), clock);
+        Producer<byte[], byte[]> eventProducer = kafka.eventProducer();
+        this.kafkaMetrics = new MetricsBinder(registry)
+                .bindKafkaClient(kafka.ticketConsumer())
+                .bindKafkaClient(eventProducer);
+        this.events = new EventPublisher(eventProducer, topics.batchEvents(), clock);
         Hooks hooks = new Hooks(beforeCommit);
         this.pool = new FanoutPool(
                 config.getInt(WorkerConfig.FANOUT_THREADS),
@@ -139,22 +148,24 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     private void loop() {
-        state.set(WorkerState.RUNNING);
+        state.compareAndSet(RoleState.STARTING, RoleState.RUNNING);
+        boolean failed = false;
         try {
-            while (state.get() == WorkerState.RUNNING) {
+            while (state.get() == RoleState.RUNNING) {
                 intake.pollOnce();
             }
         } catch (WakeupException e) {
             // close() or halt()
         } catch (RuntimeException e) {
             log.error("the worker's poll loop failed; stopping", e);
+            failed = true;
         } finally {
-            shutDown();
+            shutDown(failed);
         }
     }
 
-    private void shutDown() {
-        state.set(WorkerState.STOPPING);
+    private void shutDown(boolean failed) {
+        state.set(RoleState.STOPPING);
         tracker.close();
         if (!halted) {
             intake.revokeAll();
@@ -167,23 +178,25 @@ public final class WorkerApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeQuietly(kafkaMetrics);
         kafka.closeTicketConsumer(halted);
         if (!halted) {
             events.close();
         }
-        state.set(WorkerState.STOPPED);
+        state.set(failed ? RoleState.FAILED : RoleState.STOPPED);
         stopped.countDown();
         log.info("worker stopped");
     }
 
     /** Stops polling, hands in-flight fan-outs back, closes the clients; waits at most {@code timeout}. */
     public void close(Duration timeout) {
-        if (state.compareAndSet(WorkerState.RUNNING, WorkerState.DRAINING)
-                || state.compareAndSet(WorkerState.STARTING, WorkerState.DRAINING)) {
+        if (state.compareAndSet(RoleState.RUNNING, RoleState.DRAINING)
+                || state.compareAndSet(RoleState.STARTING, RoleState.DRAINING)) {
             kafka.wakeup();
         }
         if (pollThread == null) {
-            state.set(WorkerState.STOPPED);
+            closeQuietly(kafkaMetrics);
+            state.set(RoleState.STOPPED);
             return;
         }
         try {
@@ -211,8 +224,30 @@ public final class WorkerApp implements AutoCloseable {
         close(Duration.ofSeconds(30));
     }
 
-    public WorkerState state() {
+    public RoleState state() {
         return state.get();
+    }
+
+    /** True once the loop has ended, whatever the reason. */
+    public boolean stopped() {
+        RoleState s = state.get();
+        return s == RoleState.STOPPED || s == RoleState.FAILED;
+    }
+
+    /**
+     * True while the ticket consumer holds its assignment (possibly empty when there are more workers than
+     * partitions); false before the first assignment and during a rebalance.
+     */
+    public boolean assignmentSettled() {
+        return intake.assignmentSettled();
+    }
+
+    private static void closeQuietly(MetricsBinder binder) {
+        try {
+            binder.close();
+        } catch (RuntimeException e) {
+            log.debug("unbinding Kafka client metrics failed", e);
+        }
     }
 
     int openBatches() {
@@ -220,23 +255,17 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     private void registerGauges() {
+        metrics.gauge(BridgeMetric.WORKER_STATE, () -> state.get().code());
+        metrics.gauge(BridgeMetric.WORKER_BATCHES_OPEN, tracker::openCount);
         metrics.gauge(
-                "bridge.worker.state",
-                "Lifecycle state code (0 starting … 4 stopped)",
-                () -> state.get().code());
-        metrics.gauge(
-                "bridge.worker.batches.open", "Batches tracked (ticket read, not yet fanned out)", tracker::openCount);
-        metrics.gauge(
-                "bridge.worker.batches.oldest.open.age.seconds",
-                "Age of the oldest tracked batch",
+                BridgeMetric.WORKER_BATCHES_OLDEST_OPEN_AGE,
                 () -> tracker.oldestAge().toSeconds());
+        metrics.gauge(BridgeMetric.WORKER_BATCHES_ENDED_NOT_FANNED_OUT, pool::backlog);
         metrics.gauge(
-                "bridge.worker.batches.ended.not.fanned.out", "Ended batches waiting for or in fan-out", pool::backlog);
+                BridgeMetric.WORKER_ENDED_OLDEST_AGE,
+                () -> tracker.endedOldestAge().toSeconds());
         Duration warn = config.duration(WorkerConfig.EXPIRY_WARNING_MS);
-        metrics.gauge(
-                "bridge.worker.batches.near.expiry",
-                "Open batches close to expires_at",
-                () -> tracker.nearExpiry(warn));
+        metrics.gauge(BridgeMetric.WORKER_BATCHES_NEAR_EXPIRY, () -> tracker.nearExpiry(warn));
     }
 
     /** Called before each fan-out commitTransaction. */

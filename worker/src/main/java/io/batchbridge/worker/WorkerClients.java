@@ -3,6 +3,7 @@ package io.batchbridge.worker;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.worker.internal.CallPacer;
 import io.batchbridge.worker.internal.CommitBook;
 import io.batchbridge.worker.internal.EventPublisher;
@@ -33,6 +34,7 @@ final class WorkerClients {
     private final KafkaConsumer<byte[], byte[]> tickets;
     private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
     private final Map<Integer, SourceReader> readers = new ConcurrentHashMap<>();
+    private final Map<Integer, MetricsBinder> binders = new ConcurrentHashMap<>();
 
     WorkerClients(WorkerConfig config) {
         this.config = config;
@@ -98,6 +100,7 @@ final class WorkerClients {
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
         producer.initTransactions();
         producers.put(n, producer);
+        binders.put(n, new MetricsBinder(metrics.registry()).bindKafkaClient(producer));
         SourceReader reader = new SourceReader(plainConsumer(true), Duration.ofSeconds(30));
         readers.put(n, reader);
         FanoutSettings settings = new FanoutSettings(
@@ -118,6 +121,10 @@ final class WorkerClients {
 
     /** Closes thread {@code n}'s clients; a halted (crash-simulating) worker leaves its producer's transaction open. */
     void closeFanout(int n, boolean halted) {
+        MetricsBinder binder = binders.remove(n);
+        if (binder != null) {
+            binder.close();
+        }
         SourceReader r = readers.remove(n);
         if (r != null) {
             r.close();

@@ -2,6 +2,7 @@ package io.batchbridge.worker;
 
 import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.http.OpsKeys;
 import io.batchbridge.common.topics.TopicProvisioner;
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +40,8 @@ public final class WorkerConfig extends BridgeConfig {
     public static final String EXPIRY_WARNING_MS = "bridge.worker.expiry.warning.ms";
     public static final String POLL_TIMEOUT_MS = "bridge.worker.poll.timeout.ms";
 
-    private static final ConfigDef DEFINITION = CommonKeys.addTo(new ConfigDef())
+    private static final ConfigDef DEFINITION = OpsKeys.addTo(
+                    CommonKeys.addTo(new ConfigDef()), OpsKeys.WORKER_DEFAULT_PORT)
             .define(
                     GROUP_ID,
                     Type.STRING,

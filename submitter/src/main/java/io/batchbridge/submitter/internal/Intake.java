@@ -72,11 +72,6 @@ public final class Intake {
         try {
             valid = validator.validate(r.value(), account);
         } catch (InvalidRecordException e) {
-            log.info(
-                    "dead-lettering {} (custom_id {}): {}",
-                    source,
-                    e.customId(),
-                    e.problem().reason().code());
             return new Reject(e.problem(), e.customId(), source, r.value(), 1);
         }
         int attempt = valid.envelope().attempt();

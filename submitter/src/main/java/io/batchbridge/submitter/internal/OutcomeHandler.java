@@ -19,6 +19,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** Turns create outcomes and intake rejections into outbox records: tickets, events, dead letters. */
 public final class OutcomeHandler {
@@ -82,7 +83,9 @@ public final class OutcomeHandler {
                 Map.of("create_latency_ms", c.latency().toMillis(), "time_to_create_ms", sinceFirst.toMillis()));
         outbox.add(new ProducerRecord<>(topics.batchEvents(), key, event.toJson()));
         metrics.created(batch.lane(), items.size(), batch.bodyBytes(), c.latency(), sinceFirst);
-        log.info("created batch {} with {} requests in lane {}", id, items.size(), batch.lane());
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("batch_id", id)) {
+            log.info("created batch {} with {} requests in lane {}", id, items.size(), batch.lane());
+        }
     }
 
     /** The API refused one request at create time (isolated by bisection). */
@@ -115,6 +118,10 @@ public final class OutcomeHandler {
             int attempt,
             Outbox outbox) {
         outbox.add(DeadLetters.record(topics.dlq(), problem, raw, customId, source, origin, attempt, null));
+        try (MDC.MDCCloseable c = MDC.putCloseable("custom_id", String.valueOf(customId));
+                MDC.MDCCloseable s = MDC.putCloseable("coordinates", source.toString())) {
+            log.info("dead-lettered {}: {}", source, problem.reason().code());
+        }
         outbox.completes(
                 new org.apache.kafka.common.TopicPartition(source.topic(), source.partition()), source.offset());
         metrics.deadLettered(problem.reason());

@@ -40,12 +40,14 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
     private final Duration pollTimeout;
     private final long maxBufferedBytes;
     private final SubmitterMetrics metrics;
+    private final SpendGuard spendGuard;
     private final Outbox outbox = new Outbox();
     private final Deque<PendingBatch> toCreate = new ArrayDeque<>();
     private final Map<TopicPartition, Instant> gated = new HashMap<>();
     private long creatingBytes;
     private Instant createNotBefore = Instant.MIN;
-    private boolean intakePaused;
+    private volatile boolean intakePaused;
+    private volatile boolean assignmentSettled;
     private String fatal;
     private volatile boolean abandoned;
 
@@ -60,7 +62,8 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
             Clock clock,
             Duration pollTimeout,
             long maxBufferedBytes,
-            SubmitterMetrics metrics) {
+            SubmitterMetrics metrics,
+            SpendGuard spendGuard) {
         this.consumer = consumer;
         this.intake = intake;
         this.lanes = lanes;
@@ -72,6 +75,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         this.pollTimeout = pollTimeout;
         this.maxBufferedBytes = maxBufferedBytes;
         this.metrics = metrics;
+        this.spendGuard = spendGuard;
         metrics.gauges(
                 this::bufferedBytes, lanes::openLanes, () -> consumer.paused().size());
     }
@@ -92,7 +96,9 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         long deadline = System.nanoTime() + timeout.toNanos();
         flushDue(true);
         createNotBefore = Instant.MIN;
-        while ((!toCreate.isEmpty() || creator.inFlight() > 0) && System.nanoTime() < deadline && fatal == null) {
+        while (((!toCreate.isEmpty() && !spendGuard.engaged()) || creator.inFlight() > 0)
+                && System.nanoTime() < deadline
+                && fatal == null) {
             startCreates();
             creator.awaitIdle(Duration.ofMillis(50));
             settleOutcomes();
@@ -148,6 +154,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
                 outcomes.created(c, outbox);
             } else if (o instanceof CreateOutcome.Rejected r) {
                 creatingBytes -= r.batch().rawBytes();
+                spendGuard.release(r.batch());
                 outcomes.rejected(r, outbox);
             } else if (o instanceof CreateOutcome.Bisect b) {
                 log.warn(
@@ -155,6 +162,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
                         b.batch().items().size(),
                         b.errorType());
                 metrics.createFailed("bisected");
+                spendGuard.release(b.batch());
                 List<PendingBatch> halves = b.batch().halves();
                 toCreate.addFirst(halves.get(1)); // keep request order: the first half is tried first
                 toCreate.addFirst(halves.get(0));
@@ -165,6 +173,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
                         t.reason(),
                         t.retryAt());
                 metrics.createFailed(t.outcomeUnknown() ? "outcome_unknown" : "transient");
+                spendGuard.release(t.batch());
                 toCreate.addFirst(t.batch());
                 createNotBefore = t.retryAt();
             } else if (o instanceof CreateOutcome.Fatal f) {
@@ -201,16 +210,23 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
             return;
         }
         while (!toCreate.isEmpty() && creator.hasCapacity()) {
+            if (!spendGuard.reserve(toCreate.peekFirst())) {
+                return; // kept at the head; intake pauses until the spend window rolls over
+            }
             creator.submit(toCreate.pollFirst());
         }
     }
 
-    /** Retry partitions wait for their head; everything pauses while buffers are full or creates back off. */
+    /**
+     * Retry partitions wait for their head; everything pauses while buffers are full, creates back off, or the
+     * spend guard holds the next batch.
+     */
     private void applyPauses() {
         Instant now = clock.instant();
         gated.values().removeIf(due -> !due.isAfter(now));
         boolean backingOff = now.isBefore(createNotBefore) && !toCreate.isEmpty();
-        intakePaused = bufferedBytes() > maxBufferedBytes || backingOff || fatal != null;
+        boolean overSpend = spendGuard.engaged() && !toCreate.isEmpty();
+        intakePaused = bufferedBytes() > maxBufferedBytes || backingOff || overSpend || fatal != null;
         Set<TopicPartition> want = new HashSet<>(intakePaused ? consumer.assignment() : gated.keySet());
         want.retainAll(consumer.assignment());
         Set<TopicPartition> paused = consumer.paused();
@@ -229,6 +245,11 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         return intakePaused;
     }
 
+    /** False from a revocation until the next assignment (possibly empty): a rebalance is in progress. */
+    public boolean assignmentSettled() {
+        return assignmentSettled;
+    }
+
     long bufferedBytes() {
         return lanes.bufferedBytes() + creatingBytes;
     }
@@ -239,6 +260,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         for (TopicPartition tp : partitions) {
             ledger.assigned(tp, committed.get(tp));
         }
+        assignmentSettled = true;
     }
 
     /**
@@ -247,6 +269,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
      */
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        assignmentSettled = false;
         if (abandoned) {
             onPartitionsLost(partitions);
             return;

@@ -126,6 +126,9 @@ public final class BatchTracker implements AutoCloseable {
 
     private void ended(OpenBatch b, MessageBatch mb) {
         b.endedSeenAt(clock.instant());
+        if (mb.createdAt() != null && mb.endedAt() != null) {
+            metrics.batchDuration(Duration.between(mb.createdAt(), mb.endedAt()));
+        }
         events.ended(b, mb);
         if (mb.archivedAt() != null) {
             b.markResultsUnavailable();
@@ -165,6 +168,17 @@ public final class BatchTracker implements AutoCloseable {
         Instant now = clock.instant();
         return open.values().stream()
                 .map(b -> Duration.between(b.ticket().createdAt(), now))
+                .max(Duration::compareTo)
+                .orElse(Duration.ZERO);
+    }
+
+    /** Time since the oldest ended batch still waiting for (or in) fan-out was seen ended, or zero. */
+    public Duration endedOldestAge() {
+        Instant now = clock.instant();
+        return open.values().stream()
+                .map(OpenBatch::endedSeenAt)
+                .filter(Objects::nonNull)
+                .map(at -> Duration.between(at, now))
                 .max(Duration::compareTo)
                 .orElse(Duration.ZERO);
     }

@@ -32,6 +32,10 @@ public final class OutcomeRecords {
         this.clock = clock;
     }
 
+    public ModelCatalogue catalogue() {
+        return catalogue;
+    }
+
     /** The cost in USD of a succeeded line at batch prices, or 0 for a model the catalogue does not know. */
     public double cost(ResultLine line) {
         TokenUsage u = line.usage().toTokenUsage();

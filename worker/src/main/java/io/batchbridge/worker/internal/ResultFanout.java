@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Streams one ended batch's results into Kafka, exactly once. Lines are routed ({@link ResultRouter}) into
@@ -82,6 +83,12 @@ public final class ResultFanout {
 
     /** Fans out one batch; failures end in a retry later, a revoke, or a fatal fence, never in a lost line. */
     public void run(OpenBatch b) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("batch_id", b.batchId())) {
+            fanOut(b);
+        }
+    }
+
+    private void fanOut(OpenBatch b) {
         FanoutTxn txn = new FanoutTxn(producer, b.checkpoint());
         try {
             if (!b.resultsUnavailable()) {
@@ -157,7 +164,7 @@ public final class ResultFanout {
         ResultRouter.Decision d = router.route(line, b.item(i).attempt());
         switch (d.action()) {
             case DELIVER -> deliver(b, i, line, txn);
-            case RETRY -> retry(b, i, d.problem(), txn);
+            case RETRY -> retry(b, i, d.problem(), retryReason(line), txn);
             case DEAD_LETTER -> deadLetter(b, i, d.problem(), ResultRouter.tag(line.type()), txn);
         }
     }
@@ -180,13 +187,20 @@ public final class ResultFanout {
         }
         txn.send(r);
         txn.delivered(i, "succeeded");
-        metrics.cost(line.model(), records.cost(line));
+        metrics.usage(line.model(), b.account(), line.usage().toTokenUsage(), records.catalogue());
         if (line.truncated()) {
             metrics.truncated();
         }
     }
 
-    private void retry(OpenBatch b, int i, Problem why, FanoutTxn txn) {
+    /** The retries metric's reason: {@code expired}, {@code canceled} or the errored type. */
+    private static String retryReason(ResultLine line) {
+        return line.type() == io.batchbridge.client.ResultType.ERRORED && line.errorType() != null
+                ? line.errorType()
+                : ResultRouter.tag(line.type());
+    }
+
+    private void retry(OpenBatch b, int i, Problem why, String reason, FanoutTxn txn) {
         byte[] original = sources.read(b.source(i));
         if (original == null) {
             deadLetter(
@@ -204,7 +218,7 @@ public final class ResultFanout {
         try {
             txn.send(records.retry(b, i, original, why, router.backoff(b.item(i).attempt())));
             txn.delivered(i, "retried");
-            metrics.retry();
+            metrics.retry(reason);
         } catch (InvalidRecordException e) {
             deadLetter(b, i, original, e.problem(), null, txn);
         }
@@ -269,6 +283,7 @@ public final class ResultFanout {
             txn.committed();
             b.checkpoint(next);
             metrics.transaction("committed");
+            metrics.checkpoint();
             p.tombstoned(tombstones);
             if (last) {
                 p.ledger.complete(b.offsets());

@@ -35,6 +35,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     private final Clock clock;
     private final Duration pollTimeout;
     private final Map<String, OpenBatch> active = new ConcurrentHashMap<>();
+    private volatile boolean assignmentSettled;
     private volatile boolean halted;
 
     public TicketIntake(
@@ -138,6 +139,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        assignmentSettled = false;
         if (halted) {
             return;
         }
@@ -180,6 +182,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        assignmentSettled = true;
         if (partitions.isEmpty()) {
             return;
         }
@@ -190,6 +193,11 @@ public final class TicketIntake implements ConsumerRebalanceListener {
             checkpoints.reload();
         });
         log.info("assigned {}", partitions);
+    }
+
+    /** False from a revocation until the next assignment (possibly empty): a rebalance is in progress. */
+    public boolean assignmentSettled() {
+        return assignmentSettled;
     }
 
     public int assembling() {
