@@ -48,6 +48,10 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
     private Instant createNotBefore = Instant.MIN;
     private volatile boolean intakePaused;
     private volatile boolean assignmentSettled;
+    // Snapshots for the gauges, which are read on the scrape thread: the consumer is not thread-safe.
+    private volatile long bufferedSnapshot;
+    private volatile int lanesSnapshot;
+    private volatile int pausedSnapshot;
     private String fatal;
     private volatile boolean abandoned;
 
@@ -76,8 +80,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         this.maxBufferedBytes = maxBufferedBytes;
         this.metrics = metrics;
         this.spendGuard = spendGuard;
-        metrics.gauges(
-                this::bufferedBytes, lanes::openLanes, () -> consumer.paused().size());
+        metrics.gauges(() -> bufferedSnapshot, () -> lanesSnapshot, () -> pausedSnapshot);
     }
 
     /** One iteration: poll, take in, settle creates, flush due lanes, commit, adjust pauses. */
@@ -239,6 +242,9 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         if (!resume.isEmpty()) {
             consumer.resume(resume);
         }
+        bufferedSnapshot = bufferedBytes();
+        lanesSnapshot = lanes.openLanes();
+        pausedSnapshot = consumer.paused().size();
     }
 
     public boolean intakePaused() {
