@@ -5,6 +5,7 @@ import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.ClientSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,11 @@ final class ApiClients implements AutoCloseable {
 
     Set<String> names() {
         return clients.keySet();
+    }
+
+    /** Every account's client, for readiness (circuit breakers). */
+    Collection<BatchesClient> all() {
+        return clients.values();
     }
 
     @Override

@@ -1,11 +1,17 @@
 package io.batchbridge.cli;
 
+import io.batchbridge.cli.ops.KafkaProbe;
+import io.batchbridge.cli.ops.RoleOps;
 import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.ClientSettings;
 import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.BridgeConfig.InvalidConfigurationException;
+import io.batchbridge.common.http.OpsKeys;
+import io.batchbridge.common.http.OpsSettings;
+import io.batchbridge.common.metrics.MetricsBinder;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +24,9 @@ import org.apache.kafka.common.config.ConfigDef;
 /**
  * Runs one role (submitter or worker) in the foreground: validates the whole configuration at once (role keys,
  * API accounts, client settings, cluster), builds one API client per account, starts the role, and on SIGTERM
- * (or {@link #stop()}) drains it with {@code close(drain)}. The exit code says how it ended: 0 stopped on
+ * (or {@link #stop()}) drains it with {@code close(drain)}. While it runs, its ops server
+ * ({@code bridge.http.host|port}) serves {@code /metrics} from a Prometheus registry with JVM and Kafka client
+ * metrics bound, {@code /health/live} and {@code /health/ready} ({@link RoleOps}). The exit code says how it ended: 0 stopped on
  * request, 1 the role stopped by itself on a failure or could not start, 2 invalid configuration.
  */
 final class RoleRunner {
@@ -39,6 +47,9 @@ final class RoleRunner {
 
         /** Why the role stopped by itself, or null. */
         String failure();
+
+        /** What {@code /health/ready} reads of the role. */
+        RoleOps.Probes probes();
     }
 
     /**
@@ -84,9 +95,11 @@ final class RoleRunner {
             err.flush();
             return INVALID_CONFIG;
         }
-        MeterRegistry registry = new SimpleMeterRegistry();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Clock clock = Clock.systemUTC();
-        try (ApiClients clients = new ApiClients(accounts, settings, registry, clock);
+        OpsSettings ops = OpsKeys.settings(config);
+        try (MetricsBinder jvm = new MetricsBinder(registry).bindJvm();
+                ApiClients clients = new ApiClients(accounts, settings, registry, clock);
                 StopSignal stopping = signal.arm("bridge-" + spec.name(), drain.plusSeconds(15))) {
             Role role;
             try {
@@ -96,10 +109,42 @@ final class RoleRunner {
                 err.flush();
                 return FAILED;
             }
-            out.println("bridge " + spec.name() + " running: cluster " + props.get(KafkaSettings.BOOTSTRAP_KEY)
-                    + ", API accounts " + clients.names() + " (SIGTERM or Ctrl-C drains and stops)");
-            out.flush();
-            return awaitEnd(spec.name(), role, drain, out, err);
+            RoleOps endpoints = startOps(spec.name(), ops, registry, role, config, err);
+            try {
+                out.println("bridge " + spec.name() + " running: cluster " + props.get(KafkaSettings.BOOTSTRAP_KEY)
+                        + ", API accounts " + clients.names()
+                        + (endpoints == null ? ", ops server off" : ", metrics " + endpoints.baseUri() + "/metrics")
+                        + " (SIGTERM or Ctrl-C drains and stops)");
+                out.flush();
+                return awaitEnd(spec.name(), role, drain, out, err);
+            } finally {
+                if (endpoints != null) {
+                    endpoints.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The ops server; a port that cannot be bound is reported but does not stop the role (the data path matters
+     * more than its metrics, and an orchestrator's readiness probe will notice).
+     */
+    private static RoleOps startOps(
+            String name,
+            OpsSettings ops,
+            PrometheusMeterRegistry registry,
+            Role role,
+            BridgeConfig config,
+            PrintWriter err) {
+        KafkaProbe probe = KafkaProbe.of(config.kafkaSettings("admin"));
+        try {
+            return RoleOps.start(ops, registry, role.probes(), probe);
+        } catch (RuntimeException e) {
+            probe.close();
+            err.println("bridge " + name + ": ops server not started (no /metrics, /health): " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
+            err.flush();
+            return null;
         }
     }
 

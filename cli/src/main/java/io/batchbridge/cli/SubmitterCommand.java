@@ -1,9 +1,12 @@
 package io.batchbridge.cli;
 
+import io.batchbridge.cli.ops.RoleOps;
+import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.submitter.SubmitterApp;
 import io.batchbridge.submitter.SubmitterConfig;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +30,7 @@ final class SubmitterCommand implements Callable<Integer> {
             SubmitterConfig.definition(),
             SubmitterConfig::new,
             (config, clients, registry, clock) -> new SubmitterRole(
-                    new SubmitterApp(config, clients::get, clients.names(), registry, clock).start()));
+                    new SubmitterApp(config, clients::get, clients.names(), registry, clock).start(), clients));
 
     @Spec
     CommandSpec spec;
@@ -53,7 +56,7 @@ final class SubmitterCommand implements Callable<Integer> {
         runner.stop();
     }
 
-    private record SubmitterRole(SubmitterApp app) implements RoleRunner.Role {
+    private record SubmitterRole(SubmitterApp app, ApiClients clients) implements RoleRunner.Role {
         @Override
         public void close(Duration drain) {
             app.close(drain);
@@ -62,6 +65,31 @@ final class SubmitterCommand implements Callable<Integer> {
         @Override
         public boolean stopped() {
             return app.state() == RoleState.STOPPED || app.state() == RoleState.FAILED;
+        }
+
+        @Override
+        public RoleOps.Probes probes() {
+            return new RoleOps.Probes() {
+                @Override
+                public RoleState state() {
+                    return app.state();
+                }
+
+                @Override
+                public boolean assignmentSettled() {
+                    return app.assignmentSettled();
+                }
+
+                @Override
+                public Collection<BatchesClient> apiClients() {
+                    return clients.all();
+                }
+
+                @Override
+                public boolean spendGuardEngaged() {
+                    return app.spendGuardEngaged();
+                }
+            };
         }
 
         @Override

@@ -1,9 +1,12 @@
 package io.batchbridge.cli;
 
+import io.batchbridge.cli.ops.RoleOps;
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.worker.WorkerApp;
 import io.batchbridge.worker.WorkerConfig;
-import io.batchbridge.worker.WorkerState;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +30,7 @@ final class WorkerCommand implements Callable<Integer> {
             WorkerConfig.definition(),
             WorkerConfig::new,
             (config, clients, registry, clock) ->
-                    new WorkerRole(new WorkerApp(config, clients::get, registry, clock).start()));
+                    new WorkerRole(new WorkerApp(config, clients::get, registry, clock).start(), clients));
 
     @Spec
     CommandSpec spec;
@@ -54,10 +57,10 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     /**
-     * The worker has no failure state of its own: its poll loop logs an unexpected error and stops, so a stop
-     * nobody asked for is the failure ({@link RoleRunner} reports it with exit code 1).
+     * The worker's poll loop logs an unexpected error and stops (state FAILED), so a stop nobody asked for is the
+     * failure ({@link RoleRunner} reports it with exit code 1).
      */
-    private record WorkerRole(WorkerApp app) implements RoleRunner.Role {
+    private record WorkerRole(WorkerApp app, ApiClients clients) implements RoleRunner.Role {
         @Override
         public void close(Duration drain) {
             app.close(drain);
@@ -65,7 +68,27 @@ final class WorkerCommand implements Callable<Integer> {
 
         @Override
         public boolean stopped() {
-            return app.state() == WorkerState.STOPPED;
+            return app.stopped();
+        }
+
+        @Override
+        public RoleOps.Probes probes() {
+            return new RoleOps.Probes() {
+                @Override
+                public RoleState state() {
+                    return app.state();
+                }
+
+                @Override
+                public boolean assignmentSettled() {
+                    return app.assignmentSettled();
+                }
+
+                @Override
+                public Collection<BatchesClient> apiClients() {
+                    return clients.all();
+                }
+            };
         }
 
         @Override

@@ -4,8 +4,6 @@ import ch.qos.logback.classic.Level;
 import io.batchbridge.cli.check.DeliveryCheck;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.records.Coordinates;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,16 +77,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
         quietLogs();
         long t0 = System.nanoTime();
-        MeterRegistry registry = new SimpleMeterRegistry();
         out.println("Starting Kafka (KRaft), the Message Batches API emulator, the submitter and the worker ...");
         out.flush();
-        try (EmbeddedStack stack = new EmbeddedStack(timeScale, seed, registry, Map.of())) {
+        try (EmbeddedStack stack = new EmbeddedStack(timeScale, seed, Map.of())) {
             List<DemoRequests.DemoRequest> set = DemoRequests.generate(requests, seed);
             List<Coordinates> published = publish(stack, set);
             out.printf(
                     "Published %d requests to %s%n",
                     published.size(), stack.topics().requests().get(0));
-            DeliveryCheck.Verdict v = awaitDelivery(stack, published, registry, out);
+            DeliveryCheck.Verdict v = awaitDelivery(stack, published, out);
             double seconds = (System.nanoTime() - t0) / 1e9;
             new DemoSummary(out).print(v, seconds);
             out.println(DeliveryCheck.line(
@@ -125,10 +122,9 @@ public final class DemoCommand implements Callable<Integer> {
         return published;
     }
 
-    private DeliveryCheck.Verdict awaitDelivery(
-            EmbeddedStack stack, List<Coordinates> published, MeterRegistry registry, PrintWriter out)
+    private DeliveryCheck.Verdict awaitDelivery(EmbeddedStack stack, List<Coordinates> published, PrintWriter out)
             throws InterruptedException {
-        ProgressLine progress = new ProgressLine(registry, published.size());
+        ProgressLine progress = new ProgressLine(stack.submitterRegistry(), stack.workerRegistry(), published.size());
         boolean terminal = System.console() != null;
         long deadline = System.nanoTime() + timeout.toNanos();
         int tick = 0;
@@ -157,6 +153,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Still running (Ctrl-C stops everything):");
         out.println("  bootstrap.servers = " + stack.bootstrapServers());
         out.println("  emulator          = " + stack.emulatorUrl());
+        out.println("  submitter metrics = " + stack.submitterOps() + "/metrics (health: /health/live, /health/ready)");
+        out.println("  worker metrics    = " + stack.workerOps() + "/metrics (health: /health/live, /health/ready)");
         out.println("  try: ./bridge tail --topic bridge.results --from-beginning --bootstrap-servers "
                 + stack.bootstrapServers());
         out.flush();

@@ -1,46 +1,45 @@
 package io.batchbridge.cli.demo;
 
+import io.batchbridge.common.metrics.BridgeMetric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** One updating line of live progress, read from the roles' meters. */
+/** One updating line of live progress, read from the roles' meters (names from the {@link BridgeMetric} catalogue). */
 final class ProgressLine {
-    private final MeterRegistry registry;
+    private final MeterRegistry submitter;
+    private final MeterRegistry worker;
     private final int requests;
 
-    ProgressLine(MeterRegistry registry, int requests) {
-        this.registry = registry;
+    ProgressLine(MeterRegistry submitter, MeterRegistry worker, int requests) {
+        this.submitter = submitter;
+        this.worker = worker;
         this.requests = requests;
     }
 
     String render() {
-        long submitted = (long) registry.find("bridge.submitter.batch.requests").summaries().stream()
+        long submitted = (long) submitter.find(BridgeMetric.SUBMITTER_BATCH_REQUESTS.metricName()).summaries().stream()
                 .mapToDouble(DistributionSummary::totalAmount)
                 .sum();
-        long batches = (long) registry.find("bridge.submitter.batches.created").counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
-        long open = (long) registry.find("bridge.worker.batches.open").gauges().stream()
+        long batches = (long) sum(submitter, BridgeMetric.SUBMITTER_BATCHES_CREATED);
+        long open = (long) worker.find(BridgeMetric.WORKER_BATCHES_OPEN.metricName()).gauges().stream()
                 .mapToDouble(Gauge::value)
                 .sum();
-        long delivered = (long) count("bridge.worker.results", "result", "succeeded");
-        long retries = (long) sum("bridge.worker.retries");
-        long dead = (long) (sum("bridge.submitter.dead.letters") + sum("bridge.worker.dead.letters"));
+        long delivered = (long)
+                worker.find(BridgeMetric.WORKER_RESULTS.metricName()).tag("result", "succeeded").counters().stream()
+                        .mapToDouble(Counter::count)
+                        .sum();
+        long retries = (long) sum(worker, BridgeMetric.WORKER_RETRIES);
+        long dead = (long)
+                (sum(submitter, BridgeMetric.SUBMITTER_DEAD_LETTERS) + sum(worker, BridgeMetric.WORKER_DEAD_LETTERS));
         return String.format(
                 "requests %d | submitted %d in %d batches | open batches %d | delivered %d | retries %d | dead letters %d   ",
                 requests, submitted, batches, open, delivered, retries, dead);
     }
 
-    private double sum(String name) {
-        return registry.find(name).counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
-    }
-
-    private double count(String name, String tag, String value) {
-        return registry.find(name).tag(tag, value).counters().stream()
+    private static double sum(MeterRegistry registry, BridgeMetric metric) {
+        return registry.find(metric.metricName()).counters().stream()
                 .mapToDouble(Counter::count)
                 .sum();
     }
