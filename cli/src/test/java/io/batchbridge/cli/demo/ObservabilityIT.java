@@ -63,7 +63,12 @@ class ObservabilityIT {
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> count(worker, BridgeMetric.WORKER_RESULTS, "result", "succeeded") >= 7
-                            && count(worker, BridgeMetric.WORKER_DEAD_LETTERS, "reason", "api_error") >= 2);
+                            && count(worker, BridgeMetric.WORKER_DEAD_LETTERS, "reason", "api_error") >= 2
+                            // results are counted as they are read: wait for the last fan-out to commit, too
+                            && worker.get(BridgeMetric.WORKER_BATCHES_OPEN.metricName())
+                                            .gauge()
+                                            .value()
+                                    == 0);
 
             var sub = Scrape.metrics(stack.submitterOps());
             var wrk = Scrape.metrics(stack.workerOps());
