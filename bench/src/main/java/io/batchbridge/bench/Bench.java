@@ -62,13 +62,26 @@ final class Bench {
         return table.render() + "\n" + sb + "\n";
     }
 
+    /** Best of {@link Sizes#fanoutRuns()} runs for each side: noise on a shared machine only ever slows a run. */
+    private FanoutBench.Shape best(FanoutBench f, String name, int results, int tokens) throws Exception {
+        FanoutBench.Shape best = null;
+        for (int i = 0; i < sizes.fanoutRuns(); i++) {
+            FanoutBench.Shape s = f.run(name, results, tokens);
+            best = best == null ? s : best.fasterOf(s);
+        }
+        return best;
+    }
+
     private void fanout(BenchEnv env) throws Exception {
         FanoutBench f = new FanoutBench(env);
         double worst = Double.MAX_VALUE;
         double worstPeer = Double.MAX_VALUE;
+        // One unreported pass first: whichever side runs first in a fresh JVM otherwise pays the JIT for the
+        // whole stack (producer, broker, zstd, HTTP), and the worker runs first.
+        run("fan-out warm-up", () -> f.run("warmup", Math.max(200, sizes.smallResults() / 4), sizes.smallTokens()));
         for (FanoutBench.Shape s : new FanoutBench.Shape[] {
-            run("fan-out small", () -> f.run("small", sizes.smallResults(), sizes.smallTokens())),
-            run("fan-out large", () -> f.run("large", sizes.bigResults(), sizes.bigTokens()))
+            run("fan-out small", () -> best(f, "small", sizes.smallResults(), sizes.smallTokens())),
+            run("fan-out large", () -> best(f, "large", sizes.bigResults(), sizes.bigTokens()))
         }) {
             String name = "fan-out " + Table.num(s.results(), 0) + " × "
                     + (s.payloadBytes() / s.results() >= 1_000_000

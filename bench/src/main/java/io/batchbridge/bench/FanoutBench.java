@@ -34,6 +34,17 @@ final class FanoutBench {
         double peerRatio() {
             return worker.perSecond() / peer.perSecond();
         }
+
+        /** Each side's faster run of this and {@code other} (the same shape run again). */
+        Shape fasterOf(Shape other) {
+            return new Shape(
+                    name,
+                    results,
+                    payloadBytes,
+                    Run.faster(worker, other.worker),
+                    Run.faster(baseline, other.baseline),
+                    Run.faster(peer, other.peer));
+        }
     }
 
     /** One measured run: records and bytes written in {@code seconds}. */
@@ -44,6 +55,10 @@ final class FanoutBench {
 
         double mbPerSecond() {
             return bytes / 1e6 / seconds;
+        }
+
+        static Run faster(Run a, Run b) {
+            return a.perSecond() >= b.perSecond() ? a : b;
         }
     }
 
@@ -91,7 +106,7 @@ final class FanoutBench {
         BenchEnv.writeTickets(env.bootstrap(), t, List.of(batch), List.of(BenchEnv.items(t, n)), betas);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long t0 = System.nanoTime();
-        WorkerApp w = BenchEnv.worker(BenchEnv.workerConfig(env.bootstrap(), t, Map.of()), client, registry);
+        WorkerApp w = BenchEnv.worker(BenchEnv.workerConfig(env.bootstrap(), t, overrides()), client, registry);
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             Timer latency;
@@ -110,6 +125,20 @@ final class FanoutBench {
         } finally {
             w.close(Duration.ofSeconds(20));
         }
+    }
+
+    /**
+     * The worker's settings: the API call pacer raised (the default 10 calls/s parks the results download up to
+     * 100 ms behind the retrieve that saw the batch end, which is rate limiting, not fan-out), plus settings to
+     * try from system properties {@code -Dbench.worker.<key>=<value>}.
+     */
+    static Map<String, String> overrides() {
+        Map<String, String> o = new java.util.TreeMap<>();
+        o.put(io.batchbridge.worker.WorkerConfig.MAX_CALLS_PER_SECOND, "1000");
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("bench.worker."))
+                .forEach(k -> o.put(k.substring("bench.worker.".length()), System.getProperty(k)));
+        return o;
     }
 
     /** A plain idempotent producer (same compression and acks as the worker's) sending the pre-built payloads. */

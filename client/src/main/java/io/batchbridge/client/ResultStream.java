@@ -107,6 +107,14 @@ public final class ResultStream implements AutoCloseable, Iterator<ResultLine> {
         countBytes();
     }
 
+    /**
+     * Aborts the download from another thread (the only method that may be called concurrently): the reading
+     * thread's blocked or next read fails, and that thread then closes the stream.
+     */
+    public void abort() {
+        closeQuietly();
+    }
+
     private ResultLine readNext() {
         try {
             if (!reader.next()) {

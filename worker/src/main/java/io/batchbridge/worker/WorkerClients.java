@@ -106,9 +106,11 @@ final class WorkerClients {
         FanoutSettings settings = new FanoutSettings(
                 config.getInt(WorkerConfig.TXN_MAX_RECORDS),
                 config.getLong(WorkerConfig.TXN_MAX_BYTES),
+                config.duration(WorkerConfig.TXN_MAX_MS),
                 config.getInt(WorkerConfig.MAX_RESULT_BYTES),
                 config.duration(WorkerConfig.FANOUT_RETRY_MS),
-                config.getBoolean(WorkerConfig.DELETE_AFTER_FANOUT));
+                config.getBoolean(WorkerConfig.DELETE_AFTER_FANOUT),
+                config.getLong(WorkerConfig.FANOUT_PREFETCH_BYTES));
         ResultRouter router = new ResultRouter(
                 config.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS),
                 config.retryCanceled(),

@@ -30,7 +30,9 @@ public final class WorkerConfig extends BridgeConfig {
     public static final String FANOUT_RETRY_MS = "bridge.worker.fanout.retry.ms";
     public static final String TXN_MAX_RECORDS = "bridge.worker.txn.max.records";
     public static final String TXN_MAX_BYTES = "bridge.worker.txn.max.bytes";
+    public static final String TXN_MAX_MS = "bridge.worker.txn.max.ms";
     public static final String MAX_RESULT_BYTES = "bridge.worker.max.result.bytes";
+    public static final String FANOUT_PREFETCH_BYTES = "bridge.worker.fanout.prefetch.bytes";
     public static final String RETRY_MAX_ATTEMPTS = "bridge.worker.retry.max.attempts";
     public static final String RETRY_BACKOFF_INITIAL_MS = "bridge.worker.retry.backoff.initial.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "bridge.worker.retry.backoff.max.ms";
@@ -118,10 +120,20 @@ public final class WorkerConfig extends BridgeConfig {
             .define(
                     TXN_MAX_RECORDS,
                     Type.INT,
-                    500,
+                    10_000,
                     Range.between(1, 100_000),
                     Importance.MEDIUM,
                     "A fan-out transaction is committed after this many result lines.")
+            .define(
+                    TXN_MAX_MS,
+                    Type.LONG,
+                    1_000L,
+                    Range.between(1, 60_000),
+                    Importance.MEDIUM,
+                    "A fan-out transaction is committed once it has been open this long, in milliseconds (checked "
+                            + "at every line). It bounds how long read_committed consumers of the output topics wait "
+                            + "behind an open transaction and how much work a crash redoes; every commit costs a few "
+                            + "broker round trips, so much shorter means slower fan-out.")
             .define(
                     TXN_MAX_BYTES,
                     Type.LONG,
@@ -166,6 +178,15 @@ public final class WorkerConfig extends BridgeConfig {
                     ConfigDef.ValidString.in("retry", "dead_letter"),
                     Importance.MEDIUM,
                     "What a canceled request becomes: dead_letter (reason canceled) or retry (like expired).")
+            .define(
+                    FANOUT_PREFETCH_BYTES,
+                    Type.LONG,
+                    16L * 1024 * 1024,
+                    Range.between(0, 1024L * 1024 * 1024),
+                    Importance.LOW,
+                    "Result bytes a fan-out reads ahead on its own thread while the current lines are sent and "
+                            + "committed (one line is always admitted, whatever its size). 0 reads inline. Memory per "
+                            + "fan-out thread is about this plus the longest line.")
             .define(
                     DELETE_AFTER_FANOUT,
                     Type.BOOLEAN,

@@ -47,6 +47,27 @@ class LineReaderTest {
     }
 
     @Test
+    void findsEveryNewlineWhateverItsOffsetInTheWordScan() throws IOException {
+        // Lines of every length 1..40 with multi-byte and high-bit bytes (0x80+, which the word scan must not
+        // mistake for a newline), read in chunks of every size 1..17: the split must equal String.split.
+        java.util.Random random = new java.util.Random(42);
+        List<String> expected = new ArrayList<>();
+        StringBuilder input = new StringBuilder();
+        for (int len = 1; len <= 40; len++) {
+            StringBuilder line = new StringBuilder();
+            for (int k = 0; k < len; k++) {
+                line.append("ab\u00e9\u008a\u0b0a\t{".charAt(random.nextInt(7)));
+            }
+            expected.add(line.toString());
+            input.append(line).append('\n');
+        }
+        for (int chunk = 1; chunk <= 17; chunk++) {
+            LineReader r = new LineReader(trickle(input.toString(), chunk), 8, 1 << 16, () -> {});
+            assertThat(lines(r)).as("chunk %d", chunk).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void reportsAnUnterminatedLastLine() throws IOException {
         LineReader r = new LineReader(trickle("one\ntw", 3), 8, 1024, () -> {});
         assertThat(r.next()).isTrue();

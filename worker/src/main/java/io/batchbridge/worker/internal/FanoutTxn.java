@@ -16,6 +16,7 @@ final class FanoutTxn {
     private final BitSet delivered;
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private boolean open;
+    private long openedAt;
     private int lines;
     private long bytes;
     private long totalLines;
@@ -31,6 +32,7 @@ final class FanoutTxn {
         if (!open) {
             producer.beginTransaction();
             open = true;
+            openedAt = System.nanoTime();
         }
     }
 
@@ -57,8 +59,12 @@ final class FanoutTxn {
         totalLines++;
     }
 
-    boolean full(int maxLines, long maxBytes) {
-        return lines >= maxLines || bytes >= maxBytes;
+    /** True when the open transaction reached one of its bounds: lines, bytes or age. */
+    boolean full(FanoutSettings limits) {
+        return open
+                && (lines >= limits.txnMaxLines()
+                        || bytes >= limits.txnMaxBytes()
+                        || System.nanoTime() - openedAt >= limits.txnMaxAge().toNanos());
     }
 
     Checkpoint checkpoint(boolean done) {

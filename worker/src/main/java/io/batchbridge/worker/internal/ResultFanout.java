@@ -10,6 +10,7 @@ import io.batchbridge.common.records.Problem;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -130,13 +131,14 @@ public final class ResultFanout {
         if (!pacer.acquire()) {
             throw new KafkaException("interrupted while waiting for an API call slot");
         }
-        try (ResultStream lines = client.results(b.batch())) {
-            while (lines.hasNext()) {
-                checkRevoked(b);
-                handle(b, lines.next(), txn);
-                if (txn.full(settings.txnMaxLines(), settings.txnMaxBytes())) {
-                    commit(b, txn, false);
+        try (ResultStream stream = client.results(b.batch())) {
+            if (settings.prefetchBytes() > 0) {
+                try (PrefetchedResults ahead =
+                        new PrefetchedResults(stream, settings.prefetchBytes(), "fanout-reader-" + b.batchId())) {
+                    drain(b, ahead, txn);
                 }
+            } else {
+                drain(b, stream, txn);
             }
         } catch (BatchesApiException e) {
             if (e.status() != 404) {
@@ -144,6 +146,16 @@ public final class ResultFanout {
             }
             log.warn("batch_id={} results are no longer available: {}", b.batchId(), e.getMessage());
             b.markResultsUnavailable();
+        }
+    }
+
+    private void drain(OpenBatch b, Iterator<ResultLine> lines, FanoutTxn txn) {
+        while (lines.hasNext()) {
+            checkRevoked(b);
+            handle(b, lines.next(), txn);
+            if (txn.full(settings)) {
+                commit(b, txn, false);
+            }
         }
     }
 
@@ -248,7 +260,7 @@ public final class ResultFanout {
             checkRevoked(b);
             if (!txn.isDelivered(i)) {
                 deadLetter(b, i, p, null, txn);
-                if (txn.full(settings.txnMaxLines(), settings.txnMaxBytes())) {
+                if (txn.full(settings)) {
                     commit(b, txn, false);
                 }
             }
