@@ -137,7 +137,7 @@ public final class WorkerConfig extends BridgeConfig {
             .define(
                     TXN_MAX_BYTES,
                     Type.LONG,
-                    32L * 1024 * 1024,
+                    128L * 1024 * 1024,
                     Range.between(1024, 1024L * 1024 * 1024),
                     Importance.MEDIUM,
                     "A fan-out transaction is committed once its records reach this many bytes (uncompressed).")

@@ -19,7 +19,7 @@ class WorkerConfigTest {
         assertThat(c.getInt(WorkerConfig.FANOUT_THREADS)).isEqualTo(2);
         assertThat(c.getInt(WorkerConfig.TXN_MAX_RECORDS)).isEqualTo(10_000);
         assertThat(c.duration(WorkerConfig.TXN_MAX_MS)).isEqualTo(java.time.Duration.ofSeconds(1));
-        assertThat(c.getLong(WorkerConfig.TXN_MAX_BYTES)).isEqualTo(32L * 1024 * 1024);
+        assertThat(c.getLong(WorkerConfig.TXN_MAX_BYTES)).isEqualTo(128L * 1024 * 1024);
         assertThat(c.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS)).isEqualTo(3);
         assertThat(c.retryCanceled()).isFalse();
     }
