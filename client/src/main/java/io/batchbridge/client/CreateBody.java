@@ -3,19 +3,21 @@ package io.batchbridge.client;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.batchbridge.client.internal.ByteChunksPublisher;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The body of a create call, assembled from the requests' raw {@code params} bytes without re-serialising
@@ -23,25 +25,31 @@ import java.util.regex.Pattern;
  * and unicode escapes in {@code params} reach the API exactly as the producer wrote them. The body lives in
  * memory ({@link #inMemory()}) or in a spool file ({@link #spooled(Path)}), so a 256 MB batch need not sit on
  * the heap; a spool file belongs to the caller, who deletes it after the create call.
+ *
+ * <p>In memory, the body is a list of chunks (4 KB doubling to 1 MB) that are filled once and sent as they are:
+ * no array is ever grown by copying, no final copy is made, and the HTTP client is handed read-only views
+ * instead of copying the body into its own buffers (the intake profile showed those copies, and the re-parse
+ * of every {@code params}, as most of the create thread's work; see {@link Builder#addParsed}).
  */
 public final class CreateBody {
     /** The API's limit on requests per batch. */
     public static final int MAX_REQUESTS = 100_000;
 
-    private static final Pattern CUSTOM_ID = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] HEAD = ascii("{\"requests\":[");
     private static final byte[] TAIL = ascii("]}");
     private static final byte[] ITEM_HEAD = ascii("{\"custom_id\":\"");
     private static final byte[] ITEM_PARAMS = ascii("\",\"params\":");
+    private static final int FIRST_CHUNK = 4 * 1024;
+    private static final int MAX_CHUNK = 1024 * 1024;
 
-    private final byte[] bytes;
+    private final List<ByteBuffer> chunks;
     private final Path file;
     private final long sizeBytes;
     private final int requestCount;
 
-    private CreateBody(byte[] bytes, Path file, long sizeBytes, int requestCount) {
-        this.bytes = bytes;
+    private CreateBody(List<ByteBuffer> chunks, Path file, long sizeBytes, int requestCount) {
+        this.chunks = chunks;
         this.file = file;
         this.sizeBytes = sizeBytes;
         this.requestCount = requestCount;
@@ -49,7 +57,7 @@ public final class CreateBody {
 
     /** A builder that keeps the body in memory. */
     public static Builder inMemory() {
-        return new Builder(new ByteArrayOutputStream(64 * 1024), null);
+        return new Builder(null, null);
     }
 
     /** A builder that writes the body to {@code file} (created or truncated). */
@@ -77,8 +85,10 @@ public final class CreateBody {
 
     /** Copies the body to {@code out} (for diagnostics and tests; the client streams it itself). */
     public void writeTo(OutputStream out) throws IOException {
-        if (bytes != null) {
-            out.write(bytes);
+        if (chunks != null) {
+            for (ByteBuffer c : chunks) {
+                out.write(c.array(), c.arrayOffset() + c.position(), c.remaining());
+            }
         } else {
             Files.copy(file, out);
         }
@@ -86,8 +96,8 @@ public final class CreateBody {
 
     /** A publisher that can be subscribed again (a create retried after a refused connection resends it). */
     HttpRequest.BodyPublisher publisher() {
-        if (bytes != null) {
-            return HttpRequest.BodyPublishers.ofByteArray(bytes);
+        if (chunks != null) {
+            return HttpRequest.BodyPublishers.fromPublisher(new ByteChunksPublisher(chunks), sizeBytes);
         }
         try {
             return HttpRequest.BodyPublishers.ofFile(file);
@@ -103,16 +113,18 @@ public final class CreateBody {
     /** Appends requests; not thread-safe. */
     public static final class Builder {
         private final OutputStream out;
-        private final ByteArrayOutputStream memory;
         private final Path file;
+        private final List<ByteBuffer> chunks;
         private final Set<String> customIds = new HashSet<>();
+        private byte[] chunk;
+        private int used;
         private long size;
         private boolean built;
 
         private Builder(OutputStream out, Path file) {
             this.out = out;
-            this.memory = out instanceof ByteArrayOutputStream b ? b : null;
             this.file = file;
+            this.chunks = out == null ? new ArrayList<>() : null;
             write(HEAD);
         }
 
@@ -124,31 +136,53 @@ public final class CreateBody {
          * @return the size the body would have if built now, in bytes (compare with the API's 256 MB cap)
          */
         public long add(String customId, byte[] rawParams) {
+            return append(customId, rawParams, true);
+        }
+
+        /**
+         * Appends one request whose params a JSON parser has already read as exactly one object, as
+         * {@code EnvelopeCodec} does for every request envelope: the full re-parse of {@link #add} is skipped
+         * (it was most of the cost of assembling a body), only the framing is checked (the first and last
+         * non-blank bytes are braces). Should the bytes still be broken, the API rejects the batch with a 400,
+         * which callers already isolate by bisection.
+         *
+         * @param customId must match {@code ^[a-zA-Z0-9_-]{1,64}$} and be unique in this body
+         * @param rawParams one complete JSON object, copied verbatim
+         * @return the size the body would have if built now, in bytes
+         */
+        public long addParsed(String customId, byte[] rawParams) {
+            return append(customId, rawParams, false);
+        }
+
+        private long append(String customId, byte[] rawParams, boolean parse) {
             Objects.requireNonNull(customId, "customId");
             Objects.requireNonNull(rawParams, "rawParams");
             if (built) {
                 throw new IllegalStateException("body already built");
             }
-            if (!CUSTOM_ID.matcher(customId).matches()) {
-                throw new IllegalArgumentException(
-                        "custom_id must match " + CUSTOM_ID.pattern() + " but was " + customId);
+            if (!validCustomId(customId)) {
+                throw new IllegalArgumentException("custom_id must match ^[a-zA-Z0-9_-]{1,64}$ but was " + customId);
             }
             if (customIds.size() >= MAX_REQUESTS) {
                 throw new IllegalStateException("a batch holds at most " + MAX_REQUESTS + " requests");
             }
-            requireJsonObject(customId, rawParams);
+            if (parse) {
+                requireJsonObject(customId, rawParams);
+            } else if (!framedAsObject(rawParams)) {
+                throw new IllegalArgumentException("params of " + customId + " must be a JSON object");
+            }
             if (!customIds.add(customId)) {
                 throw new IllegalArgumentException(
                         "custom_id must be unique within a batch but " + customId + " repeats");
             }
             if (customIds.size() > 1) {
-                write(new byte[] {','});
+                write((byte) ',');
             }
             write(ITEM_HEAD);
-            write(ascii(customId));
+            writeAscii(customId);
             write(ITEM_PARAMS);
             write(rawParams);
-            write(new byte[] {'}'});
+            write((byte) '}');
             return size + TAIL.length;
         }
 
@@ -163,23 +197,109 @@ public final class CreateBody {
             }
             write(TAIL);
             built = true;
+            int count = customIds.size();
+            customIds.clear();
+            if (chunks != null) {
+                closeChunk();
+                return new CreateBody(List.copyOf(chunks), null, size, count);
+            }
             try {
                 out.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot finish spool file " + file, e);
             }
-            int count = customIds.size();
-            customIds.clear();
-            return new CreateBody(memory == null ? null : memory.toByteArray(), file, size, count);
+            return new CreateBody(null, file, size, count);
         }
 
         private void write(byte[] b) {
-            try {
-                out.write(b);
-                size += b.length;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write spool file " + file, e);
+            if (chunks == null) {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write spool file " + file, e);
+                }
+            } else {
+                int off = 0;
+                while (off < b.length) {
+                    int n = Math.min(room(), b.length - off);
+                    System.arraycopy(b, off, chunk, used, n);
+                    used += n;
+                    off += n;
+                }
             }
+            size += b.length;
+        }
+
+        private void write(byte b) {
+            if (chunks == null) {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write spool file " + file, e);
+                }
+            } else {
+                room();
+                chunk[used++] = b;
+            }
+            size++;
+        }
+
+        /** custom ids are ASCII (checked before): one byte per char, no encoder, no array. */
+        private void writeAscii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                write((byte) s.charAt(i));
+            }
+        }
+
+        /** Free bytes in the current chunk; starts the next one (twice as large, up to 1 MB) when full. */
+        private int room() {
+            if (chunk == null || used == chunk.length) {
+                closeChunk();
+                chunk = new byte[chunk == null ? FIRST_CHUNK : Math.min(MAX_CHUNK, chunk.length * 2)];
+                used = 0;
+            }
+            return chunk.length - used;
+        }
+
+        private void closeChunk() {
+            if (chunk != null && used > 0) {
+                chunks.add(ByteBuffer.wrap(chunk, 0, used));
+            }
+        }
+
+        static boolean validCustomId(String id) {
+            int n = id.length();
+            if (n < 1 || n > 64) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                char c = id.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
+                        || c == '_'
+                        || c == '-';
+                if (!ok) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static boolean framedAsObject(byte[] raw) {
+            int first = 0;
+            while (first < raw.length && blank(raw[first])) {
+                first++;
+            }
+            int last = raw.length - 1;
+            while (last > first && blank(raw[last])) {
+                last--;
+            }
+            return last > first && raw[first] == '{' && raw[last] == '}';
+        }
+
+        private static boolean blank(byte b) {
+            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
         }
 
         private static void requireJsonObject(String customId, byte[] raw) {

@@ -115,6 +115,73 @@ class CreateBodyTest {
     }
 
     @Test
+    void bodiesSpanningManyChunksAreByteIdenticalAndPublishedWhole() throws Exception {
+        List<byte[]> params = params(3000); // ~0.5 MB of small params across the growing chunks
+        params.add(1234, ("{\"big\":\"" + "x".repeat(2_500_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+        CreateBody.Builder b = CreateBody.inMemory();
+        for (int i = 0; i < params.size(); i++) {
+            if (i % 2 == 0) {
+                b.add("s0-p1-o" + i, params.get(i));
+            } else {
+                b.addParsed("s0-p1-o" + i, params.get(i));
+            }
+        }
+        CreateBody body = b.build();
+        byte[] expected = expected(params);
+
+        assertThat(bytes(body)).isEqualTo(expected);
+        assertThat(body.sizeBytes()).isEqualTo(expected.length);
+        assertThat(body.publisher().contentLength()).isEqualTo(expected.length);
+        // what the HTTP client reads, twice (a retried create subscribes again)
+        for (int round = 0; round < 2; round++) {
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+            body.publisher().subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(java.nio.ByteBuffer item) {
+                    byte[] chunk = new byte[item.remaining()];
+                    item.get(chunk);
+                    sent.writeBytes(chunk);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    done.complete(null);
+                }
+            });
+            done.get();
+            assertThat(sent.toByteArray()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void addParsedChecksIdsAndFramingButDoesNotReparse() throws IOException {
+        CreateBody.Builder b = CreateBody.inMemory();
+        assertThatThrownBy(() -> b.addParsed("a", "[1]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> b.addParsed("a", " ".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> b.addParsed("has space", "{}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("custom_id must match");
+        assertThat(b.requestCount()).isZero();
+        b.addParsed("a", " {\"k\":1}\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> b.addParsed("a", "{}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("unique");
+        assertThat(new String(bytes(b.build()), StandardCharsets.UTF_8))
+                .isEqualTo("{\"requests\":[{\"custom_id\":\"a\",\"params\": {\"k\":1}\n}]}");
+    }
+
+    @Test
     void refusesAnEmptyBatch() {
         assertThatThrownBy(() -> CreateBody.inMemory().build()).hasMessageContaining("at least one request");
     }

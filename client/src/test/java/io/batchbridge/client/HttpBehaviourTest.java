@@ -75,6 +75,39 @@ class HttpBehaviourTest {
     }
 
     @Test
+    @Timeout(30)
+    void aBodyOfManyChunksArrivesWholeWithItsContentLength() throws Exception {
+        AtomicReference<String> length = new AtomicReference<>();
+        AtomicReference<byte[]> body = new AtomicReference<>();
+        try (StubServer stub = new StubServer(0, ex -> {
+                    length.set(ex.getRequestHeaders().getFirst("content-length"));
+                    body.set(ex.getRequestBody().readAllBytes());
+                    StubServer.respond(ex, 200, StubServer.BATCH_JSON);
+                });
+                BatchesClient client = new BatchesClient(
+                        account(stub.baseUrl(), Optional.empty()),
+                        FAST,
+                        new SimpleMeterRegistry(),
+                        Clock.systemUTC())) {
+            CreateBody.Builder b = CreateBody.inMemory();
+            for (int i = 0; i < 2000; i++) {
+                b.addParsed(
+                        "r" + i,
+                        ("{\"model\":\"m\",\"pad\":\"" + "y".repeat(i % 3000) + "\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+            CreateBody createBody = b.build();
+            client.create(createBody, List.of());
+
+            java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+            createBody.writeTo(expected);
+            assertThat(expected.size()).isGreaterThan(2_000_000);
+            assertThat(body.get()).isEqualTo(expected.toByteArray());
+            assertThat(length.get()).isEqualTo(String.valueOf(expected.size())); // not chunked transfer encoding
+        }
+    }
+
+    @Test
     @Timeout(20)
     void theAnthropicVersionIsConfigurable() {
         AtomicReference<Headers> seen = new AtomicReference<>();

@@ -1,7 +1,16 @@
 package io.batchbridge.common.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /** Strict UTF-8 validation without decoding (no overlongs, no surrogates, nothing above U+10FFFF). */
 public final class Utf8 {
+    /** Reads 8 bytes of a byte[] at any index as one long (plain access allows unaligned indexes). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Utf8() {}
 
     /** The index of the first byte that is not valid UTF-8, or -1 when all of it is valid. */
@@ -9,6 +18,13 @@ public final class Utf8 {
         int i = 0;
         int n = b.length;
         while (i < n) {
+            // ASCII, which request JSON mostly is, eight bytes at a time: no byte has its high bit set.
+            while (i + 8 <= n && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+                i += 8;
+            }
+            if (i >= n) {
+                break;
+            }
             int c = b[i] & 0xFF;
             if (c < 0x80) {
                 i++;

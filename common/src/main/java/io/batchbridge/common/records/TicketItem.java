@@ -24,8 +24,9 @@ public record TicketItem(
         String id = batchCustomId;
         int p = id.indexOf("-p");
         int o = id.indexOf("-o", p + 2);
-        int index = Integer.parseInt(id.substring(1, p));
+        // parsed in place (no substrings): the submitter decodes one per ticket item, 10,000 per batch
+        int index = Integer.parseInt(id, 1, p, 10);
         return new Coordinates(
-                sources.get(index), Integer.parseInt(id.substring(p + 2, o)), Long.parseLong(id.substring(o + 2)));
+                sources.get(index), Integer.parseInt(id, p + 2, o, 10), Long.parseLong(id, o + 2, id.length(), 10));
     }
 }

@@ -106,7 +106,9 @@ public final class BatchCreator implements AutoCloseable {
                 body = CreateBody.inMemory();
             }
             for (LaneItem item : batch.items()) {
-                body.add(batchCustomId(item, sources), item.request().envelope().params());
+                // params were read as one JSON object by EnvelopeCodec at intake: no second parse
+                body.addParsed(
+                        batchCustomId(item, sources), item.request().envelope().params());
             }
             MessageBatch created = clients.apply(batch.lane().account())
                     .create(body.build(), batch.lane().betas());
