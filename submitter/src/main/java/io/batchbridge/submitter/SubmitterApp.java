@@ -163,6 +163,8 @@ public final class SubmitterApp implements AutoCloseable {
         consumerProps.remove("bootstrap.servers");
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         consumerProps.putAll(config.kafkaSettings("consumer"));
+        OutcomeHandler outcomes =
+                new OutcomeHandler(topics, config.getInt(SubmitterConfig.TICKET_ITEMS_PER_RECORD), clock, metrics);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
                 KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps);
                 BatchCreator creator = new BatchCreator(
@@ -170,13 +172,15 @@ public final class SubmitterApp implements AutoCloseable {
                         clock,
                         config.getDuration(SubmitterConfig.CREATE_BACKOFF_MS),
                         config.getLong(SubmitterConfig.SPOOL_THRESHOLD_BYTES),
-                        config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES));
+                        config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES),
+                        outcomes::tickets);
                 MetricsBinder kafkaMetrics =
                         new MetricsBinder(registry).bindKafkaClient(producer).bindKafkaClient(c)) {
             producer.initTransactions();
             consumer = c;
             OffsetLedger ledger = new OffsetLedger();
-            SubmitterLoop l = newLoop(c, creator, ledger, new TransactionWriter(producer, ledger, c::groupMetadata));
+            SubmitterLoop l =
+                    newLoop(c, creator, outcomes, ledger, new TransactionWriter(producer, ledger, c::groupMetadata));
             loop = l;
             subscribe(c, l);
             state.compareAndSet(RoleState.STARTING, RoleState.RUNNING);
@@ -202,7 +206,11 @@ public final class SubmitterApp implements AutoCloseable {
     }
 
     private SubmitterLoop newLoop(
-            KafkaConsumer<byte[], byte[]> c, BatchCreator creator, OffsetLedger ledger, TransactionWriter writer) {
+            KafkaConsumer<byte[], byte[]> c,
+            BatchCreator creator,
+            OutcomeHandler outcomes,
+            OffsetLedger ledger,
+            TransactionWriter writer) {
         ValidationPolicy policy = new ValidationPolicy(
                 "reject".equals(config.getString(SubmitterConfig.UNKNOWN_MODEL_POLICY)),
                 Pattern.compile(config.getString(SubmitterConfig.REPLY_TO_ALLOWED)),
@@ -220,8 +228,6 @@ public final class SubmitterApp implements AutoCloseable {
                 config.getInt(SubmitterConfig.MAX_BATCH_REQUESTS),
                 config.getLong(SubmitterConfig.MAX_BATCH_BYTES),
                 config.getDuration(SubmitterConfig.LINGER_MS));
-        OutcomeHandler outcomes =
-                new OutcomeHandler(topics, config.getInt(SubmitterConfig.TICKET_ITEMS_PER_RECORD), clock, metrics);
         return new SubmitterLoop(
                 c,
                 intake,

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +40,23 @@ public final class BatchCreator implements AutoCloseable {
     private final Queue<CreateOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int maxInFlight;
+    private final TicketBuilder tickets;
+
+    /** Builds a created batch's ticket records (thread-safe); see {@link OutcomeHandler#tickets}. */
+    @FunctionalInterface
+    public interface TicketBuilder {
+        List<ProducerRecord<byte[], byte[]>> build(PendingBatch batch, MessageBatch created, List<String> sources);
+    }
 
     public BatchCreator(
             Function<String, BatchesClient> clients,
             Clock clock,
             Duration backoff,
             long spoolThresholdBytes,
-            int maxInFlight) {
+            int maxInFlight,
+            TicketBuilder tickets) {
         this.clients = clients;
+        this.tickets = tickets;
         this.clock = clock;
         this.backoff = backoff;
         this.spoolThresholdBytes = spoolThresholdBytes;
@@ -112,7 +122,8 @@ public final class BatchCreator implements AutoCloseable {
             }
             MessageBatch created = clients.apply(batch.lane().account())
                     .create(body.build(), batch.lane().betas());
-            return new CreateOutcome.Created(batch, created, sources, Duration.ofNanos(System.nanoTime() - t0));
+            Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+            return new CreateOutcome.Created(batch, created, sources, latency, ticketsOrNull(batch, created, sources));
         } catch (BatchesApiException e) {
             return classify(batch, e);
         } catch (IOException e) {
@@ -125,6 +136,20 @@ public final class BatchCreator implements AutoCloseable {
                     log.warn("cannot delete spool file {}", spool);
                 }
             }
+        }
+    }
+
+    /**
+     * The batch exists at the API now: a failure here must not look like a failed create (it would be created
+     * again), so the poll thread gets null and builds the tickets itself.
+     */
+    private List<ProducerRecord<byte[], byte[]>> ticketsOrNull(
+            PendingBatch batch, MessageBatch created, List<String> sources) {
+        try {
+            return tickets.build(batch, created, List.copyOf(sources));
+        } catch (RuntimeException e) {
+            log.warn("cannot build the ticket of batch {} off the poll thread; the poll thread will", created.id(), e);
+            return null;
         }
     }
 
