@@ -112,6 +112,28 @@ final class Bench {
                     Table.num(s.peerRatio(), 2),
                     "≥ 1.0",
                     Table.met(s.peerRatio() >= 1.0));
+            table.row(
+                    name,
+                    "CPU µs per result, whole JVM (cores busy): worker vs raw producer; peer",
+                    Table.num(s.worker().cpuMicrosPerRecord(), 0) + " ("
+                            + Table.num(s.worker().cores(), 2) + ")",
+                    Table.num(s.baseline().cpuMicrosPerRecord(), 0) + " ("
+                            + Table.num(s.baseline().cores(), 2)
+                            + "); " + Table.num(s.peer().cpuMicrosPerRecord(), 0) + " ("
+                            + Table.num(s.peer().cores(), 2) + ")",
+                    Table.num(s.baseline().cpuMicrosPerRecord() / s.worker().cpuMicrosPerRecord(), 2),
+                    "",
+                    "");
+            table.row(
+                    name,
+                    "of which getting the results: emulator serving + client reading and parsing, no Kafka "
+                            + "(results/s; CPU µs per result)",
+                    Table.num(s.download().perSecond(), 0) + "; "
+                            + Table.num(s.download().cpuMicrosPerRecord(), 0),
+                    "",
+                    "",
+                    "",
+                    "");
             worst = Math.min(worst, s.ratio());
             worstPeer = Math.min(worstPeer, s.peerRatio());
         }

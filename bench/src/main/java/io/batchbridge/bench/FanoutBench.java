@@ -26,7 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class FanoutBench {
     /** One shape's figures. */
-    record Shape(String name, int results, long payloadBytes, Run worker, Run baseline, Run peer) {
+    record Shape(String name, int results, long payloadBytes, Run worker, Run baseline, Run peer, Run download) {
         double ratio() {
             return worker.perSecond() / baseline.perSecond();
         }
@@ -43,12 +43,26 @@ final class FanoutBench {
                     payloadBytes,
                     Run.faster(worker, other.worker),
                     Run.faster(baseline, other.baseline),
-                    Run.faster(peer, other.peer));
+                    Run.faster(peer, other.peer),
+                    Run.faster(download, other.download));
         }
     }
 
-    /** One measured run: records and bytes written in {@code seconds}. */
-    record Run(long records, long bytes, double seconds) {
+    /**
+     * One measured run: records and bytes written in {@code seconds}, using {@code cpuSeconds} of the whole JVM
+     * (broker and emulator included: they share the same cores).
+     */
+    record Run(long records, long bytes, double seconds, double cpuSeconds) {
+        /** CPU microseconds per record, whole JVM. */
+        double cpuMicrosPerRecord() {
+            return cpuSeconds * 1e6 / records;
+        }
+
+        /** Cores busy on average during the run. */
+        double cores() {
+            return cpuSeconds / seconds;
+        }
+
         double perSecond() {
             return records / seconds;
         }
@@ -74,19 +88,23 @@ final class FanoutBench {
             boolean big = outputTokens > 64_000;
             List<String> betas = big ? List.of(BenchEnv.BETA_300K) : List.of();
             MessageBatch batch = create(client, results, outputTokens, betas);
+            MessageBatch first = create(client, 1, outputTokens, betas);
             emu.advance(Duration.ofHours(3));
             TopicNames t = env.topics("fanout-" + name, 1);
-            Run worker = worker(t, client, batch, results, betas);
-            List<ConsumerRecord<byte[], byte[]>> written = CommittedReader.readAll(env.bootstrap(), t.results());
-            if (written.size() != results) {
-                throw new IllegalStateException(
-                        "worker wrote " + written.size() + " results for " + results + " lines (exactly once broken)");
+            Run worker = worker(t, client, first, batch, results, betas);
+            List<ConsumerRecord<byte[], byte[]>> all = CommittedReader.readAll(env.bootstrap(), t.results());
+            if (all.size() != results + 1) {
+                throw new IllegalStateException("worker wrote " + all.size() + " results for " + (results + 1)
+                        + " lines (exactly once broken)");
             }
+            // The first record is the warm-up batch's (fanned out before the measured ticket was written).
+            List<ConsumerRecord<byte[], byte[]>> written = all.subList(1, all.size());
+            all = null;
             long payload = written.stream().mapToLong(r -> r.value().length).sum();
             Run baseline = baseline(written);
             written = null;
             Run peer = PeerFanout.run(emu.baseUrl(), batch.id(), env.bootstrap(), env.topics("peer-" + name, 1));
-            return new Shape(name, results, payload, worker, baseline, peer);
+            return new Shape(name, results, payload, worker, baseline, peer, download(client, batch));
         }
     }
 
@@ -101,30 +119,56 @@ final class FanoutBench {
         return client.create(body.build(), betas);
     }
 
-    private Run worker(TopicNames t, BatchesClient client, MessageBatch batch, int n, List<String> betas)
+    /**
+     * The worker in steady state: it first fans out a one-result batch (its fan-out producer is created and
+     * {@code initTransactions} runs once per fan-out thread, as in a long-running worker), then the measured
+     * batch's ticket is written and its fan-out timed.
+     */
+    private Run worker(
+            TopicNames t, BatchesClient client, MessageBatch first, MessageBatch batch, int n, List<String> betas)
             throws InterruptedException {
-        BenchEnv.writeTickets(env.bootstrap(), t, List.of(batch), List.of(BenchEnv.items(t, n)), betas);
+        BenchEnv.writeTickets(env.bootstrap(), t, List.of(first), List.of(BenchEnv.items(t, 1)), betas);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long t0 = System.nanoTime();
         WorkerApp w = BenchEnv.worker(BenchEnv.workerConfig(env.bootstrap(), t, overrides()), client, registry);
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            Timer latency;
-            while ((latency = registry.find("bridge.worker.fanout.latency").timer()) == null || latency.count() < 1) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("fan-out of " + n + " results did not finish in 10 min");
-                }
-                Thread.sleep(20);
-            }
-            double seconds = latency.totalTime(TimeUnit.NANOSECONDS) / 1e9;
-            double bytes = registry.find("bridge.worker.fanout.bytes").counter().count();
+            awaitFanouts(registry, 1, deadline);
+            Timer latency = registry.find("bridge.worker.fanout.latency").timer();
+            double before = latency.totalTime(TimeUnit.NANOSECONDS);
+            double bytesBefore =
+                    registry.find("bridge.worker.fanout.bytes").counter().count();
+            BenchEnv.writeTickets(env.bootstrap(), t, List.of(batch), List.of(BenchEnv.items(t, n)), betas);
+            java.util.TreeMap<Long, Long> cpuAt = awaitFanouts(registry, 2, deadline);
+            long end = System.nanoTime();
+            long cpuEnd = cpuNanos();
+            double seconds = (latency.totalTime(TimeUnit.NANOSECONDS) - before) / 1e9;
+            // The CPU of the fan-out window: from the sample nearest its start (5 ms resolution) to now.
+            Map.Entry<Long, Long> start = cpuAt.floorEntry(end - (long) (seconds * 1e9));
+            double cpu = (cpuEnd - (start == null ? cpuAt.firstEntry().getValue() : start.getValue())) / 1e9;
+            double bytes = registry.find("bridge.worker.fanout.bytes").counter().count() - bytesBefore;
             Bench.log(
                     "  worker fan-out %d results: %.2f s (%.2f s from start)",
                     n, seconds, (System.nanoTime() - t0) / 1e9);
-            return new Run(n, (long) bytes, seconds);
+            return new Run(n, (long) bytes, seconds, cpu);
         } finally {
             w.close(Duration.ofSeconds(20));
         }
+    }
+
+    /** Waits until {@code count} fan-outs finished; returns this JVM's CPU time sampled every 5 ms meanwhile. */
+    private static java.util.TreeMap<Long, Long> awaitFanouts(SimpleMeterRegistry registry, int count, long deadline)
+            throws InterruptedException {
+        java.util.TreeMap<Long, Long> cpuAt = new java.util.TreeMap<>();
+        Timer latency;
+        while ((latency = registry.find("bridge.worker.fanout.latency").timer()) == null || latency.count() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("fan-out " + count + " did not finish in 10 min");
+            }
+            cpuAt.put(System.nanoTime(), cpuNanos());
+            Thread.sleep(5);
+        }
+        return cpuAt;
     }
 
     /**
@@ -141,6 +185,33 @@ final class FanoutBench {
         return o;
     }
 
+    /**
+     * What getting the results costs before any Kafka work: the emulator serving the file and our client reading
+     * and parsing it (the worker's {@code ResultStream}), nothing produced.
+     */
+    private static Run download(BatchesClient client, MessageBatch batch) {
+        MessageBatch ended = client.retrieve(batch.id());
+        long t0 = System.nanoTime();
+        long cpu0 = cpuNanos();
+        long lines = 0;
+        long bytes = 0;
+        try (io.batchbridge.client.ResultStream results = client.results(ended)) {
+            while (results.hasNext()) {
+                byte[] m = results.next().message();
+                bytes += m == null ? 0 : m.length;
+                lines++;
+            }
+        }
+        return new Run(lines, bytes, (System.nanoTime() - t0) / 1e9, (cpuNanos() - cpu0) / 1e9);
+    }
+
+    /** CPU time of this whole JVM so far. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     /** A plain idempotent producer (same compression and acks as the worker's) sending the pre-built payloads. */
     private Run baseline(List<ConsumerRecord<byte[], byte[]>> payloads) {
         TopicNames t = env.topics("baseline", 1);
@@ -148,13 +219,14 @@ final class FanoutBench {
             p.partitionsFor(t.results());
             long bytes = 0;
             long t0 = System.nanoTime();
+            long cpu0 = cpuNanos();
             for (ConsumerRecord<byte[], byte[]> r : payloads) {
                 p.send(new ProducerRecord<>(t.results(), null, r.key(), r.value(), r.headers()));
                 bytes += r.value().length;
             }
             p.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Run(payloads.size(), bytes, seconds);
+            return new Run(payloads.size(), bytes, seconds, (cpuNanos() - cpu0) / 1e9);
         }
     }
 }
