@@ -13,8 +13,8 @@ final class DemoSummary {
 
     void print(DeliveryCheck.Verdict v, double seconds) {
         out.println();
-        out.println("  outcome                          records");
-        out.println("  -------------------------------- -------");
+        out.println("  outcome                            records");
+        out.println("  ---------------------------------- -------");
         row("results delivered", v.results());
         row("  of which truncated (max_tokens)", v.truncated());
         v.resultsByModel().forEach((model, n) -> row("  " + model, n));
@@ -29,6 +29,6 @@ final class DemoSummary {
     }
 
     private void row(String label, long n) {
-        out.printf("  %-32s %7d%n", label, n);
+        out.printf("  %-34s %7d%n", label, n);
     }
 }

@@ -35,5 +35,5 @@ public sealed interface CreateOutcome {
             implements CreateOutcome {}
 
     /** Misconfiguration (bad key, no permission): stop loudly. */
-    record Fatal(PendingBatch batch, String message) implements CreateOutcome {}
+    record Fatal(PendingBatch batch, String reason) implements CreateOutcome {}
 }

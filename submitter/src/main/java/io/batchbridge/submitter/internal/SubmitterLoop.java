@@ -180,9 +180,9 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
                 toCreate.addFirst(t.batch());
                 createNotBefore = t.retryAt();
             } else if (o instanceof CreateOutcome.Fatal f) {
-                log.error("stopping: {}", f.message());
+                log.error("stopping: {}", f.reason());
                 metrics.createFailed("fatal");
-                fatal = f.message();
+                fatal = f.reason();
             }
         }
     }
