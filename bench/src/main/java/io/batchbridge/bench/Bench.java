@@ -163,9 +163,11 @@ final class Bench {
         for (MemoryBench.Run r : new MemoryBench.Run[] {small, big}) {
             table.row(
                     "memory " + r.fileMb() + " MB file (-Xmx" + MemoryBench.XMX + ")",
-                    "peak heap / RSS high water (MB), " + r.results() + " results in " + Table.num(r.seconds(), 1)
-                            + " s",
-                    Table.num(r.peakHeapBytes() / 1048576.0, 0) + " / " + Table.num(r.rssHwmKb() / 1024.0, 0),
+                    "peak heap / peak live heap after GC / RSS high water (MB), " + r.results() + " results in "
+                            + Table.num(r.seconds(), 1) + " s",
+                    Table.num(r.peakHeapBytes() / 1048576.0, 0) + " / "
+                            + Table.num(r.liveAfterGcBytes() / 1048576.0, 0) + " / "
+                            + Table.num(r.rssHwmKb() / 1024.0, 0),
                     "",
                     "",
                     "",

@@ -62,6 +62,9 @@ final class MemoryBench {
                 baseUrl,
                 prefix,
                 String.valueOf(n)));
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith("bench.worker."))
+                .forEach(k -> cmd.add(2, "-D" + k + "=" + System.getProperty(k)));
         String jfr = System.getProperty("bench.memory.jfr");
         if (jfr != null) {
             cmd.add(2, "-XX:StartFlightRecording=filename=" + jfr + "-" + fileMb + "mb.jfr,settings=profile");

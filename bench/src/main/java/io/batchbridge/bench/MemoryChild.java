@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,7 +49,8 @@ public final class MemoryChild {
         sampler.start();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (BatchesClient client = BenchEnv.client(baseUrl, registry, 4)) {
-            WorkerApp w = BenchEnv.worker(BenchEnv.workerConfig(bootstrap, t, Map.of()), client, registry);
+            WorkerApp w =
+                    BenchEnv.worker(BenchEnv.workerConfig(bootstrap, t, FanoutBench.overrides()), client, registry);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(12);
             Timer latency;
             while ((latency = registry.find("bridge.worker.fanout.latency").timer()) == null || latency.count() < 1) {
