@@ -65,6 +65,10 @@ final class MemoryBench {
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith("bench.worker."))
                 .forEach(k -> cmd.add(2, "-D" + k + "=" + System.getProperty(k)));
+        String jvmOptions = System.getProperty("bench.memory.jvm", "").trim();
+        if (!jvmOptions.isEmpty()) {
+            cmd.addAll(2, List.of(jvmOptions.split("\\s+")));
+        }
         String jfr = System.getProperty("bench.memory.jfr");
         if (jfr != null) {
             cmd.add(2, "-XX:StartFlightRecording=filename=" + jfr + "-" + fileMb + "mb.jfr,settings=profile");
