@@ -213,11 +213,7 @@ public final class CreateBody {
 
         private void write(byte[] b) {
             if (chunks == null) {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write spool file " + file, e);
-                }
+                spool(o -> o.write(b));
             } else {
                 int off = 0;
                 while (off < b.length) {
@@ -232,16 +228,21 @@ public final class CreateBody {
 
         private void write(byte b) {
             if (chunks == null) {
-                try {
-                    out.write(b);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write spool file " + file, e);
-                }
+                spool(o -> o.write(b));
             } else {
                 room();
                 chunk[used++] = b;
             }
             size++;
+        }
+
+        /** One write to the spool file; an I/O failure is unchecked (the create fails, nothing is lost). */
+        private void spool(SpoolWrite w) {
+            try {
+                w.to(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write spool file " + file, e);
+            }
         }
 
         /** custom ids are ASCII (checked before): one byte per char, no encoder, no array. */
@@ -296,6 +297,11 @@ public final class CreateBody {
                 last--;
             }
             return last > first && raw[first] == '{' && raw[last] == '}';
+        }
+
+        @FunctionalInterface
+        private interface SpoolWrite {
+            void to(OutputStream out) throws IOException;
         }
 
         private static boolean blank(byte b) {

@@ -3,6 +3,7 @@ package io.batchbridge.worker.internal;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class FanoutTxn {
     private final Producer<byte[], byte[]> producer;
+    private final LongSupplier nanoTime;
     private final BitSet delivered;
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private boolean open;
@@ -23,7 +25,13 @@ final class FanoutTxn {
     private long totalBytes;
 
     FanoutTxn(Producer<byte[], byte[]> producer, Checkpoint committed) {
+        this(producer, committed, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock of the age bound (tests pass their own) */
+    FanoutTxn(Producer<byte[], byte[]> producer, Checkpoint committed, LongSupplier nanoTime) {
         this.producer = producer;
+        this.nanoTime = nanoTime;
         this.delivered = committed.delivered();
         this.totalLines = committed.lines();
     }
@@ -32,7 +40,7 @@ final class FanoutTxn {
         if (!open) {
             producer.beginTransaction();
             open = true;
-            openedAt = System.nanoTime();
+            openedAt = nanoTime.getAsLong();
         }
     }
 
@@ -64,7 +72,7 @@ final class FanoutTxn {
         return open
                 && (lines >= limits.txnMaxLines()
                         || bytes >= limits.txnMaxBytes()
-                        || System.nanoTime() - openedAt >= limits.txnMaxAge().toNanos());
+                        || nanoTime.getAsLong() - openedAt >= limits.txnMaxAge().toNanos());
     }
 
     Checkpoint checkpoint(boolean done) {

@@ -11,10 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -39,14 +36,13 @@ public final class ResultFanout {
     private final SourceReader sources;
     private final Function<String, BatchesClient> clients;
     private final CallPacer pacer;
-    private final CommitBook book;
     private final OutcomeRecords records;
     private final ResultRouter router;
-    private final EventPublisher events;
     private final FanoutSettings settings;
     private final FanoutHooks hooks;
     private final WorkerMetrics metrics;
     private final Clock clock;
+    private final FanoutCommits commits;
 
     /** Thrown when the batch's partition was revoked mid-fan-out. */
     static final class RevokedException extends RuntimeException {
@@ -72,14 +68,13 @@ public final class ResultFanout {
         this.sources = sources;
         this.clients = clients;
         this.pacer = pacer;
-        this.book = book;
         this.records = records;
         this.router = router;
-        this.events = events;
         this.settings = settings;
         this.hooks = hooks;
         this.metrics = metrics;
         this.clock = clock;
+        this.commits = new FanoutCommits(producer, book, records, events, hooks, metrics);
     }
 
     /** Fans out one batch; failures end in a retry later, a revoke, or a fatal fence, never in a lost line. */
@@ -268,78 +263,12 @@ public final class ResultFanout {
     }
 
     private void commit(OpenBatch b, FanoutTxn txn, boolean last) {
-        txn.begin();
-        CommitBook.Partition p = book.get(b.partition());
-        if (p == null) {
-            throw new RevokedException(b.batchId());
-        }
-        hooks.beforeCommit(b.batchId(), last);
-        p.lock.lock();
-        try {
-            checkRevoked(b);
-            if (p.revoked()) {
-                throw new RevokedException(b.batchId());
-            }
-            long offset = last ? p.ledger.committableWith(b.offsets()) : p.ledger.committable();
-            List<String> tombstones = p.doneBelow(offset);
-            tombstones.forEach(id -> producer.send(records.checkpoint(id, null)));
-            boolean ticketsCommitted = last && offset > b.maxOffset();
-            Checkpoint next = txn.checkpoint(last);
-            producer.send(records.checkpoint(b.batchId(), ticketsCommitted ? null : next));
-            if (last) {
-                producer.send(events.fannedOut(b, txn.counts(), latency(b)));
-            }
-            producer.sendOffsetsToTransaction(
-                    Map.of(b.partition(), new OffsetAndMetadata(offset)), book.groupMetadata());
-            producer.commitTransaction();
-            txn.committed();
-            b.checkpoint(next);
-            metrics.transaction("committed");
-            metrics.checkpoint();
-            p.tombstoned(tombstones);
-            if (last) {
-                p.ledger.complete(b.offsets());
-                if (!ticketsCommitted) {
-                    p.awaitCommit(b.batchId(), b.maxOffset());
-                }
-            }
-            p.ledger.pruneBelow(offset);
-        } finally {
-            p.lock.unlock();
-        }
+        commits.commit(b, txn, last, last ? latency(b) : null);
     }
 
     /** An offsets-only transaction: commits the partition's committable offset and due tombstones. */
     public void commitOffsets(TopicPartition tp) {
-        CommitBook.Partition p = book.get(tp);
-        if (p == null) {
-            return;
-        }
-        p.lock.lock();
-        try {
-            if (p.revoked()) {
-                return;
-            }
-            long offset = p.ledger.committable();
-            producer.beginTransaction();
-            List<String> tombstones = p.doneBelow(offset);
-            tombstones.forEach(id -> producer.send(records.checkpoint(id, null)));
-            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset)), book.groupMetadata());
-            producer.commitTransaction();
-            p.tombstoned(tombstones);
-            p.ledger.pruneBelow(offset);
-        } catch (ProducerFencedException e) {
-            hooks.fatal(e);
-        } catch (KafkaException e) {
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException ignored) {
-                // nothing to abort
-            }
-            log.warn("offsets of {} not committed; the next transaction of that partition will: {}", tp, e.toString());
-        } finally {
-            p.lock.unlock();
-        }
+        commits.commitOffsets(tp);
     }
 
     private void finish(OpenBatch b, FanoutTxn txn) {
@@ -361,7 +290,7 @@ public final class ResultFanout {
         return seen == null ? Duration.ZERO : Duration.between(seen, clock.instant());
     }
 
-    private static void checkRevoked(OpenBatch b) {
+    static void checkRevoked(OpenBatch b) {
         if (b.revoked()) {
             throw new RevokedException(b.batchId());
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -15,11 +16,14 @@ class FanoutTxnTest {
         return new FanoutSettings(lines, bytes, age, 1 << 20, Duration.ofSeconds(1), false, 0);
     }
 
-    private static FanoutTxn txn() {
+    /** Nanoseconds of the test's clock. */
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+    private FanoutTxn txn() {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         producer.initTransactions();
-        return new FanoutTxn(producer, new Checkpoint(0, new BitSet(), false));
+        return new FanoutTxn(producer, new Checkpoint(0, new BitSet(), false), now::get);
     }
 
     private static void deliver(FanoutTxn t, int item, int bytes) {
@@ -39,12 +43,12 @@ class FanoutTxnTest {
     }
 
     @Test
-    void isFullOnceItHasBeenOpenForItsMaximumAge() throws InterruptedException {
+    void isFullOnceItHasBeenOpenForItsMaximumAge() {
         FanoutTxn t = txn();
         deliver(t, 0, 10);
         FanoutSettings age = limits(100, 1_000, Duration.ofMillis(50));
         assertThat(t.full(limits(100, 1_000, Duration.ofHours(1)))).isFalse();
-        Thread.sleep(80);
+        now.addAndGet(Duration.ofMillis(80).toNanos());
         assertThat(t.full(age)).isTrue();
     }
 }

@@ -124,7 +124,8 @@ class PrefetchedResultsTest {
         assertThat(s.released).isTrue();
         assertThat(p.queuedBytes()).isZero();
         int after = s.produced.get();
-        Thread.sleep(100);
-        assertThat(s.produced.get()).isEqualTo(after);
+        await().during(Duration.ofMillis(100))
+                .atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(s.produced.get()).isEqualTo(after));
     }
 }
