@@ -142,7 +142,8 @@ final class Bench {
     }
 
     private void intake(BenchEnv env) throws Exception {
-        IntakeBench.Result r = run("intake", () -> new IntakeBench(env).run(sizes.intakeRequests()));
+        IntakeBench.Result r =
+                run("intake", () -> new IntakeBench(env).run(sizes.intakeRequests(), sizes.fanoutRuns()));
         table.row(
                 "intake " + Table.num(r.requests(), 0) + " × " + Table.num(r.bytes() / r.requests() / 1e3, 1) + " KB",
                 "requests/s submitter (" + r.batches() + " batches; from start incl. group join: "

@@ -130,6 +130,15 @@ final class BenchEnv implements AutoCloseable {
     }
 
     /** Worker configuration on these topics; bench overrides on top. */
+    /** Settings to try from system properties {@code -D<prefix><key>=<value>}, keyed without the prefix. */
+    static Map<String, String> propertiesWithPrefix(String prefix) {
+        Map<String, String> o = new java.util.TreeMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith(prefix))
+                .forEach(k -> o.put(k.substring(prefix.length()), System.getProperty(k)));
+        return o;
+    }
+
     static Map<String, String> workerConfig(String bootstrap, TopicNames t, Map<String, String> overrides) {
         Map<String, String> c = new HashMap<>();
         c.put("kafka.bootstrap.servers", bootstrap);

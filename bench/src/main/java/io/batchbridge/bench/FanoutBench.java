@@ -179,9 +179,7 @@ final class FanoutBench {
     static Map<String, String> overrides() {
         Map<String, String> o = new java.util.TreeMap<>();
         o.put(io.batchbridge.worker.WorkerConfig.MAX_CALLS_PER_SECOND, "1000");
-        System.getProperties().stringPropertyNames().stream()
-                .filter(k -> k.startsWith("bench.worker."))
-                .forEach(k -> o.put(k.substring("bench.worker.".length()), System.getProperty(k)));
+        o.putAll(BenchEnv.propertiesWithPrefix("bench.worker."));
         return o;
     }
 

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
-import io.batchbridge.common.kafka.CommittedReader;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.records.TicketCodec;
 import io.batchbridge.common.topics.TopicNames;
@@ -66,7 +65,12 @@ final class IntakeBench {
         this.env = env;
     }
 
-    Result run(int n) throws Exception {
+    /**
+     * Fills the topic once, then runs each side once to warm up and {@code runs} times measured, in turn (each
+     * submitter run with its own group, so it reads everything again), and keeps each side's best: noise on a
+     * shared machine only ever slows a run.
+     */
+    Result run(int n, int runs) throws Exception {
         TopicNames t = env.topics("intake", 4);
         String filler = "x".repeat(1900);
         long bytes = 0;
@@ -80,13 +84,26 @@ final class IntakeBench {
             p.flush();
         }
         try (Emulator emu = Emulator.builder().timeScale(3600).seed(5).build().start()) {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            double[] submitter;
-            try (BatchesClient client = BenchEnv.client(emu.baseUrl(), registry, 8)) {
-                submitter = submitter(t, client, registry, n);
+            double[] best = null;
+            double baseline = Double.MAX_VALUE;
+            // Run 0 warms up (unreported): in a fresh JVM the first pass of each side pays the JIT for its
+            // whole path (validation, Jackson, zstd, the HTTP stack), 2-3x its steady time here.
+            for (int run = 0; run <= runs; run++) {
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                double[] submitter;
+                try (BatchesClient client = BenchEnv.client(emu.baseUrl(), registry, 8)) {
+                    submitter = submitter(t, client, registry, n);
+                }
+                double plain = baseline(t, emu.baseUrl(), n);
+                System.err.printf(
+                        "intake %s: submitter %.2f s, baseline %.2f s%n",
+                        run == 0 ? "warm-up" : "run " + run, submitter[0], plain);
+                if (run > 0) {
+                    best = best == null || submitter[0] < best[0] ? submitter : best;
+                    baseline = Math.min(baseline, plain);
+                }
             }
-            double baseline = baseline(t, emu.baseUrl(), n);
-            return new Result(n, bytes, submitter[0], submitter[1], (int) submitter[2], baseline);
+            return new Result(n, bytes, best[0], best[1], (int) best[2], baseline);
         }
     }
 
@@ -107,6 +124,8 @@ final class IntakeBench {
                 "bench-" + UUID.randomUUID().toString().substring(0, 8));
         c.put(SubmitterConfig.LINGER_MS, "500");
         c.put(SubmitterConfig.POLL_TIMEOUT_MS, "50");
+        c.putAll(BenchEnv.propertiesWithPrefix("bench.submitter."));
+        KafkaConsumer<byte[], byte[]> tickets = ticketReader(t);
         long t0 = System.nanoTime();
         SubmitterApp app = new SubmitterApp(
                         new SubmitterConfig(c), a -> client, Set.of("default"), registry, Clock.systemUTC())
@@ -117,22 +136,48 @@ final class IntakeBench {
                 Thread.sleep(2);
             }
             long first = System.nanoTime();
-            while (created(registry) < n) {
+            long allConsumed = 0;
+            long allCreated = 0;
+            int ticketed = 0;
+            while (ticketed < n) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("submitter created " + created(registry) + " of " + n);
+                    throw new IllegalStateException("submitter ticketed " + ticketed + " of " + n);
                 }
-                Thread.sleep(20);
-            }
-            while (ticketed(t) < n) {
-                Thread.sleep(20);
+                for (ConsumerRecord<byte[], byte[]> r : tickets.poll(Duration.ofMillis(5))) {
+                    ticketed += TicketCodec.read(r.value()).items().size();
+                }
+                if (allConsumed == 0 && consumed(registry) >= n) {
+                    allConsumed = System.nanoTime();
+                }
+                if (allCreated == 0 && created(registry) >= n) {
+                    allCreated = System.nanoTime();
+                }
             }
             long end = System.nanoTime();
+            System.err.printf(
+                    "intake: all consumed after %.2f s, created %.2f s, tickets visible %.2f s%n",
+                    (allConsumed - first) / 1e9, (allCreated - first) / 1e9, (end - first) / 1e9);
             DistributionSummary s =
                     registry.find("bridge.submitter.batch.requests").summary();
             return new double[] {(end - first) / 1e9, (end - t0) / 1e9, s.count()};
         } finally {
             app.close(Duration.ofSeconds(10));
+            tickets.close();
         }
+    }
+
+    /** A read_committed reader positioned at the end of the batches topic (earlier runs' tickets are behind it). */
+    private KafkaConsumer<byte[], byte[]> ticketReader(TopicNames t) {
+        Map<String, Object> cc = KafkaClientDefaults.consumer(env.bootstrap(), "unused");
+        cc.remove("group.id");
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cc);
+        List<TopicPartition> tps = c.partitionsFor(t.batches()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        c.assign(tps);
+        c.seekToEnd(tps);
+        tps.forEach(c::position); // resolve the end now, before the submitter writes
+        return c;
     }
 
     private static double consumed(SimpleMeterRegistry registry) {
@@ -144,12 +189,6 @@ final class IntakeBench {
     private static double created(SimpleMeterRegistry registry) {
         DistributionSummary s = registry.find("bridge.submitter.batch.requests").summary();
         return s == null ? 0 : s.totalAmount();
-    }
-
-    private int ticketed(TopicNames t) {
-        return CommittedReader.readAll(env.bootstrap(), t.batches()).stream()
-                .mapToInt(r -> TicketCodec.read(r.value()).items().size())
-                .sum();
     }
 
     /** Reads the n records with a plain read_committed consumer and POSTs their concatenation once. */

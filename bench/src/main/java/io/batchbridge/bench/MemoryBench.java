@@ -62,9 +62,7 @@ final class MemoryBench {
                 baseUrl,
                 prefix,
                 String.valueOf(n)));
-        System.getProperties().stringPropertyNames().stream()
-                .filter(k -> k.startsWith("bench.worker."))
-                .forEach(k -> cmd.add(2, "-D" + k + "=" + System.getProperty(k)));
+        BenchEnv.propertiesWithPrefix("bench.worker.").forEach((k, v) -> cmd.add(2, "-Dbench.worker." + k + "=" + v));
         String jvmOptions = System.getProperty("bench.memory.jvm", "").trim();
         if (!jvmOptions.isEmpty()) {
             cmd.addAll(2, List.of(jvmOptions.split("\\s+")));

@@ -184,25 +184,31 @@ public final class SubmitterApp implements AutoCloseable {
             loop = l;
             subscribe(c, l);
             state.compareAndSet(RoleState.STARTING, RoleState.RUNNING);
-            try {
-                while (running && l.fatal() == null) {
-                    l.runOnce();
-                }
-            } catch (WakeupException e) {
-                // close() woke the poll; fall through to drain
+            try (l) {
+                runLoop(l);
             }
-            if (l.fatal() != null) {
-                state.set(RoleState.FAILED);
-                return;
-            }
-            if (aborted) {
-                l.abandon(); // like a crash: nothing drained, nothing committed, not even on revocation
-                return;
-            }
-            state.set(RoleState.DRAINING);
-            l.drain(drainTimeout);
-            state.set(RoleState.STOPPING);
         }
+    }
+
+    private void runLoop(SubmitterLoop l) throws InterruptedException {
+        try {
+            while (running && l.fatal() == null) {
+                l.runOnce();
+            }
+        } catch (WakeupException e) {
+            // close() woke the poll; fall through to drain
+        }
+        if (l.fatal() != null) {
+            state.set(RoleState.FAILED);
+            return;
+        }
+        if (aborted) {
+            l.abandon(); // like a crash: nothing drained, nothing committed, not even on revocation
+            return;
+        }
+        state.set(RoleState.DRAINING);
+        l.drain(drainTimeout);
+        state.set(RoleState.STOPPING);
     }
 
     private SubmitterLoop newLoop(

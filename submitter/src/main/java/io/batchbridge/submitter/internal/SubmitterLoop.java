@@ -14,6 +14,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -21,16 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The submitter's poll loop: a handful of named steps, each owned by one class. It never waits on the
- * API (creates run in {@link BatchCreator}); everything it hands off is written with its offsets in one
- * transaction per iteration ({@link TransactionWriter}).
+ * API (creates run in {@link BatchCreator}); records are validated on the {@link ValidationStage}'s thread
+ * while the next poll fetches; everything it hands off is written with its offsets in one transaction per
+ * iteration ({@link TransactionWriter}).
  */
-public final class SubmitterLoop implements ConsumerRebalanceListener {
+public final class SubmitterLoop implements ConsumerRebalanceListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SubmitterLoop.class);
     /** Kafka's default offset.metadata.max.bytes is 4096; stay well inside it. */
     static final int MAX_METADATA_CHARS = 3000;
+    /** How long a poll waits while earlier records are still being validated: they are applied right after. */
+    static final Duration POLL_WHILE_VALIDATING = Duration.ofMillis(5);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final Intake intake;
+    private final ValidationStage validation;
     private final Lanes lanes;
     private final BatchCreator creator;
     private final OutcomeHandler outcomes;
@@ -69,7 +73,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
             SubmitterMetrics metrics,
             SpendGuard spendGuard) {
         this.consumer = consumer;
-        this.intake = intake;
+        this.validation = new ValidationStage(r -> intake.decide(r, clock.instant()));
         this.lanes = lanes;
         this.creator = creator;
         this.outcomes = outcomes;
@@ -83,9 +87,18 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         metrics.gauges(() -> bufferedSnapshot, () -> lanesSnapshot, () -> pausedSnapshot);
     }
 
-    /** One iteration: poll, take in, settle creates, flush due lanes, commit, adjust pauses. */
+    /**
+     * One iteration: poll (while the previous poll's records are validated), take in what is validated, settle
+     * creates, flush due lanes, commit, adjust pauses.
+     */
     public void runOnce() {
-        takeIn(consumer.poll(pollTimeout));
+        ConsumerRecords<byte[], byte[]> polled =
+                consumer.poll(validation.pending() > 0 ? POLL_WHILE_VALIDATING : pollTimeout);
+        validation.submit(polled);
+        // Keep one poll in validation while the next is fetched; with nothing new arriving, apply it now.
+        if (validation.full() || polled.isEmpty()) {
+            takeIn(validation.take());
+        }
         settleOutcomes();
         flushDue(false);
         relieveWatermarks();
@@ -97,6 +110,9 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
     /** Shutdown: every lane becomes a batch, creates finish, and the final transaction commits. */
     public void drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        while (validation.pending() > 0) {
+            takeIn(validation.take());
+        }
         flushDue(true);
         createNotBefore = Instant.MIN;
         while (((!toCreate.isEmpty() && !spendGuard.engaged()) || creator.inFlight() > 0)
@@ -116,26 +132,35 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         abandoned = true;
     }
 
+    /** Stops the validation thread; records it still held were never applied and are read again. */
+    @Override
+    public void close() {
+        validation.close();
+    }
+
     /** Set when the API refused the account: the submitter must stop. */
     public String fatal() {
         return fatal;
     }
 
-    private void takeIn(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+    private void takeIn(List<ValidationStage.Decided> decided) {
         Instant now = clock.instant();
         Set<TopicPartition> gatedNow = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        for (ValidationStage.Decided v : decided) {
+            TopicPartition tp = v.partition();
+            ConsumerRecord<byte[], byte[]> r = v.record();
             if (gatedNow.contains(tp) || ledger.handedOffEarlier(tp, r.offset())) {
                 continue;
             }
             metrics.consumed(r.topic());
-            Intake.Decision d = intake.decide(r, now);
+            Intake.Decision d = v.decision();
             if (d instanceof Intake.NotDue notDue) {
-                // Hold the retry partition at its head until due: pause + seek back, never sleep.
+                // Hold the retry partition at its head until due: pause + seek back, never sleep. Records of it
+                // polled since are stale: the consumer delivers them again from here.
                 gatedNow.add(tp);
                 gated.put(tp, notDue.due());
                 consumer.seek(tp, r.offset());
+                validation.stale(tp);
                 continue;
             }
             ledger.track(tp, r.offset());
@@ -313,6 +338,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener {
         partitions.forEach(tp -> {
             ledger.revoked(tp);
             gated.remove(tp);
+            validation.stale(tp);
         });
         if (!dropped.isEmpty()) {
             log.info("handed back {} buffered requests of revoked partitions {}", dropped.size(), partitions);
