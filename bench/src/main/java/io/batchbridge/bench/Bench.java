@@ -153,6 +153,16 @@ final class Bench {
                 Table.num(r.ratio(), 2),
                 "≥ 0.8",
                 Table.met(r.ratio() >= 0.8));
+        table.row(
+                "intake " + Table.num(r.requests(), 0) + " × " + Table.num(r.bytes() / r.requests() / 1e3, 1) + " KB",
+                "CPU µs per request, whole JVM incl. broker + emulator (cores busy): submitter vs baseline",
+                Table.num(r.submitterCpuSeconds() * 1e6 / r.requests(), 1) + " ("
+                        + Table.num(r.submitterCpuSeconds() / r.submitterSeconds(), 2) + ")",
+                Table.num(r.baselineCpuSeconds() * 1e6 / r.requests(), 1) + " ("
+                        + Table.num(r.baselineCpuSeconds() / r.baselineSeconds(), 2) + ")",
+                Table.num(r.baselineCpuSeconds() / r.submitterCpuSeconds(), 2),
+                "",
+                "");
         line.put("intake_ratio", Table.plain(r.ratio(), 2));
     }
 

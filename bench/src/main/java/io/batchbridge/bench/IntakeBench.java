@@ -38,6 +38,7 @@ final class IntakeBench {
     /**
      * @param submitterSeconds from the submitter's first consumed record (after its group join) to all tickets
      *     committed; the baseline assigns partitions and has no group to join
+     * @param submitterCpuSeconds the whole JVM's CPU over that window (broker and emulator included)
      */
     record Result(
             int requests,
@@ -45,7 +46,9 @@ final class IntakeBench {
             double submitterSeconds,
             double fromStartSeconds,
             int batches,
-            double baselineSeconds) {
+            double submitterCpuSeconds,
+            double baselineSeconds,
+            double baselineCpuSeconds) {
         double submitterRate() {
             return requests / submitterSeconds;
         }
@@ -85,7 +88,7 @@ final class IntakeBench {
         }
         try (Emulator emu = Emulator.builder().timeScale(3600).seed(5).build().start()) {
             double[] best = null;
-            double baseline = Double.MAX_VALUE;
+            double[] baseline = null;
             // Run 0 warms up (unreported): in a fresh JVM the first pass of each side pays the JIT for its
             // whole path (validation, Jackson, zstd, the HTTP stack), 2-3x its steady time here.
             for (int run = 0; run <= runs; run++) {
@@ -94,16 +97,20 @@ final class IntakeBench {
                 try (BatchesClient client = BenchEnv.client(emu.baseUrl(), registry, 8)) {
                     submitter = submitter(t, client, registry, n);
                 }
-                double plain = baseline(t, emu.baseUrl(), n);
+                double[] plain = baseline(t, emu.baseUrl(), n);
                 System.err.printf(
-                        "intake %s: submitter %.2f s, baseline %.2f s%n",
-                        run == 0 ? "warm-up" : "run " + run, submitter[0], plain);
+                        "intake %s: submitter %.2f s (%.2f cores), baseline %.2f s (%.2f cores)%n",
+                        run == 0 ? "warm-up" : "run " + run,
+                        submitter[0],
+                        submitter[3] / submitter[0],
+                        plain[0],
+                        plain[1] / plain[0]);
                 if (run > 0) {
                     best = best == null || submitter[0] < best[0] ? submitter : best;
-                    baseline = Math.min(baseline, plain);
+                    baseline = baseline == null || plain[0] < baseline[0] ? plain : baseline;
                 }
             }
-            return new Result(n, bytes, best[0], best[1], (int) best[2], baseline);
+            return new Result(n, bytes, best[0], best[1], (int) best[2], best[3], baseline[0], baseline[1]);
         }
     }
 
@@ -136,6 +143,7 @@ final class IntakeBench {
                 Thread.sleep(2);
             }
             long first = System.nanoTime();
+            long cpuFirst = FanoutBench.cpuNanos();
             long allConsumed = 0;
             long allCreated = 0;
             int ticketed = 0;
@@ -159,7 +167,9 @@ final class IntakeBench {
                     (allConsumed - first) / 1e9, (allCreated - first) / 1e9, (end - first) / 1e9);
             DistributionSummary s =
                     registry.find("bridge.submitter.batch.requests").summary();
-            return new double[] {(end - first) / 1e9, (end - t0) / 1e9, s.count()};
+            return new double[] {
+                (end - first) / 1e9, (end - t0) / 1e9, s.count(), (FanoutBench.cpuNanos() - cpuFirst) / 1e9
+            };
         } finally {
             app.close(Duration.ofSeconds(10));
             tickets.close();
@@ -191,12 +201,17 @@ final class IntakeBench {
         return s == null ? 0 : s.totalAmount();
     }
 
-    /** Reads the n records with a plain read_committed consumer and POSTs their concatenation once. */
-    private double baseline(TopicNames t, String baseUrl, int n) throws Exception {
+    /**
+     * Reads the n records with a plain read_committed consumer and POSTs their concatenation once.
+     *
+     * @return seconds, and the whole JVM's CPU seconds over them
+     */
+    private double[] baseline(TopicNames t, String baseUrl, int n) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         Map<String, Object> cc = KafkaClientDefaults.consumer(env.bootstrap(), "unused");
         cc.remove("group.id");
         long t0 = System.nanoTime();
+        long cpu0 = FanoutBench.cpuNanos();
         ByteArrayOutputStream body = new ByteArrayOutputStream(n * 2100);
         body.write("{\"requests\":[".getBytes(UTF_8));
         int read = 0;
@@ -225,9 +240,10 @@ final class IntakeBench {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (FanoutBench.cpuNanos() - cpu0) / 1e9;
         if (answer.statusCode() != 200) {
             throw new IllegalStateException("baseline create answered " + answer.statusCode() + ": " + answer.body());
         }
-        return seconds;
+        return new double[] {seconds, cpu};
     }
 }

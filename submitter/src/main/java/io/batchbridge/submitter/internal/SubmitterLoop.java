@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The submitter's poll loop: a handful of named steps, each owned by one class. It never waits on the
- * API (creates run in {@link BatchCreator}); records are validated on the {@link ValidationStage}'s thread
- * while the next poll fetches; everything it hands off is written with its offsets in one transaction per
- * iteration ({@link TransactionWriter}).
+ * API (creates run in {@link BatchCreator}) or on a commit (transactions run on the {@link TransactionWriter}'s
+ * thread); records are validated on the {@link ValidationStage}'s thread while the next poll fetches. Everything
+ * it hands off is written with its offsets in one transaction ({@link TransactionWriter}).
  */
 public final class SubmitterLoop implements ConsumerRebalanceListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SubmitterLoop.class);
@@ -124,7 +124,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             writer.commit(outbox);
         }
         settleOutcomes();
-        writer.commit(outbox);
+        writer.commitNow(outbox);
     }
 
     /** From now on nothing more is committed, as after a crash (the consumer's close revokes without commit). */
@@ -132,10 +132,14 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         abandoned = true;
     }
 
-    /** Stops the validation thread; records it still held were never applied and are read again. */
+    /**
+     * Stops the validation thread (records it still held were never applied and are read again) and the
+     * transaction writer's (a transaction in flight ends first).
+     */
     @Override
     public void close() {
         validation.close();
+        writer.close();
     }
 
     /** Set when the API refused the account: the submitter must stop. */
@@ -311,7 +315,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             Thread.currentThread().interrupt();
         }
         settleOutcomes();
-        writer.commit(outbox);
+        writer.commitNow(outbox);
         forget(partitions);
     }
 

@@ -1,6 +1,13 @@
 package io.batchbridge.submitter.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -13,50 +20,125 @@ import org.apache.kafka.common.errors.TimeoutException;
  * Writes an {@link Outbox} and the offsets it completes in one transaction. An offset is committed only
  * together with the record that is its next hop (invariant 2); what the ledger allows to commit already
  * accounts for lanes that flush out of order.
+ *
+ * <p>{@link #commit} does not wait for the broker: the transaction runs on the writer's own thread while the
+ * loop goes on polling (a commit drains the producer and takes 20–50 ms, 200+ ms for the first). While one is in
+ * flight, the outbox keeps collecting and goes into the next transaction; transactions never overlap, so
+ * they commit in order. A failed transaction is rethrown by the next call, for the loop to rewind to committed
+ * state. {@link #commitNow} waits (rebalance, shutdown).
  */
-public final class TransactionWriter {
+public final class TransactionWriter implements AutoCloseable {
     private static final int COMMIT_TIMEOUT_RETRIES = 5;
 
     private final Producer<byte[], byte[]> producer;
     private final OffsetLedger ledger;
     private final Supplier<ConsumerGroupMetadata> groupMetadata;
+    private final ExecutorService executor;
+    private Future<?> inFlight;
 
     public TransactionWriter(
             Producer<byte[], byte[]> producer, OffsetLedger ledger, Supplier<ConsumerGroupMetadata> groupMetadata) {
         this.producer = producer;
         this.ledger = ledger;
         this.groupMetadata = groupMetadata;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "submitter-commit");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
-     * Commits the outbox (if it holds anything, or offsets moved). Any failure leaves nothing visible:
-     * the transaction is aborted and the exception is rethrown for the loop to rewind to committed state.
+     * Starts committing the outbox (if it holds anything, or offsets moved) unless a transaction is still in
+     * flight, in which case the outbox waits for the next call. Rethrows the failure of the previous transaction.
      */
     public void commit(Outbox outbox) {
+        if (inFlight != null && !inFlight.isDone()) {
+            return;
+        }
+        awaitInFlight();
+        Transaction txn = prepare(outbox);
+        if (txn != null) {
+            inFlight = executor.submit(txn::run);
+        }
+    }
+
+    /** Waits for the transaction in flight, then commits the outbox and waits for that too. */
+    public void commitNow(Outbox outbox) {
+        awaitInFlight();
+        Transaction txn = prepare(outbox);
+        if (txn != null) {
+            txn.run();
+        }
+    }
+
+    /** Waits for the transaction in flight (if any) to end; rethrows its failure. */
+    private void awaitInFlight() {
+        Future<?> f = inFlight;
+        inFlight = null;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("committing a transaction failed", e.getCause());
+        }
+    }
+
+    /** On the loop's thread: the ledger and the consumer's group metadata are not thread-safe. */
+    private Transaction prepare(Outbox outbox) {
         outbox.done().forEach(d -> ledger.done(d.partition(), d.offset()));
         Map<TopicPartition, OffsetAndMetadata> offsets = ledger.drainCommittable();
         if (outbox.records().isEmpty() && offsets.isEmpty()) {
             outbox.clear();
-            return;
+            return null;
         }
-        producer.beginTransaction();
-        try {
-            for (ProducerRecord<byte[], byte[]> r : outbox.records()) {
-                producer.send(r);
-            }
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, groupMetadata.get());
-            }
-            commitWithRetries();
-        } catch (RuntimeException e) {
+        Transaction txn = new Transaction(
+                new ArrayList<>(outbox.records()), offsets, offsets.isEmpty() ? null : groupMetadata.get());
+        outbox.clear();
+        return txn;
+    }
+
+    private final class Transaction {
+        private final List<ProducerRecord<byte[], byte[]>> records;
+        private final Map<TopicPartition, OffsetAndMetadata> offsets;
+        private final ConsumerGroupMetadata group;
+
+        Transaction(
+                List<ProducerRecord<byte[], byte[]>> records,
+                Map<TopicPartition, OffsetAndMetadata> offsets,
+                ConsumerGroupMetadata group) {
+            this.records = records;
+            this.offsets = offsets;
+            this.group = group;
+        }
+
+        /** Any failure leaves nothing visible: the transaction is aborted and the exception rethrown. */
+        void run() {
+            producer.beginTransaction();
             try {
-                producer.abortTransaction();
-            } catch (RuntimeException abortFailure) {
-                e.addSuppressed(abortFailure);
+                for (ProducerRecord<byte[], byte[]> r : records) {
+                    producer.send(r);
+                }
+                if (!offsets.isEmpty()) {
+                    producer.sendOffsetsToTransaction(offsets, group);
+                }
+                commitWithRetries();
+            } catch (RuntimeException e) {
+                try {
+                    producer.abortTransaction();
+                } catch (RuntimeException abortFailure) {
+                    e.addSuppressed(abortFailure);
+                }
+                throw e;
             }
-            throw e;
-        } finally {
-            outbox.clear();
         }
     }
 
@@ -71,6 +153,17 @@ public final class TransactionWriter {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** Lets a transaction in flight end (its outcome is not reported any more), then stops the thread. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
