@@ -165,6 +165,31 @@ class CreateBodyTest {
     }
 
     @Test
+    void addParsedReferencesLargeParamsInsteadOfCopyingAndTheFramingFlowsAroundThem() throws IOException {
+        List<byte[]> params = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) { // small (copied) and large (referenced) params mixed, across many chunks
+            int pad = i % 3 == 0 ? 10 : CreateBody.MIN_REFERENCED_PARAMS + i;
+            params.add(("{\"k\":\"" + "y".repeat(pad) + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        CreateBody.Builder b = CreateBody.inMemory();
+        for (int i = 0; i < params.size(); i++) {
+            b.addParsed("s0-p1-o" + i, params.get(i));
+        }
+        CreateBody body = b.build();
+        byte[] expected = expected(params);
+        assertThat(bytes(body)).isEqualTo(expected);
+        assertThat(body.sizeBytes()).isEqualTo(expected.length);
+
+        // referenced, as documented: a change to a large array shows in the body, one to a small array does not
+        params.get(1)[6] = 'Z';
+        params.get(0)[6] = 'Z';
+        byte[] after = bytes(body);
+        String text = new String(after, StandardCharsets.UTF_8);
+        assertThat(text).contains("\"s0-p1-o1\",\"params\":{\"k\":\"Zyy");
+        assertThat(text).contains("\"s0-p1-o0\",\"params\":{\"k\":\"yyy");
+    }
+
+    @Test
     void addParsedChecksIdsAndFramingButDoesNotReparse() throws IOException {
         CreateBody.Builder b = CreateBody.inMemory();
         assertThatThrownBy(() -> b.addParsed("a", "[1]".getBytes(StandardCharsets.UTF_8)))
