@@ -138,8 +138,10 @@ final class FanoutBench {
             double before = latency.totalTime(TimeUnit.NANOSECONDS);
             double bytesBefore =
                     registry.find("bridge.worker.fanout.bytes").counter().count();
+            ThreadCpu threads0 = ThreadCpu.snapshot();
             BenchEnv.writeTickets(env.bootstrap(), t, List.of(batch), List.of(BenchEnv.items(t, n)), betas);
             java.util.TreeMap<Long, Long> cpuAt = awaitFanouts(registry, 2, deadline);
+            Map<String, Long> threadMs = ThreadCpu.snapshot().since(threads0);
             long end = System.nanoTime();
             long cpuEnd = cpuNanos();
             double seconds = (latency.totalTime(TimeUnit.NANOSECONDS) - before) / 1e9;
@@ -148,8 +150,8 @@ final class FanoutBench {
             double cpu = (cpuEnd - (start == null ? cpuAt.firstEntry().getValue() : start.getValue())) / 1e9;
             double bytes = registry.find("bridge.worker.fanout.bytes").counter().count() - bytesBefore;
             Bench.log(
-                    "  worker fan-out %d results: %.2f s (%.2f s from start)",
-                    n, seconds, (System.nanoTime() - t0) / 1e9);
+                    "  worker fan-out %d results: %.2f s (%.2f s from start); CPU ms by thread: %s",
+                    n, seconds, (System.nanoTime() - t0) / 1e9, ThreadCpu.top(threadMs, 8));
             return new Run(n, (long) bytes, seconds, cpu);
         } finally {
             w.close(Duration.ofSeconds(20));
@@ -218,12 +220,16 @@ final class FanoutBench {
             long bytes = 0;
             long t0 = System.nanoTime();
             long cpu0 = cpuNanos();
+            ThreadCpu threads0 = ThreadCpu.snapshot();
             for (ConsumerRecord<byte[], byte[]> r : payloads) {
                 p.send(new ProducerRecord<>(t.results(), null, r.key(), r.value(), r.headers()));
                 bytes += r.value().length;
             }
             p.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            Bench.log(
+                    "  raw producer %d results: %.2f s; CPU ms by thread: %s",
+                    payloads.size(), seconds, ThreadCpu.top(ThreadCpu.snapshot().since(threads0), 8));
             return new Run(payloads.size(), bytes, seconds, (cpuNanos() - cpu0) / 1e9);
         }
     }

@@ -159,6 +159,7 @@ final class IntakeBench {
             long first = System.nanoTime();
             long cpuFirst = FanoutBench.cpuNanos();
             long[] jvmFirst = jvmWork();
+            ThreadCpu threadsFirst = ThreadCpu.snapshot();
             long allConsumed = 0;
             long allCreated = 0;
             int ticketed = 0;
@@ -178,6 +179,7 @@ final class IntakeBench {
             }
             long end = System.nanoTime();
             long[] jvmEnd = jvmWork();
+            Map<String, Long> threadMs = ThreadCpu.snapshot().since(threadsFirst);
             System.err.printf(
                     "intake: all consumed after %.2f s, created %.2f s, tickets visible %.2f s;"
                             + " meanwhile GC %d ms (%d collections), JIT %d ms%n",
@@ -187,6 +189,7 @@ final class IntakeBench {
                     jvmEnd[0] - jvmFirst[0],
                     jvmEnd[1] - jvmFirst[1],
                     jvmEnd[2] - jvmFirst[2]);
+            System.err.println("intake: CPU ms by thread: " + ThreadCpu.top(threadMs, 10));
             DistributionSummary s =
                     registry.find("bridge.submitter.batch.requests").summary();
             return new double[] {
