@@ -114,7 +114,7 @@ final class Bench {
                     Table.met(s.peerRatio() >= 1.0));
             table.row(
                     name,
-                    "CPU µs per result, whole JVM (cores busy): worker vs raw producer; peer",
+                    "CPU µs per result, bench + broker JVMs (cores busy): worker vs raw producer; peer",
                     Table.num(s.worker().cpuMicrosPerRecord(), 0) + " ("
                             + Table.num(s.worker().cores(), 2) + ")",
                     Table.num(s.baseline().cpuMicrosPerRecord(), 0) + " ("
@@ -155,7 +155,7 @@ final class Bench {
                 Table.met(r.ratio() >= 0.8));
         table.row(
                 "intake " + Table.num(r.requests(), 0) + " × " + Table.num(r.bytes() / r.requests() / 1e3, 1) + " KB",
-                "CPU µs per request, whole JVM incl. broker + emulator (cores busy): submitter vs baseline",
+                "CPU µs per request, bench + broker JVMs (cores busy): submitter vs baseline",
                 Table.num(r.submitterCpuSeconds() * 1e6 / r.requests(), 1) + " ("
                         + Table.num(r.submitterCpuSeconds() / r.submitterSeconds(), 2) + ")",
                 Table.num(r.baselineCpuSeconds() * 1e6 / r.requests(), 1) + " ("
@@ -213,7 +213,7 @@ final class Bench {
                 Table.met(r.perBatchPerInterval() <= 1.02));
         table.row(
                 name,
-                "CPU (cores, whole JVM incl. broker + emulator) / heap growth (MB)",
+                "CPU (cores, bench + broker JVMs) / heap growth (MB)",
                 Table.num(r.cpuCores(), 2) + " / " + Table.num(r.heapDeltaBytes() / 1048576.0, 1),
                 "",
                 "",

@@ -12,7 +12,9 @@ import io.batchbridge.common.records.TicketCodec;
 import io.batchbridge.common.records.TicketItem;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.topics.TopicProvisioner;
+import io.batchbridge.kafka.embedded.ChildProcessKafka;
 import io.batchbridge.kafka.embedded.EmbeddedKafka;
+import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.worker.WorkerApp;
 import io.batchbridge.worker.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,16 +31,59 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** The one embedded broker every benchmark of a run shares, and helpers to set up topics, tickets and roles. */
+/**
+ * The one embedded broker every benchmark of a run shares, and helpers to set up topics, tickets and roles.
+ *
+ * <p>The broker runs in a JVM of its own ({@link ChildProcessKafka}, the same Kafka jars), as it would next to a
+ * real deployment: in the bench's JVM its JIT compilations (1,000+ methods per intake round, still after seven
+ * rounds), its garbage and its threads were counted as the measured side's and made runs 2-4x apart.
+ * {@code -Dbench.broker=in-process} puts it back in the bench's JVM.
+ */
 final class BenchEnv implements AutoCloseable {
     static final String MODEL = "claude-sonnet-4-6";
     static final String BETA_300K = "output-300k-2026-03-24";
 
-    private final EmbeddedKafka kafka;
+    private final KafkaCluster kafka;
     private final AtomicInteger seq = new AtomicInteger();
 
     BenchEnv() {
-        this.kafka = EmbeddedKafka.startDefault();
+        if ("in-process".equals(System.getProperty("bench.broker"))) {
+            this.kafka = EmbeddedKafka.startDefault();
+        } else {
+            ChildProcessKafka child = ChildProcessKafka.create(Map.of()).start();
+            brokerPid = child.pid();
+            this.kafka = child;
+        }
+    }
+
+    /** The broker's process, when it runs in a JVM of its own; its CPU counts in {@link #cpuNanos}. */
+    private static volatile long brokerPid = -1;
+
+    /**
+     * CPU time so far of this JVM plus the broker's JVM (from {@code /proc/<pid>/stat}, 10 ms ticks): everything a
+     * benchmark keeps busy on this machine except the memory benchmark's child.
+     */
+    static long cpuNanos() {
+        long own = ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        return own + processCpuNanos(brokerPid);
+    }
+
+    /** utime + stime of a process, or 0 when it is not there (or this is not Linux). */
+    static long processCpuNanos(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            // fields after the command name (which may hold spaces) in parentheses: state is field 3
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14), stime (15)
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     String bootstrap() {

@@ -49,11 +49,11 @@ final class FanoutBench {
     }
 
     /**
-     * One measured run: records and bytes written in {@code seconds}, using {@code cpuSeconds} of the whole JVM
-     * (broker and emulator included: they share the same cores).
+     * One measured run: records and bytes written in {@code seconds}, using {@code cpuSeconds} of the bench's JVM
+     * and the broker's (emulator included: they all share the same cores).
      */
     record Run(long records, long bytes, double seconds, double cpuSeconds) {
-        /** CPU microseconds per record, whole JVM. */
+        /** CPU microseconds per record, bench and broker JVMs. */
         double cpuMicrosPerRecord() {
             return cpuSeconds * 1e6 / records;
         }
@@ -205,11 +205,9 @@ final class FanoutBench {
         return new Run(lines, bytes, (System.nanoTime() - t0) / 1e9, (cpuNanos() - cpu0) / 1e9);
     }
 
-    /** CPU time of this whole JVM so far. */
+    /** CPU time so far of this JVM (clients, roles, emulator) and the broker's (see {@link BenchEnv#cpuNanos}). */
     static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return BenchEnv.cpuNanos();
     }
 
     /** A plain idempotent producer (same compression and acks as the worker's) sending the pre-built payloads. */

@@ -39,7 +39,7 @@ final class IntakeBench {
     /**
      * @param submitterSeconds from the submitter's first consumed record (after its group join) to all tickets
      *     committed; the baseline assigns partitions and has no group to join
-     * @param submitterCpuSeconds the whole JVM's CPU over that window (broker and emulator included)
+     * @param submitterCpuSeconds the bench's and the broker's JVMs' CPU over that window (emulator included)
      */
     record Result(
             int requests,
@@ -245,7 +245,7 @@ final class IntakeBench {
     /**
      * Reads the n records with a plain read_committed consumer and POSTs their concatenation once.
      *
-     * @return seconds, and the whole JVM's CPU seconds over them
+     * @return seconds, and the CPU seconds of the bench's and the broker's JVMs over them
      */
     private double[] baseline(TopicNames t, String baseUrl, int n) throws Exception {
         HttpClient http = HttpClient.newHttpClient();

@@ -88,12 +88,12 @@ final class TrackingBench {
                 }
                 Thread.sleep(interval.toMillis()); // first retrieves spread over one interval: steady state after
                 long calls0 = retrieves(registry);
-                long cpu0 = processCpuNanos();
+                long cpu0 = BenchEnv.cpuNanos();
                 long t0 = System.nanoTime();
                 Thread.sleep(window.toMillis());
                 long calls = retrieves(registry) - calls0;
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                double cores = (processCpuNanos() - cpu0) / 1e9 / seconds;
+                double cores = (BenchEnv.cpuNanos() - cpu0) / 1e9 / seconds;
                 long heap = usedAfterGc() - heap0;
                 return new Result(batches, interval, seconds, calls, cores, heap);
             } finally {
@@ -111,11 +111,6 @@ final class TrackingBench {
         return registry.find("bridge.api.calls").tag("op", "retrieve").timers().stream()
                 .mapToLong(tm -> tm.count())
                 .sum();
-    }
-
-    static long processCpuNanos() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     static long usedAfterGc() {
