@@ -51,12 +51,10 @@ final class ThreadCpu {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
+    /** Kafka's client threads carry the client id after {@code " | "}; it is dropped with the numbers. */
     static String group(String threadName) {
-        String g = threadName.replaceAll("\\d+", "N");
-        if (g.startsWith("kafka-producer-network-thread")) {
-            return "kafka-producer-network-thread";
-        }
-        return g;
+        int client = threadName.indexOf(" | ");
+        return (client < 0 ? threadName : threadName.substring(0, client)).replaceAll("\\d+", "N");
     }
 
     /** The first {@code n} groups as {@code name ms, name ms, …}. */
