@@ -22,10 +22,27 @@ public final class CommittedReader {
 
     public static List<ConsumerRecord<byte[], byte[]>> readAll(
             String bootstrapServers, String topic, Map<String, Object> clientSettings, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        forEach(bootstrapServers, topic, clientSettings, timeout, out::add);
+        return out;
+    }
+
+    /**
+     * Hands every record to {@code action} as it is read and keeps none: memory stays at the consumer's fetch
+     * buffers however large the topic (a results topic with 300k-token outputs holds 1.2 MB records).
+     *
+     * @return how many records were read
+     */
+    public static long forEach(
+            String bootstrapServers,
+            String topic,
+            Map<String, Object> clientSettings,
+            Duration timeout,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
         Map<String, Object> props = KafkaClientDefaults.consumer(bootstrapServers, "unused-" + UUID.randomUUID());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.putAll(clientSettings);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long n = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
             List<PartitionInfo> infos = c.partitionsFor(topic, timeout);
             List<TopicPartition> partitions = infos.stream()
@@ -38,7 +55,8 @@ public final class CommittedReader {
             while (!reached(c, end) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                     if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-                        out.add(r);
+                        action.accept(r);
+                        n++;
                     }
                 }
             }
@@ -46,7 +64,13 @@ public final class CommittedReader {
                 throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
             }
         }
-        return out;
+        return n;
+    }
+
+    /** {@link #forEach(String, String, Map, Duration, java.util.function.Consumer)} with defaults (30 s). */
+    public static long forEach(
+            String bootstrapServers, String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
+        return forEach(bootstrapServers, topic, Map.of(), Duration.ofSeconds(30), action);
     }
 
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
