@@ -144,8 +144,10 @@ final class Bench {
     private void intake(BenchEnv env) throws Exception {
         IntakeBench.Result r =
                 run("intake", () -> new IntakeBench(env).run(sizes.intakeRequests(), sizes.fanoutRuns()));
+        String shape =
+                "intake " + Table.num(r.requests(), 0) + " × " + Table.num(r.bytes() / r.requests() / 1e3, 1) + " KB";
         table.row(
-                "intake " + Table.num(r.requests(), 0) + " × " + Table.num(r.bytes() / r.requests() / 1e3, 1) + " KB",
+                shape,
                 "requests/s submitter (" + r.batches() + " batches; from start incl. group join: "
                         + Table.num(r.requests() / r.fromStartSeconds(), 0) + ") vs consumer + one POST",
                 Table.num(r.submitterRate(), 0),
@@ -154,7 +156,7 @@ final class Bench {
                 "≥ 0.8",
                 Table.met(r.ratio() >= 0.8));
         table.row(
-                "intake " + Table.num(r.requests(), 0) + " × " + Table.num(r.bytes() / r.requests() / 1e3, 1) + " KB",
+                shape,
                 "CPU µs per request, bench + broker JVMs (cores busy): submitter vs baseline",
                 Table.num(r.submitterCpuSeconds() * 1e6 / r.requests(), 1) + " ("
                         + Table.num(r.submitterCpuSeconds() / r.submitterSeconds(), 2) + ")",

@@ -143,7 +143,7 @@ final class FanoutBench {
             java.util.TreeMap<Long, Long> cpuAt = awaitFanouts(registry, 2, deadline);
             Map<String, Long> threadMs = ThreadCpu.snapshot().since(threads0);
             long end = System.nanoTime();
-            long cpuEnd = cpuNanos();
+            long cpuEnd = BenchEnv.cpuNanos();
             double seconds = (latency.totalTime(TimeUnit.NANOSECONDS) - before) / 1e9;
             // The CPU of the fan-out window: from the sample nearest its start (5 ms resolution) to now.
             Map.Entry<Long, Long> start = cpuAt.floorEntry(end - (long) (seconds * 1e9));
@@ -167,7 +167,7 @@ final class FanoutBench {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("fan-out " + count + " did not finish in 10 min");
             }
-            cpuAt.put(System.nanoTime(), cpuNanos());
+            cpuAt.put(System.nanoTime(), BenchEnv.cpuNanos());
             Thread.sleep(5);
         }
         return cpuAt;
@@ -192,7 +192,7 @@ final class FanoutBench {
     private static Run download(BatchesClient client, MessageBatch batch) {
         MessageBatch ended = client.retrieve(batch.id());
         long t0 = System.nanoTime();
-        long cpu0 = cpuNanos();
+        long cpu0 = BenchEnv.cpuNanos();
         long lines = 0;
         long bytes = 0;
         try (io.batchbridge.client.ResultStream results = client.results(ended)) {
@@ -202,12 +202,7 @@ final class FanoutBench {
                 lines++;
             }
         }
-        return new Run(lines, bytes, (System.nanoTime() - t0) / 1e9, (cpuNanos() - cpu0) / 1e9);
-    }
-
-    /** CPU time so far of this JVM (clients, roles, emulator) and the broker's (see {@link BenchEnv#cpuNanos}). */
-    static long cpuNanos() {
-        return BenchEnv.cpuNanos();
+        return new Run(lines, bytes, (System.nanoTime() - t0) / 1e9, (BenchEnv.cpuNanos() - cpu0) / 1e9);
     }
 
     /** A plain idempotent producer (same compression and acks as the worker's) sending the pre-built payloads. */
@@ -217,7 +212,7 @@ final class FanoutBench {
             p.partitionsFor(t.results());
             long bytes = 0;
             long t0 = System.nanoTime();
-            long cpu0 = cpuNanos();
+            long cpu0 = BenchEnv.cpuNanos();
             ThreadCpu threads0 = ThreadCpu.snapshot();
             for (ConsumerRecord<byte[], byte[]> r : payloads) {
                 p.send(new ProducerRecord<>(t.results(), null, r.key(), r.value(), r.headers()));
@@ -228,7 +223,7 @@ final class FanoutBench {
             Bench.log(
                     "  raw producer %d results: %.2f s; CPU ms by thread: %s",
                     payloads.size(), seconds, ThreadCpu.top(ThreadCpu.snapshot().since(threads0), 8));
-            return new Run(payloads.size(), bytes, seconds, (cpuNanos() - cpu0) / 1e9);
+            return new Run(payloads.size(), bytes, seconds, (BenchEnv.cpuNanos() - cpu0) / 1e9);
         }
     }
 }

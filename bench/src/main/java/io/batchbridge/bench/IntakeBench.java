@@ -157,7 +157,7 @@ final class IntakeBench {
                 Thread.sleep(2);
             }
             long first = System.nanoTime();
-            long cpuFirst = FanoutBench.cpuNanos();
+            long cpuFirst = BenchEnv.cpuNanos();
             long[] jvmFirst = jvmWork();
             ThreadCpu threadsFirst = ThreadCpu.snapshot();
             long allConsumed = 0;
@@ -195,7 +195,7 @@ final class IntakeBench {
             DistributionSummary s =
                     registry.find("bridge.submitter.batch.requests").summary();
             return new double[] {
-                (end - first) / 1e9, (end - t0) / 1e9, s.count(), (FanoutBench.cpuNanos() - cpuFirst) / 1e9
+                (end - first) / 1e9, (end - t0) / 1e9, s.count(), (BenchEnv.cpuNanos() - cpuFirst) / 1e9
             };
         } finally {
             app.close(Duration.ofSeconds(10));
@@ -254,7 +254,7 @@ final class IntakeBench {
         Map<String, Object> cc = KafkaClientDefaults.consumer(env.bootstrap(), "unused");
         cc.remove("group.id");
         long t0 = System.nanoTime();
-        long cpu0 = FanoutBench.cpuNanos();
+        long cpu0 = BenchEnv.cpuNanos();
         ByteArrayOutputStream body = new ByteArrayOutputStream(n * 2100);
         body.write("{\"requests\":[".getBytes(UTF_8));
         int read = 0;
@@ -283,7 +283,7 @@ final class IntakeBench {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpu = (FanoutBench.cpuNanos() - cpu0) / 1e9;
+        double cpu = (BenchEnv.cpuNanos() - cpu0) / 1e9;
         if (answer.statusCode() != 200) {
             throw new IllegalStateException("baseline create answered " + answer.statusCode() + ": " + answer.body());
         }

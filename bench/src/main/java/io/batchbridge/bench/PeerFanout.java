@@ -35,7 +35,7 @@ final class PeerFanout {
             long records = 0;
             long bytes = 0;
             long t0 = System.nanoTime();
-            long cpu0 = FanoutBench.cpuNanos();
+            long cpu0 = BenchEnv.cpuNanos();
             try (StreamResponse<MessageBatchIndividualResponse> s =
                     sdk.messages().batches().resultsStreaming(batchId)) {
                 Iterator<MessageBatchIndividualResponse> it = s.stream().iterator();
@@ -49,7 +49,7 @@ final class PeerFanout {
             }
             p.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new FanoutBench.Run(records, bytes, seconds, (FanoutBench.cpuNanos() - cpu0) / 1e9);
+            return new FanoutBench.Run(records, bytes, seconds, (BenchEnv.cpuNanos() - cpu0) / 1e9);
         } finally {
             sdk.close();
         }
