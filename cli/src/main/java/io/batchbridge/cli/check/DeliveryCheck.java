@@ -60,47 +60,49 @@ public final class DeliveryCheck {
         Map<String, Integer> byReason = new TreeMap<>();
         Map<String, Integer> byModel = new TreeMap<>();
         // Streamed, never collected: a results topic with 300k-token outputs holds 1.2 MB records.
-        int[] counts = new int[3]; // results, truncated, unexpected
-        long[] tokens = new long[2]; // in, out
-        double[] cost = new double[1];
+        Tally t = new Tally();
         for (String topic : outputTopics) {
-            CommittedReader.forEach(bootstrap, topic, r -> {
-                counts[0]++;
-                counts[2] += count(seen, expected, DeadLetters.origin(r.headers()));
+            t.results += (int) CommittedReader.forEach(bootstrap, topic, r -> {
+                t.unexpected += count(seen, expected, DeadLetters.origin(r.headers()));
                 JsonNode n = summary(r.value());
-                tokens[0] += n.path("usage").path("input_tokens").asLong();
-                tokens[1] += n.path("usage").path("output_tokens").asLong();
-                cost[0] += n.path("cost_usd").asDouble();
-                counts[1] += n.path("truncated").asBoolean() ? 1 : 0;
+                t.in += n.path("usage").path("input_tokens").asLong();
+                t.out += n.path("usage").path("output_tokens").asLong();
+                t.cost += n.path("cost_usd").asDouble();
+                t.truncated += n.path("truncated").asBoolean() ? 1 : 0;
                 byModel.merge(n.path("model").asText("?"), 1, Integer::sum);
             });
         }
-        int results = counts[0];
-        int truncated = counts[1];
-        long in = tokens[0];
-        long out = tokens[1];
         int deadLetters = (int) CommittedReader.forEach(bootstrap, topics.dlq(), r -> {
-            counts[2] += count(seen, expected, DeadLetters.origin(r.headers()));
+            t.unexpected += count(seen, expected, DeadLetters.origin(r.headers()));
             byReason.merge(String.valueOf(DeadLetters.header(r.headers(), Headers.ERROR_REASON)), 1, Integer::sum);
         });
-        int unexpected = counts[2];
         int retries = (int) CommittedReader.forEach(bootstrap, topics.retry(), r -> {});
         int lost = (int) expected.stream().filter(c -> !seen.containsKey(c)).count();
         int duplicates = seen.values().stream().mapToInt(v -> v - 1).sum();
         return new Verdict(
                 expected.size(),
-                results,
+                t.results,
                 deadLetters,
                 retries,
                 lost,
                 duplicates,
-                unexpected,
-                truncated,
-                in,
-                out,
-                cost[0],
+                t.unexpected,
+                t.truncated,
+                t.in,
+                t.out,
+                t.cost,
                 byReason,
                 byModel);
+    }
+
+    /** What the streamed reads add up, filled from their callbacks. */
+    private static final class Tally {
+        int results;
+        int truncated;
+        int unexpected;
+        long in;
+        long out;
+        double cost;
     }
 
     private static int count(Map<Coordinates, Integer> seen, Set<Coordinates> expected, Coordinates origin) {
