@@ -110,9 +110,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     /** Shutdown: every lane becomes a batch, creates finish, and the final transaction commits. */
     public void drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (validation.pending() > 0) {
-            takeIn(validation.take());
-        }
+        takeIn(validation.takeAll());
         flushDue(true);
         createNotBefore = Instant.MIN;
         while (((!toCreate.isEmpty() && !spendGuard.engaged()) || creator.inFlight() > 0)

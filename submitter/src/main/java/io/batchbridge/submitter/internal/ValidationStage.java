@@ -110,6 +110,15 @@ final class ValidationStage implements AutoCloseable {
         return fresh;
     }
 
+    /** Waits for every poll still pending and returns their fresh decisions in poll order (shutdown). */
+    List<Decided> takeAll() {
+        List<Decided> all = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            all.addAll(take());
+        }
+        return all;
+    }
+
     /** Every record of this partition polled so far is stale: its position moved (seek or revocation). */
     void stale(TopicPartition tp) {
         staleThrough.put(tp, lastSeq);

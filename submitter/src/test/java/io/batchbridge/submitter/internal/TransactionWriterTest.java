@@ -125,7 +125,7 @@ class TransactionWriterTest {
         writer.commit(handOff(0));
         Thread releaser = new Thread(() -> {
             try {
-                Thread.sleep(100);
+                producer.committing.await(); // the first transaction is held in its commit
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -88,6 +88,18 @@ class ValidationStageTest {
     }
 
     @Test
+    void takeAllDrainsEveryPendingPollInOrderLeavingOutStaleRecords() {
+        try (ValidationStage stage = new ValidationStage(r -> new Intake.NotDue(Instant.EPOCH))) {
+            stage.submit(List.of(record(P0, 1), record(P1, 1)));
+            stage.submit(List.of(record(P1, 2), record(P0, 2)));
+            stage.stale(P1);
+
+            assertThat(coordinates(stage.takeAll())).containsExactly("0@1", "0@2");
+            assertThat(stage.pending()).isZero();
+        }
+    }
+
+    @Test
     void validationRunsOffTheCallingThreadSoTheNextPollOverlapsIt() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         List<String> threads = new ArrayList<>();
