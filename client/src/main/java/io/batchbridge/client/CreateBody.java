@@ -1,8 +1,5 @@
 package io.batchbridge.client;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.batchbridge.client.internal.ByteChunksPublisher;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -37,7 +34,6 @@ public final class CreateBody {
     /** The API's limit on requests per batch. */
     public static final int MAX_REQUESTS = 100_000;
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] HEAD = ascii("{\"requests\":[");
     private static final byte[] TAIL = ascii("]}");
     private static final byte[] ITEM_HEAD = ascii("{\"custom_id\":\"");
@@ -174,15 +170,15 @@ public final class CreateBody {
             if (built) {
                 throw new IllegalStateException("body already built");
             }
-            if (!validCustomId(customId)) {
+            if (!CreateBodyChecks.validCustomId(customId)) {
                 throw new IllegalArgumentException("custom_id must match ^[a-zA-Z0-9_-]{1,64}$ but was " + customId);
             }
             if (customIds.size() >= MAX_REQUESTS) {
                 throw new IllegalStateException("a batch holds at most " + MAX_REQUESTS + " requests");
             }
             if (parse) {
-                requireJsonObject(customId, rawParams);
-            } else if (!framedAsObject(rawParams)) {
+                CreateBodyChecks.requireJsonObject(customId, rawParams);
+            } else if (!CreateBodyChecks.framedAsObject(rawParams)) {
                 throw new IllegalArgumentException("params of " + customId + " must be a JSON object");
             }
             if (!customIds.add(customId)) {
@@ -295,61 +291,9 @@ public final class CreateBody {
             }
         }
 
-        static boolean validCustomId(String id) {
-            int n = id.length();
-            if (n < 1 || n > 64) {
-                return false;
-            }
-            for (int i = 0; i < n; i++) {
-                char c = id.charAt(i);
-                boolean ok = (c >= 'a' && c <= 'z')
-                        || (c >= 'A' && c <= 'Z')
-                        || (c >= '0' && c <= '9')
-                        || c == '_'
-                        || c == '-';
-                if (!ok) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        static boolean framedAsObject(byte[] raw) {
-            int first = 0;
-            while (first < raw.length && blank(raw[first])) {
-                first++;
-            }
-            int last = raw.length - 1;
-            while (last > first && blank(raw[last])) {
-                last--;
-            }
-            return last > first && raw[first] == '{' && raw[last] == '}';
-        }
-
         @FunctionalInterface
         private interface SpoolWrite {
             void to(OutputStream out) throws IOException;
-        }
-
-        private static boolean blank(byte b) {
-            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-        }
-
-        private static void requireJsonObject(String customId, byte[] raw) {
-            try (JsonParser p = JSON.createParser(raw)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new IllegalArgumentException("params of " + customId + " must be a JSON object");
-                }
-                p.skipChildren();
-                if (p.nextToken() != null) {
-                    throw new IllegalArgumentException("params of " + customId + " must hold exactly one JSON object");
-                }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException(
-                        "params of " + customId + " are not valid JSON: " + e.getOriginalMessage(), e);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 }
