@@ -53,9 +53,14 @@ class ResultsHeapIT {
             long lines = 0;
             long messageBytes = 0;
             int maxBuffer = 0;
+            long liveAtHalf = -1;
+            long half = batch.requestCounts().total() / 2;
             try (ResultStream results = client.results(batch)) {
                 while (results.hasNext()) {
                     ResultLine line = results.next();
+                    if (lines == half) {
+                        liveAtHalf = liveHeapAfterGc();
+                    }
                     assertThat(line.type()).isEqualTo(ResultType.SUCCEEDED);
                     assertThat(line.usage().outputTokens()).isEqualTo(OUTPUT_TOKENS);
                     messageBytes += line.message().length;
@@ -67,13 +72,14 @@ class ResultsHeapIT {
                 long peakHeap = peakHeapUsed();
                 String report = String.format(
                         "results read: %d lines, %.1f MB in %.1f s = %.0f MB/s; max heap %d MB, peak heap used %d MB,"
-                                + " read buffer %d KB%n",
+                                + " live heap half-way %d MB, read buffer %d KB%n",
                         lines,
                         bytes / 1e6,
                         seconds,
                         bytes / 1e6 / seconds,
                         maxHeap >> 20,
                         peakHeap >> 20,
+                        liveAtHalf >> 20,
                         maxBuffer >> 10);
                 System.out.print(report);
                 Files.writeString(Path.of("target", "results-throughput.txt"), report, StandardCharsets.UTF_8);
@@ -82,7 +88,11 @@ class ResultsHeapIT {
                 assertThat(bytes).isGreaterThanOrEqualTo(TARGET_BYTES);
                 assertThat(messageBytes).isGreaterThan(bytes * 9 / 10);
                 assertThat(maxBuffer).isLessThan(8 * 1024 * 1024);
-                assertThat(peakHeap).isLessThan(maxHeap);
+                // What can fail: the stream is many times the heap, so it went through without being held, and
+                // half-way through what stays reachable after a full GC (emulator, client, one line, the read
+                // buffer) is a small fixed amount, not a share of the file. Neither depends on machine speed.
+                assertThat(bytes).isGreaterThan(8 * maxHeap);
+                assertThat(liveAtHalf).isBetween(0L, 48L << 20);
             }
         }
     }
@@ -121,6 +131,11 @@ class ResultsHeapIT {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
         }
+    }
+
+    private static long liveHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static long peakHeapUsed() {

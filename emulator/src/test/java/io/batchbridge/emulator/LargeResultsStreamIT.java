@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Streams a multi-gigabyte results file (2,500 results of 300,000 tokens, about 3 GB) through a JVM whose
- * heap is capped at 256 MB (a dedicated failsafe execution sets {@code -Xmx256m}), and measures the serving
- * rate on loopback. Server and client share that heap, so holding the file anywhere would fail.
+ * heap is capped at 256 MB (a dedicated failsafe execution sets {@code -Xmx256m}). Server and client share that
+ * heap, so holding the file anywhere would fail with an OutOfMemoryError. The serving rate is printed, never
+ * asserted: it depends on how busy the machine is.
  */
 class LargeResultsStreamIT {
     private static final int REQUESTS = 2_500;
@@ -27,7 +28,7 @@ class LargeResultsStreamIT {
 
     @Test
     @Timeout(120)
-    void streamsAMultiGigabyteResultsFileInBoundedHeapAtLoopbackSpeed() throws Exception {
+    void streamsAMultiGigabyteResultsFileInBoundedHeap() throws Exception {
         try (Emulator emulator = Emulator.builder().build().start()) {
             HttpClient http = HttpClient.newHttpClient();
             String id = create(http, emulator);
@@ -71,8 +72,11 @@ class LargeResultsStreamIT {
             assertThat(lines).isEqualTo(REQUESTS);
             assertThat(last).isEqualTo((byte) '\n');
             assertThat(bytes).isGreaterThan(REQUESTS * TOKENS * 4);
+            // The bound that holds on any machine: the whole file went through a heap capped far below its size
+            // (-Xmx256m for this execution). The rate is printed only: it depends on how busy the machine is, and
+            // the serving speed that matters is measured by `./bridge bench`.
             assertThat(Runtime.getRuntime().maxMemory()).isLessThan(300L << 20);
-            assertThat(mbPerSecond).isGreaterThan(200);
+            assertThat(bytes).isGreaterThan(10 * Runtime.getRuntime().maxMemory());
         }
     }
 

@@ -6,48 +6,40 @@ import static org.awaitility.Awaitility.await;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
-import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Measures the fan-out of one larger batch: results/s, MB/s and heap in use while it runs. */
+/**
+ * Fans out one larger batch (5,000 results in a ticket of three parts) and checks that each request's result is on
+ * the results topic exactly once, from one fan-out. Its speed is printed, never asserted: that depends on how busy
+ * the machine is, and {@code ./bridge bench} measures it.
+ */
 @ExtendWith(KafkaClusterExtension.class)
-class FanoutRateIT {
+class FanoutLargeBatchIT {
     private static final int REQUESTS = 5_000;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void fansOutFiveThousandResultsWithBoundedHeap(KafkaCluster cluster) throws Exception {
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void fansOutFiveThousandResultsEachExactlyOnce(KafkaCluster cluster) throws Exception {
         try (Emulator emu = Emulator.builder().timeScale(3600).seed(7).build().start();
                 Pipeline p = new Pipeline(cluster, emu, 1)) {
             List<Pipeline.Published> reqs = new ArrayList<>();
+            List<String> expected = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
                 reqs.add(p.publish("m-" + i, 4000, "#emulate output_tokens=1500 outcome=succeeded"));
+                expected.add("m-" + i);
             }
             p.submit(reqs, 3, List.of());
-            AtomicLong peakHeap = new AtomicLong();
-            Thread sampler = new Thread(() -> {
-                var mem = ManagementFactory.getMemoryMXBean();
-                while (!Thread.currentThread().isInterrupted()) {
-                    peakHeap.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
-                    try {
-                        TimeUnit.MILLISECONDS.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            sampler.setDaemon(true);
-            sampler.start();
             p.worker(Map.of());
-            await().atMost(Duration.ofSeconds(100))
+            await().atMost(Duration.ofSeconds(240))
                     .until(() -> p.counter("bridge.worker.results", "result", "succeeded") >= REQUESTS
                             && p.registry.find("bridge.worker.fanout.latency").timer() != null
                             && p.registry
@@ -55,20 +47,21 @@ class FanoutRateIT {
                                             .timer()
                                             .count()
                                     == 1);
-            sampler.interrupt();
             double seconds =
                     p.registry.find("bridge.worker.fanout.latency").timer().totalTime(TimeUnit.MILLISECONDS) / 1000.0;
             double bytes =
                     p.registry.find("bridge.worker.fanout.bytes").counter().count();
             System.out.printf(
-                    "fan-out of %d results: %.2f s, %.0f results/s, %.1f MB/s (%.1f MB), peak heap in test JVM %d MB%n",
-                    REQUESTS,
-                    seconds,
-                    REQUESTS / seconds,
-                    bytes / 1e6 / seconds,
-                    bytes / 1e6,
-                    peakHeap.get() / (1024 * 1024));
-            assertThat(p.readAll(p.topics.results())).hasSize(REQUESTS);
+                    "fan-out of %d results: %.2f s, %.0f results/s, %.1f MB/s (%.1f MB)%n",
+                    REQUESTS, seconds, REQUESTS / seconds, bytes / 1e6 / seconds, bytes / 1e6);
+
+            List<String> keys = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : p.readAll(p.topics.results())) {
+                keys.add(new String(r.key(), StandardCharsets.UTF_8));
+            }
+            assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(p.counter("bridge.worker.results", "result", "succeeded"))
+                    .isEqualTo(REQUESTS);
         }
     }
 }
