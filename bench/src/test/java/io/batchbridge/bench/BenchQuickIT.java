@@ -13,7 +13,7 @@ class BenchQuickIT {
             + " heap_ratio_2g_200m=(\\S+) tracking_calls_per_min=(\\S+) latency_p99_ms=(\\S+)";
 
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void quickBenchPrintsTheSummaryLineLast() throws Exception {
         String report = new Bench(Sizes.quick(), Set.of()).run();
         System.out.print(report);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Timeout;
 
 class EmulatorMainTest {
     @Test
-    @Timeout(10)
+    @Timeout(60)
     void argumentsConfigureTheEmulator() {
         Emulator.Builder b = EmulatorMain.parse(new String[] {
             "--port", "0", "--time-scale=3600", "--faults", "any:429=0.5", "--seed", "9", "--counts-at-end"

@@ -120,7 +120,7 @@ class PrefetchedResultsTest {
         PrefetchedResults p = ahead(s, 10_000);
         await().atMost(Duration.ofSeconds(10)).until(() -> p.queuedBytes() > 5_000);
         p.close();
-        assertThat(s.aborted.await(1, TimeUnit.SECONDS)).isTrue();
+        assertThat(s.aborted.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(s.released).isTrue();
         assertThat(p.queuedBytes()).isZero();
         int after = s.produced.get();
