@@ -20,6 +20,16 @@ public enum DeadLetterReason {
     REPLY_TO_NOT_ALLOWED,
     RECORD_TOO_LARGE,
     UNKNOWN_ACCOUNT,
+    /** The account is configured but this request topic may not use it, or records may not choose one. */
+    ACCOUNT_NOT_ALLOWED,
+    /** {@code reply_to} is a legal, allowed name but no such topic exists (checked with the Admin client). */
+    REPLY_TO_UNKNOWN_TOPIC,
+    /** A {@code betas} token is not a well-formed beta name (lower-case letters, digits, hyphens). */
+    INVALID_BETA,
+    /** A well-formed beta the catalogue does not know, with {@code bridge.submitter.betas.reject.unknown}. */
+    UNKNOWN_BETA,
+    /** {@code params.messages} or {@code params.system} has a shape the API can never accept. */
+    INVALID_MESSAGES,
     /** An envelope field has the wrong type or size (e.g. {@code betas} not a list of strings). */
     INVALID_FIELD,
     /** The API rejected the request at batch creation (isolated by bisection). */
