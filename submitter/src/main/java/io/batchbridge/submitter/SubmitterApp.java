@@ -8,6 +8,7 @@ import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.topics.AdminTopicDirectory;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.validation.RequestValidator;
 import io.batchbridge.common.validation.ValidationPolicy;
@@ -24,6 +25,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -86,6 +91,7 @@ public final class SubmitterApp implements AutoCloseable {
         this.topics = CommonKeys.topicNames(config);
         this.catalogue = CommonKeys.catalogue(config);
         this.spendGuard = new SpendGuard(config.getDouble(SubmitterConfig.SPEND_LIMIT_USD_PER_DAY), catalogue, clock);
+        config.checkAccounts(this.accounts);
         metrics.gauge(BridgeMetric.SUBMITTER_STATE, () -> state.get().code());
         metrics.gauge(BridgeMetric.SUBMITTER_SPEND_GUARD_ENGAGED, () -> spendGuard.engaged() ? 1 : 0);
     }
@@ -174,13 +180,14 @@ public final class SubmitterApp implements AutoCloseable {
                         config.getLong(SubmitterConfig.SPOOL_THRESHOLD_BYTES),
                         config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES),
                         outcomes::tickets);
+                Admin admin = Admin.create(adminProps());
                 MetricsBinder kafkaMetrics =
                         new MetricsBinder(registry).bindKafkaClient(producer).bindKafkaClient(c)) {
             producer.initTransactions();
             consumer = c;
             OffsetLedger ledger = new OffsetLedger();
-            SubmitterLoop l =
-                    newLoop(c, creator, outcomes, ledger, new TransactionWriter(producer, ledger, c::groupMetadata));
+            SubmitterLoop l = newLoop(
+                    c, creator, outcomes, ledger, new TransactionWriter(producer, ledger, c::groupMetadata), admin);
             loop = l;
             subscribe(c, l);
             state.compareAndSet(RoleState.STARTING, RoleState.RUNNING);
@@ -211,18 +218,35 @@ public final class SubmitterApp implements AutoCloseable {
         state.set(RoleState.STOPPING);
     }
 
+    /** The Admin client's settings: {@code kafka.*} and {@code kafka.admin.*}, like the other clients. */
+    private Map<String, Object> adminProps() {
+        Map<String, Object> props = new HashMap<>(config.kafkaSettings("admin"));
+        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "bridge-submitter-admin-" + config.instanceId());
+        return props;
+    }
+
     private SubmitterLoop newLoop(
             KafkaConsumer<byte[], byte[]> c,
             BatchCreator creator,
             OutcomeHandler outcomes,
             OffsetLedger ledger,
-            TransactionWriter writer) {
+            TransactionWriter writer,
+            Admin admin) {
+        Set<String> ownTopics = new HashSet<>(topics.requests());
+        ownTopics.addAll(
+                List.of(topics.batches(), topics.retry(), topics.dlq(), topics.batchEvents(), topics.checkpoints()));
         ValidationPolicy policy = new ValidationPolicy(
                 "reject".equals(config.getString(SubmitterConfig.UNKNOWN_MODEL_POLICY)),
                 Pattern.compile(config.getString(SubmitterConfig.REPLY_TO_ALLOWED)),
                 accounts,
                 config.getInt(SubmitterConfig.MAX_RECORD_BYTES),
-                config.getInt(SubmitterConfig.MAX_METADATA_BYTES));
+                config.getInt(SubmitterConfig.MAX_METADATA_BYTES),
+                ValidationPolicy.AccountChoice.valueOf(
+                        config.getString(SubmitterConfig.RECORD_ACCOUNT_CHOICE).toUpperCase(java.util.Locale.ROOT)),
+                config.topicAccountsAllowed(),
+                config.getBoolean(SubmitterConfig.BETAS_REJECT_UNKNOWN),
+                ownTopics,
+                AdminTopicDirectory.of(admin));
         Intake intake = new Intake(
                 new RequestValidator(catalogue, policy),
                 topics.retry(),

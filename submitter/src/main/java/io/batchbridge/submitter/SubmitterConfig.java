@@ -4,7 +4,9 @@ import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.http.OpsKeys;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,6 +21,9 @@ public final class SubmitterConfig extends BridgeConfig {
     public static final String INSTANCE_ID = "bridge.submitter.instance.id";
     public static final String TOPICS_PATTERN = "bridge.submitter.topics.pattern";
     public static final String TOPIC_ACCOUNTS = "bridge.submitter.topic.accounts";
+    public static final String TOPIC_ACCOUNTS_ALLOWED = "bridge.submitter.topic.accounts.allowed";
+    public static final String RECORD_ACCOUNT_CHOICE = "bridge.submitter.record.account.choice";
+    public static final String BETAS_REJECT_UNKNOWN = "bridge.submitter.betas.reject.unknown";
     public static final String MAX_BATCH_REQUESTS = "bridge.submitter.max.batch.requests";
     public static final String MAX_BATCH_BYTES = "bridge.submitter.max.batch.bytes";
     public static final String LINGER_MS = "bridge.submitter.linger.ms";
@@ -68,7 +73,32 @@ public final class SubmitterConfig extends BridgeConfig {
                     Type.LIST,
                     "",
                     Importance.LOW,
-                    "Default API account per request topic, as topic:account pairs; requests may still name an account.")
+                    "API account of each request topic, as topic:account pairs; a topic not listed uses 'default'.")
+            .define(
+                    TOPIC_ACCOUNTS_ALLOWED,
+                    Type.LIST,
+                    "",
+                    Importance.LOW,
+                    "Further accounts the records of a request topic may name in their 'account' field, as"
+                            + " topic:account pairs (a topic may appear more than once); used when"
+                            + " bridge.submitter.record.account.choice=listed.")
+            .define(
+                    RECORD_ACCOUNT_CHOICE,
+                    Type.STRING,
+                    "listed",
+                    ConfigDef.ValidString.in("none", "listed", "any"),
+                    Importance.MEDIUM,
+                    "Which account a record may choose with its 'account' field: none (only its topic's account),"
+                            + " listed (its topic's account or one listed in bridge.submitter.topic.accounts.allowed),"
+                            + " any (every configured account: only where every producer may use every account)."
+                            + " Others are dead-lettered as account_not_allowed.")
+            .define(
+                    BETAS_REJECT_UNKNOWN,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
+                    "true: dead-letter betas the model catalogue does not know (unknown_beta); false: pass well-formed"
+                            + " betas through (a new beta needs no release). Malformed ones are always invalid_beta.")
             .define(
                     MAX_BATCH_REQUESTS,
                     Type.INT,
@@ -190,13 +220,48 @@ public final class SubmitterConfig extends BridgeConfig {
     public Map<String, String> topicAccounts() {
         Map<String, String> out = new HashMap<>();
         for (String pair : getList(TOPIC_ACCOUNTS)) {
-            int colon = pair.lastIndexOf(':');
-            if (colon <= 0 || colon == pair.length() - 1) {
-                throw new ConfigException(TOPIC_ACCOUNTS, pair, "must be topic:account");
-            }
-            out.put(pair.substring(0, colon), pair.substring(colon + 1));
+            out.put(topicOf(TOPIC_ACCOUNTS, pair), accountOf(pair));
         }
         return out;
+    }
+
+    /** {@link #TOPIC_ACCOUNTS_ALLOWED} by request topic. */
+    public Map<String, Set<String>> topicAccountsAllowed() {
+        Map<String, Set<String>> out = new HashMap<>();
+        for (String pair : getList(TOPIC_ACCOUNTS_ALLOWED)) {
+            out.computeIfAbsent(topicOf(TOPIC_ACCOUNTS_ALLOWED, pair), t -> new HashSet<>())
+                    .add(accountOf(pair));
+        }
+        return out;
+    }
+
+    /**
+     * Stops loudly at start when a topic:account pair names an account that is not configured: a typo there
+     * would otherwise dead-letter every record of the topic.
+     */
+    public void checkAccounts(Set<String> configured) {
+        topicAccounts().forEach((topic, account) -> requireConfigured(TOPIC_ACCOUNTS, account, configured));
+        topicAccountsAllowed()
+                .forEach(
+                        (topic, names) -> names.forEach(a -> requireConfigured(TOPIC_ACCOUNTS_ALLOWED, a, configured)));
+    }
+
+    private static void requireConfigured(String key, String account, Set<String> configured) {
+        if (!configured.contains(account)) {
+            throw new ConfigException(key, account, "names an account that bridge.api.accounts does not configure");
+        }
+    }
+
+    private static String topicOf(String key, String pair) {
+        int colon = pair.lastIndexOf(':');
+        if (colon <= 0 || colon == pair.length() - 1) {
+            throw new ConfigException(key, pair, "must be topic:account");
+        }
+        return pair.substring(0, colon);
+    }
+
+    private static String accountOf(String pair) {
+        return pair.substring(pair.lastIndexOf(':') + 1);
     }
 
     /** The configured instance id, or $HOSTNAME, or {@code local}. */

@@ -52,6 +52,13 @@ public enum BridgeMetric {
             Meter.Type.COUNTER,
             null,
             "Requests whose retired beta (context-1m-2025-08-07) was removed"),
+    SUBMITTER_LOOKUP_HOLDS(
+            Role.SUBMITTER,
+            "bridge.submitter.reply.to.lookup.holds",
+            Meter.Type.COUNTER,
+            null,
+            "Records held at intake because the cluster could not tell whether their reply_to topic exists"
+                    + " (the partition waits 2 s and the record is decided again; never a dead letter)"),
     SUBMITTER_BATCHES_CREATED(
             Role.SUBMITTER,
             "bridge.submitter.batches",

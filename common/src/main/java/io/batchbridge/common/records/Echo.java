@@ -5,7 +5,7 @@ package io.batchbridge.common.records;
  * and headers, log lines, CLI output. Every such value is hostile until shown otherwise: it may be megabytes
  * long, or carry newlines and terminal escape sequences that forge log lines or repaint a terminal.
  *
- * <p>{@link #of(String)} keeps at most {@link #MAX_CHARS} characters and escapes every control character
+ * <p>{@link #of(String)} writes at most {@link #MAX_CHARS} characters and escapes every control character
  * (C0, DEL and C1) and the backslash as {@code \n}, {@code \t}, {@code \r} or {@code \}{@code uXXXX}, so the
  * result is one printable line whose length is bounded whatever the input.
  */
@@ -15,23 +15,19 @@ public final class Echo {
 
     private Echo() {}
 
-    /** The value, escaped and truncated to {@link #MAX_CHARS} (marked with {@code …(N chars)}); "null" for null. */
+    /** The value escaped, cut at {@link #MAX_CHARS} output characters (marked {@code …(N chars)}); "null" for null. */
     public static String of(String s) {
         return of(s, MAX_CHARS);
     }
 
-    /** As {@link #of(String)} with a limit of {@code max} characters of the original. */
+    /** As {@link #of(String)} with at most {@code max} characters of escaped output before the marker. */
     public static String of(String s, int max) {
         if (s == null) {
             return "null";
         }
-        int n = Math.min(s.length(), max);
-        if (n > 0 && n < s.length() && Character.isHighSurrogate(s.charAt(n - 1))) {
-            n--; // never cut a surrogate pair in half
-        }
-        StringBuilder b = new StringBuilder(n + 16);
-        escapeInto(b, s, n);
-        if (n < s.length()) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 24);
+        int used = escapeInto(b, s, max);
+        if (used < s.length()) {
             b.append("…(").append(s.length()).append(" chars)");
         }
         return b.toString();
@@ -39,10 +35,15 @@ public final class Echo {
 
     /** The value in double quotes, escaped (a {@code "} becomes {@code \"}) and truncated. */
     public static String quoted(String s) {
+        return quoted(s, MAX_CHARS);
+    }
+
+    /** As {@link #quoted(String)} with a limit of {@code max} characters of the original. */
+    public static String quoted(String s, int max) {
         if (s == null) {
             return "null";
         }
-        return '"' + of(s).replace("\"", "\\\"") + '"';
+        return '"' + of(s, max).replace("\"", "\\\"") + '"';
     }
 
     /** Every control character of the whole value escaped, nothing cut: for text that is already bounded. */
@@ -51,7 +52,7 @@ public final class Echo {
             return null;
         }
         StringBuilder b = new StringBuilder(s.length() + 8);
-        escapeInto(b, s, s.length());
+        escapeInto(b, s, Integer.MAX_VALUE);
         return b.toString();
     }
 
@@ -66,23 +67,35 @@ public final class Echo {
         return false;
     }
 
-    private static void escapeInto(StringBuilder b, String s, int n) {
-        for (int i = 0; i < n; i++) {
+    /** Appends the escaped value until the output would pass {@code budget}; returns the input chars used. */
+    private static int escapeInto(StringBuilder b, String s, int budget) {
+        int start = b.length();
+        int i = 0;
+        while (i < s.length()) {
             char c = s.charAt(i);
-            switch (c) {
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (isControl(c)) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
+            String escaped = escaped(c);
+            int width = escaped != null ? escaped.length() : Character.isHighSurrogate(c) ? 2 : 1;
+            if (b.length() - start + width > budget) {
+                break;
             }
+            if (escaped != null) {
+                b.append(escaped);
+            } else {
+                b.append(s, i, Math.min(i + width, s.length()));
+            }
+            i += escaped != null ? 1 : width;
         }
+        return Math.min(i, s.length());
+    }
+
+    private static String escaped(char c) {
+        return switch (c) {
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            case '\\' -> "\\\\";
+            default -> isControl(c) ? String.format("\\u%04x", (int) c) : null;
+        };
     }
 
     private static boolean isControl(char c) {

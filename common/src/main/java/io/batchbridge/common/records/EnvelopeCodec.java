@@ -46,7 +46,9 @@ public final class EnvelopeCodec {
             return reader.read(p);
         } catch (JsonProcessingException e) {
             throw new InvalidRecordException(
-                    MALFORMED_JSON, "the record is not valid JSON: " + e.getOriginalMessage(), reader.customId);
+                    MALFORMED_JSON,
+                    "the record is not valid JSON: " + Echo.of(e.getOriginalMessage()),
+                    reader.checkedId());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -126,6 +128,14 @@ public final class EnvelopeCodec {
             this.value = value;
         }
 
+        /**
+         * The {@code custom_id} read so far if it is a legal one, else null: a failure found before the id is
+         * checked must not carry an unchecked producer value into the dead letter's key and headers.
+         */
+        String checkedId() {
+            return customId != null && CUSTOM_ID.matcher(customId).matches() ? customId : null;
+        }
+
         ParsedRequest read(JsonParser p) throws IOException, InvalidRecordException {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidRecordException(MALFORMED_JSON, "the record is JSON but not an object", null);
@@ -137,7 +147,7 @@ public final class EnvelopeCodec {
             }
             if (p.nextToken() != null) {
                 throw new InvalidRecordException(
-                        MALFORMED_JSON, "the record has content after its JSON object", customId);
+                        MALFORMED_JSON, "the record has content after its JSON object", checkedId());
             }
             return validate();
         }
@@ -156,7 +166,7 @@ public final class EnvelopeCodec {
                         throw new InvalidRecordException(
                                 INVALID_FIELD,
                                 "params must be a JSON object (a Messages API body) but was " + kind(t),
-                                customId);
+                                checkedId());
                     }
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     facts = ParamsReader.read(p);
@@ -184,15 +194,14 @@ public final class EnvelopeCodec {
                         INVALID_CUSTOM_ID, "custom_id must be a string but was " + kind(customIdToken), null);
             }
             if (!CUSTOM_ID.matcher(customId).matches()) {
-                String shown = customId.length() > 80 ? customId.substring(0, 80) + "…" : customId;
                 throw new InvalidRecordException(
                         INVALID_CUSTOM_ID,
-                        "custom_id must match ^[a-zA-Z0-9_-]{1,64}$ but was \"" + sanitize(shown) + "\" ("
+                        "custom_id must match ^[a-zA-Z0-9_-]{1,64}$ but was " + Echo.quoted(customId, 80) + " ("
                                 + customId.length() + " characters)",
                         null);
             }
             if (params == null) {
-                throw new InvalidRecordException(MISSING_FIELD, "params is required", customId);
+                throw new InvalidRecordException(MISSING_FIELD, "params is required", checkedId());
             }
             RequestEnvelope envelope = new RequestEnvelope(
                     customId, params, replyTo, betas, metadata, account, attempt, notBefore, origin, lastError);
@@ -207,7 +216,7 @@ public final class EnvelopeCodec {
             if (t != JsonToken.VALUE_STRING) {
                 p.skipChildren();
                 throw new InvalidRecordException(
-                        INVALID_FIELD, field + " must be a string but was " + kind(t), customId);
+                        INVALID_FIELD, field + " must be a string but was " + kind(t), checkedId());
             }
             return p.getText();
         }
@@ -220,13 +229,13 @@ public final class EnvelopeCodec {
             if (t != JsonToken.START_ARRAY) {
                 p.skipChildren();
                 throw new InvalidRecordException(
-                        INVALID_FIELD, field + " must be a list of strings but was " + kind(t), customId);
+                        INVALID_FIELD, field + " must be a list of strings but was " + kind(t), checkedId());
             }
             List<String> list = new ArrayList<>();
             for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
                 if (e != JsonToken.VALUE_STRING) {
                     throw new InvalidRecordException(
-                            INVALID_FIELD, field + " must be a list of strings but has " + kind(e), customId);
+                            INVALID_FIELD, field + " must be a list of strings but has " + kind(e), checkedId());
                 }
                 list.add(p.getText());
             }
@@ -240,7 +249,7 @@ public final class EnvelopeCodec {
             if (t != JsonToken.START_OBJECT) {
                 p.skipChildren();
                 throw new InvalidRecordException(
-                        INVALID_FIELD, field + " must be a JSON object but was " + kind(t), customId);
+                        INVALID_FIELD, field + " must be a JSON object but was " + kind(t), checkedId());
             }
             int start = (int) p.currentTokenLocation().getByteOffset();
             p.skipChildren();
@@ -252,7 +261,7 @@ public final class EnvelopeCodec {
                     || p.getNumberType() != JsonParser.NumberType.INT
                     || p.getIntValue() < 1) {
                 p.skipChildren();
-                throw new InvalidRecordException(INVALID_FIELD, field + " must be a positive integer", customId);
+                throw new InvalidRecordException(INVALID_FIELD, field + " must be a positive integer", checkedId());
             }
             return p.getIntValue();
         }
@@ -262,14 +271,14 @@ public final class EnvelopeCodec {
             try {
                 return s == null ? null : Instant.parse(s);
             } catch (DateTimeParseException e) {
-                throw new InvalidRecordException(INVALID_FIELD, field + " must be an ISO-8601 instant", customId);
+                throw new InvalidRecordException(INVALID_FIELD, field + " must be an ISO-8601 instant", checkedId());
             }
         }
 
         private Coordinates coordinates(JsonToken t, JsonParser p) throws IOException, InvalidRecordException {
             if (t != JsonToken.START_OBJECT) {
                 p.skipChildren();
-                throw new InvalidRecordException(INVALID_FIELD, "origin must be an object", customId);
+                throw new InvalidRecordException(INVALID_FIELD, "origin must be an object", checkedId());
             }
             String topic = null;
             long partition = -1;
@@ -286,7 +295,7 @@ public final class EnvelopeCodec {
             }
             if (topic == null || partition < 0 || partition > Integer.MAX_VALUE || offset < 0) {
                 throw new InvalidRecordException(
-                        INVALID_FIELD, "origin must have a topic, a partition and an offset", customId);
+                        INVALID_FIELD, "origin must have a topic, a partition and an offset", checkedId());
             }
             return new Coordinates(topic, (int) partition, offset);
         }
@@ -305,12 +314,5 @@ public final class EnvelopeCodec {
             case VALUE_NULL -> "null";
             default -> t.toString();
         };
-    }
-
-    /** Keeps a value shown in a dead-letter sentence printable. */
-    static String sanitize(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> b.append(c < 0x20 || c == '"' || c == '\\' ? '?' : (char) c));
-        return b.toString();
     }
 }

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param thinkingBudget {@code params.thinking.budget_tokens}, if an integral number
  * @param messagesPresent whether {@code params.messages} exists (and is not null)
  * @param messagesIsList whether {@code params.messages} is a JSON array
+ * @param shapeProblem the first structural problem of {@code messages} or {@code system} that the API can never
+ *     accept (empty messages, a role other than user/assistant, content neither a string nor blocks), or null
  * @param disallowed top-level keys that the Batches API does not allow (e.g. {@code speed})
  */
 public record ParamsFacts(
@@ -27,6 +29,7 @@ public record ParamsFacts(
         Long thinkingBudget,
         boolean messagesPresent,
         boolean messagesIsList,
+        String shapeProblem,
         Set<String> disallowed) {
 
     /** Top-level {@code params} keys the Batches API refuses ({@code shared/design/batches-api.md} §3.3). */

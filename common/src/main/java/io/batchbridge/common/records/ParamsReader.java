@@ -21,6 +21,7 @@ final class ParamsReader {
         Long thinkingBudget = null;
         boolean messages = false;
         boolean messagesList = false;
+        String shapeProblem = null;
         Set<String> disallowed = new HashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -41,6 +42,14 @@ final class ParamsReader {
                 case "messages" -> {
                     messages = t != JsonToken.VALUE_NULL;
                     messagesList = t == JsonToken.START_ARRAY;
+                    String found = MessagesShape.messages(p, t);
+                    shapeProblem = shapeProblem == null ? found : shapeProblem;
+                    continue;
+                }
+                case "system" -> {
+                    String found = MessagesShape.system(p, t);
+                    shapeProblem = shapeProblem == null ? found : shapeProblem;
+                    continue;
                 }
                 case "thinking" -> {
                     if (t == JsonToken.START_OBJECT) {
@@ -75,6 +84,7 @@ final class ParamsReader {
                 thinkingBudget,
                 messages,
                 messagesList,
+                shapeProblem,
                 disallowed);
     }
 }

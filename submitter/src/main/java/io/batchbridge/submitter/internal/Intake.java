@@ -6,8 +6,11 @@ import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.InvalidRecordException;
 import io.batchbridge.common.records.Problem;
+import io.batchbridge.common.validation.IntakeSource;
 import io.batchbridge.common.validation.RequestValidator;
 import io.batchbridge.common.validation.ValidRequest;
+import io.batchbridge.common.validation.ValidationPolicy;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -32,8 +35,14 @@ public final class Intake {
     public record Reject(Problem problem, String customId, Coordinates source, byte[] raw, int attempt)
             implements Decision {}
 
-    /** A retry record that is not due yet. */
+    /**
+     * Not to be decided now: a retry record that is not due yet, or a record whose validity the cluster cannot
+     * tell at the moment (its {@code reply_to} could not be looked up). Its partition waits at it until {@code due}.
+     */
     public record NotDue(Instant due) implements Decision {}
+
+    /** How long a record waits when the cluster could not tell whether its {@code reply_to} exists. */
+    static final Duration LOOKUP_RETRY = Duration.ofSeconds(2);
 
     private final RequestValidator validator;
     private final String retryTopic;
@@ -67,12 +76,18 @@ public final class Intake {
             }
         }
         String originTopic = retry ? DeadLetters.header(r.headers(), Headers.ORIGIN_TOPIC) : r.topic();
-        String account = topicAccounts.getOrDefault(originTopic == null ? r.topic() : originTopic, defaultAccount);
+        String requestTopic = originTopic == null ? r.topic() : originTopic;
+        String account = topicAccounts.getOrDefault(requestTopic, defaultAccount);
         ValidRequest valid;
         try {
-            valid = validator.validate(r.value(), account);
+            valid = validator.validate(r.value(), new IntakeSource(requestTopic, account, retry));
         } catch (InvalidRecordException e) {
             return new Reject(e.problem(), e.customId(), source, r.value(), 1);
+        } catch (ValidationPolicy.TopicDirectory.Unavailable e) {
+            // infrastructure, not the record: hold its partition and decide again, never a dead letter
+            log.warn("holding {} for {}: {}", source, LOOKUP_RETRY, e.getMessage());
+            metrics.lookupHeld();
+            return new NotDue(now.plus(LOOKUP_RETRY));
         }
         int attempt = valid.envelope().attempt();
         if (attempt > maxAttempts) {

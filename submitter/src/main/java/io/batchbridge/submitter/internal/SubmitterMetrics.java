@@ -35,6 +35,10 @@ public final class SubmitterMetrics {
         meters.counter(BridgeMetric.SUBMITTER_RETIRED_BETAS_STRIPPED).increment();
     }
 
+    public void lookupHeld() {
+        meters.counter(BridgeMetric.SUBMITTER_LOOKUP_HOLDS).increment();
+    }
+
     public void created(LaneKey lane, int requests, long bodyBytes, Duration latency, Duration sinceFirst) {
         String extended = String.valueOf(lane.betas().contains(ModelCatalogue.EXTENDED_OUTPUT_BETA));
         meters.counter(BridgeMetric.SUBMITTER_BATCHES_CREATED, lane.account(), extended)
