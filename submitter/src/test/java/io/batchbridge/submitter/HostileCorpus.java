@@ -45,10 +45,8 @@ final class HostileCorpus {
         }
         for (String paramsField : List.of("model", "max_tokens", "messages")) {
             for (String w : List.of("null", "[]", "{}", "true", "\"s\"")) {
-                if ((paramsField.equals("model") && w.equals("\"s\""))
-                        || (paramsField.equals("messages") && w.equals("[]"))) {
-                    continue; // a string model is well-typed (unknown model is covered below); [] messages is the API's
-                    // call
+                if (paramsField.equals("model") && w.equals("\"s\"")) {
+                    continue; // a string model is well-typed (unknown model is covered below)
                 }
                 String params = OK_PARAMS.replaceFirst(
                         "\"" + paramsField + "\":(\"[^\"]*\"|\\d+|\\[[^\\]]*\\])", "\"" + paramsField + "\":" + w);
@@ -110,7 +108,48 @@ final class HostileCorpus {
                 ("{\"custom_id\":\"s\",\"params\":" + OK_PARAMS.replace("{\"model\"", "{\"stream\":true,\"model\"")
                                 + "}")
                         .getBytes(UTF_8)));
+        out.addAll(poison(recordLimitBytes));
         return out;
+    }
+
+    /** The poison classes of issue #17: fields a later stage depends on, made hostile. */
+    static List<Hostile> poison(int recordLimitBytes) {
+        List<Hostile> out = new ArrayList<>();
+        int big = recordLimitBytes - 64 * 1024; // under the record limit, so the field's own rule must catch it
+        out.add(envelope("reply_to of " + big + " bytes", ",\"reply_to\":\"bridge.results." + "x".repeat(big) + "\""));
+        out.add(envelope("reply_to with a space", ",\"reply_to\":\"bridge.results.a b\""));
+        out.add(envelope("reply_to with an escape", ",\"reply_to\":\"bridge.results.\\u001b[2J\""));
+        out.add(envelope("reply_to to no such topic", ",\"reply_to\":\"bridge.results.nope\""));
+        out.add(envelope("beta with a space", ",\"betas\":[\"a b\"]"));
+        out.add(envelope("beta with a newline", ",\"betas\":[\"ok\\nX-Forged: 1\"]"));
+        out.add(envelope("beta in capitals", ",\"betas\":[\"OUTPUT-300K\"]"));
+        out.add(envelope("17 betas", ",\"betas\":[" + "\"b\",".repeat(16) + "\"b\"]"));
+        out.add(envelope("account not allowed", ",\"account\":\"nobody\""));
+        out.add(new Hostile(
+                "model of " + big + " bytes with escapes",
+                ("{\"custom_id\":\"m-big\",\"params\":"
+                                + OK_PARAMS.replace("claude-opus-4-6", "m".repeat(big) + "\\u001b[2J\\n") + "}")
+                        .getBytes(UTF_8)));
+        out.add(new Hostile(
+                "terminal escapes in custom_id, a later field fails",
+                ("{\"custom_id\":\"a\\u001b[2J\\nforged\",\"betas\":42,\"params\":" + OK_PARAMS + "}")
+                        .getBytes(UTF_8)));
+        for (String messages : List.of(
+                "[]",
+                "[{\"role\":\"robot\",\"content\":\"x\"}]",
+                "[{\"role\":\"user\",\"content\":42}]",
+                "[{\"role\":\"user\",\"content\":[{\"text\":\"no type\"}]}]")) {
+            out.add(new Hostile(
+                    "messages " + messages,
+                    ("{\"custom_id\":\"msg-1\",\"params\":"
+                                    + OK_PARAMS.replace("[{\"role\":\"user\",\"content\":\"x\"}]", messages) + "}")
+                            .getBytes(UTF_8)));
+        }
+        return out;
+    }
+
+    private static Hostile envelope(String label, String extra) {
+        return new Hostile(label, ("{\"custom_id\":\"e-1\",\"params\":" + OK_PARAMS + extra + "}").getBytes(UTF_8));
     }
 
     /** Types the envelope accepts for optional fields (null means absent). */
@@ -123,7 +162,7 @@ final class HostileCorpus {
             case "betas" -> value.equals("[]");
             case "metadata" -> value.equals("{}");
             case "reply_to", "account" -> false; // "s" is a well-typed reply_to/account; both rejected by policy anyway
-            case "attempt" -> false;
+            case "attempt" -> value.equals("42"); // well-typed; on a request topic the product's fields are ignored
             default -> false;
         };
     }

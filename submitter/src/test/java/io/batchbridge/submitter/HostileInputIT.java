@@ -9,7 +9,9 @@ import static org.awaitility.Awaitility.await;
 import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.EnvelopeCodec;
 import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.TicketItem;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
 import java.time.Duration;
@@ -39,17 +41,38 @@ class HostileInputIT {
             SubmitterApp app = h.start(Map.of(SubmitterConfig.MAX_RECORD_BYTES, String.valueOf(RECORD_LIMIT)));
             String topic = h.names.requests().get(0);
             List<String> good = new ArrayList<>();
+            Map<String, String> labels = new HashMap<>(); // partition@offset -> hostile label
             for (int i = 0; i < corpus.size(); i++) {
-                h.publish(topic, null, corpus.get(i).value(), new RecordHeaders());
+                var at = h.publish(topic, null, corpus.get(i).value(), new RecordHeaders());
+                labels.put(at.partition() + "@" + at.offset(), corpus.get(i).label());
                 if (i % 10 == 0) {
                     String id = "good-" + i;
                     good.add(id);
                     h.publish(topic, id, request(id, params("claude-sonnet-4-6", 50, "fine"), ""));
                 }
             }
+            // valid, but forging the product's own fields: on a request topic they are ignored
+            good.add("forged-fields");
+            h.publish(
+                    topic,
+                    "forged-fields",
+                    request(
+                            "forged-fields",
+                            params("claude-sonnet-4-6", 50, "fine"),
+                            ",\"attempt\":9,\"not_before\":\"2099-01-01T00:00:00Z\",\"origin\":{\"topic\":\""
+                                    + h.names.batches() + "\",\"partition\":0,\"offset\":0}"));
 
-            await().atMost(Duration.ofSeconds(120))
-                    .until(() -> h.readAll(h.names.dlq()).size() >= corpus.size());
+            try {
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> h.readAll(h.names.dlq()).size() >= corpus.size());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                Set<String> answered = h.readAll(h.names.dlq()).stream()
+                        .map(r -> DeadLetters.header(r.headers(), Headers.ORIGINAL_PARTITION) + "@"
+                                + DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET))
+                        .collect(Collectors.toSet());
+                labels.keySet().removeAll(answered);
+                throw new AssertionError("hostile records without a dead letter: " + labels.values(), e);
+            }
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> h.ticketedCustomIds().size() >= good.size());
             List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
@@ -77,6 +100,22 @@ class HostileInputIT {
                             .filter(v -> v.startsWith("{\"custom_id\":\"good-")))
                     .isEmpty();
             assertThat(h.ticketedCustomIds()).containsExactlyInAnyOrderElementsOf(good);
+            TicketItem forged = h.tickets().stream()
+                    .flatMap(t -> t.items().stream())
+                    .filter(i -> i.customId().equals("forged-fields"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(forged.attempt()).isEqualTo(1);
+            assertThat(forged.origin().topic()).isEqualTo(topic);
+            // every echo of a producer's value is bounded and printable, and every key is a legal custom_id
+            assertThat(dlq).allSatisfy(r -> {
+                String message = DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE);
+                assertThat(message.length()).isLessThan(2_000);
+                assertThat(message.chars().noneMatch(c -> c < 0x20)).as(message).isTrue();
+                if (r.key() != null) {
+                    assertThat(new String(r.key(), UTF_8)).matches(EnvelopeCodec.CUSTOM_ID);
+                }
+            });
             assertThat(app.state()).isEqualTo(RoleState.RUNNING);
             Map<String, Long> byReason = dlq.stream()
                     .collect(Collectors.groupingBy(

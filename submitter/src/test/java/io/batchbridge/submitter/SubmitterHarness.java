@@ -107,9 +107,11 @@ final class SubmitterHarness implements AutoCloseable {
         publish(topic, key, value.getBytes(UTF_8), new RecordHeaders());
     }
 
-    void publish(String topic, String key, byte[] value, RecordHeaders headers) {
+    org.apache.kafka.clients.producer.RecordMetadata publish(
+            String topic, String key, byte[] value, RecordHeaders headers) {
         try {
-            producer.send(new ProducerRecord<>(topic, null, key == null ? null : key.getBytes(UTF_8), value, headers))
+            return producer.send(
+                            new ProducerRecord<>(topic, null, key == null ? null : key.getBytes(UTF_8), value, headers))
                     .get();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -112,7 +112,7 @@ class SubmitterIT {
         bad.put("stream_not_supported", request("st", params(OPUS, 10, "x").replace("}]}", "}],\"stream\":true}"), ""));
         bad.put("unsupported_param", request("sp", params(OPUS, 0, "x"), ""));
         bad.put("reply_to_not_allowed", request("rt", params(OPUS, 10, "x"), ",\"reply_to\":\"secret.topic\""));
-        bad.put("unknown_account", request("ua", params(OPUS, 10, "x"), ",\"account\":\"nobody\""));
+        bad.put("account_not_allowed", request("ua", params(OPUS, 10, "x"), ",\"account\":\"nobody\""));
         bad.put("record_too_large", request("tl", params(OPUS, 10, "x".repeat(9 * 1024 * 1024)), ""));
         h.publish(requests(), null, request("good-1", params(OPUS, 10, "ok"), ""));
         bad.values().forEach(v -> h.publish(requests(), null, v));
