@@ -52,7 +52,7 @@ public final class AdminTopicDirectory implements TopicDirectory {
         if (!stale && names.contains(topic)) {
             return true;
         }
-        if (stale || now.isAfter(listedAt.plus(missRefresh))) {
+        if (stale || !now.isBefore(listedAt.plus(missRefresh))) {
             try {
                 names = list();
                 listedAt = now;
