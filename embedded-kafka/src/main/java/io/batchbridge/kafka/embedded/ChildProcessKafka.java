@@ -33,15 +33,42 @@ public final class ChildProcessKafka implements KafkaCluster {
     private final Duration startTimeout;
     private Process process;
     private int starts;
+    private long launchedAt;
+    private Path logFile;
 
     private ChildProcessKafka(Path dataDir, boolean owned, Map<String, String> overrides, Duration startTimeout) {
+        this(
+                dataDir,
+                owned,
+                EmbeddedKafka.freePort(),
+                EmbeddedKafka.freePort(),
+                Uuid.randomUuid().toString(),
+                overrides,
+                startTimeout);
+    }
+
+    private ChildProcessKafka(
+            Path dataDir,
+            boolean owned,
+            int brokerPort,
+            int controllerPort,
+            String clusterId,
+            Map<String, String> overrides,
+            Duration startTimeout) {
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = owned;
-        this.brokerPort = EmbeddedKafka.freePort();
-        this.controllerPort = EmbeddedKafka.freePort();
-        this.clusterId = Uuid.randomUuid().toString();
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.clusterId = clusterId;
         this.overrides = new TreeMap<>(overrides);
         this.startTimeout = startTimeout;
+    }
+
+    /** One node of a {@link ChildProcessKafkaCluster}: ports, cluster id and node settings are the cluster's. */
+    static ChildProcessKafka node(
+            Path dataDir, int brokerPort, int controllerPort, String clusterId, Map<String, String> overrides) {
+        return new ChildProcessKafka(
+                dataDir, false, brokerPort, controllerPort, clusterId, overrides, Duration.ofSeconds(120));
     }
 
     /** Creates (does not start) a child broker with data in a fresh temporary directory. */
@@ -59,6 +86,24 @@ public final class ChildProcessKafka implements KafkaCluster {
         if (isRunning()) {
             return this;
         }
+        launch();
+        awaitReady();
+        return this;
+    }
+
+    /**
+     * Starts the child JVM without waiting: the nodes of a cluster must all be launched before any can be ready
+     * (a broker waits for its controller quorum).
+     */
+    synchronized void launch() {
+        if (isRunning()) {
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Path logFile = dataDir.resolve("broker-" + (++starts) + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -71,7 +116,7 @@ public final class ChildProcessKafka implements KafkaCluster {
         command.add(dataDir.resolve("data").toString());
         command.add(clusterId);
         overrides.forEach((k, v) -> command.add(k + "=" + v));
-        long t0 = System.nanoTime();
+        launchedAt = System.nanoTime();
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -81,13 +126,18 @@ public final class ChildProcessKafka implements KafkaCluster {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the child broker JVM", e);
         }
+        this.logFile = logFile;
+    }
+
+    /** Waits until the launched broker is ready (or has died, or the start timeout has passed). */
+    synchronized void awaitReady() {
+        long t0 = launchedAt;
         awaitReady(logFile, t0);
         log.info(
                 "child Kafka broker (pid {}) ready at {} in {} ms",
                 process.pid(),
                 bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        return this;
     }
 
     private void awaitReady(Path logFile, long t0) {
