@@ -3,7 +3,6 @@ package io.batchbridge.cli;
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.records.Echo;
 import io.batchbridge.common.topics.TopicNames;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ final class ReplayTargets {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(PATTERN_KEY + " is not a regular expression: " + Echo.of(p));
         }
-        ReplayTargets t = new ReplayTargets(requestTopics(merged), pattern);
+        ReplayTargets t = new ReplayTargets(KafkaSettings.requestTopics(merged), pattern);
         TopicNames d = TopicNames.defaults();
         t.product(merged, CommonKeys.TOPIC_BATCHES, d.batches(), "batches");
         t.product(merged, CommonKeys.TOPIC_RESULTS, d.results(), "results");
@@ -77,19 +76,5 @@ final class ReplayTargets {
 
     private void product(Map<String, String> merged, String key, String fallback, String what) {
         productTopics.putIfAbsent(KafkaSettings.topic(merged, key, fallback), "the " + what + " topic (" + key + ")");
-    }
-
-    private static List<String> requestTopics(Map<String, String> merged) {
-        List<String> out = new ArrayList<>();
-        String list = merged.get(CommonKeys.TOPIC_REQUESTS);
-        if (list == null || list.isBlank()) {
-            return List.copyOf(TopicNames.defaults().requests());
-        }
-        for (String t : list.split(",")) {
-            if (!t.isBlank()) {
-                out.add(t.trim());
-            }
-        }
-        return out.isEmpty() ? List.copyOf(TopicNames.defaults().requests()) : out;
     }
 }
