@@ -6,26 +6,32 @@ import io.batchbridge.client.RequestCounts;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.Usage;
 import io.batchbridge.common.json.Json;
+import io.batchbridge.common.records.Echo;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** How {@code bridge batches} prints batches and result lines. */
+/** How {@code bridge batches} prints batches and result lines; no control character from the API reaches the terminal. */
 final class BatchText {
     private BatchText() {}
 
     /** One line: id, status, counts, created. */
     static String row(MessageBatch b) {
         return String.format(
-                Locale.ROOT, "%-40s %-12s %s created %s", b.id(), b.processingStatus(), counts(b), b.createdAt());
+                Locale.ROOT,
+                "%-40s %-12s %s created %s",
+                Echo.of(b.id()),
+                Echo.of(b.processingStatus()),
+                counts(b),
+                b.createdAt());
     }
 
     static String detail(MessageBatch b) {
         StringBuilder s = new StringBuilder();
-        s.append("id:                 ").append(b.id()).append('\n');
-        s.append("processing_status:  ").append(b.processingStatus()).append('\n');
+        s.append("id:                 ").append(Echo.of(b.id())).append('\n');
+        s.append("processing_status:  ").append(Echo.of(b.processingStatus())).append('\n');
         s.append("request_counts:     ").append(counts(b)).append('\n');
         s.append("created_at:         ").append(b.createdAt()).append('\n');
         s.append("expires_at:         ").append(b.expiresAt()).append('\n');
@@ -35,7 +41,7 @@ final class BatchText {
                 .append(b.cancelInitiatedAt())
                 .append('\n');
         s.append("archived_at:        ").append(b.archivedAt()).append('\n');
-        s.append("results_url:        ").append(b.resultsUrl()).append('\n');
+        s.append("results_url:        ").append(Echo.of(b.resultsUrl())).append('\n');
         return s.toString();
     }
 
@@ -72,6 +78,6 @@ final class BatchText {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return w.toString();
+        return JsonLine.of(w.toString());
     }
 }

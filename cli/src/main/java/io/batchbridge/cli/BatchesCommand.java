@@ -7,6 +7,7 @@ import io.batchbridge.client.ClientSettings;
 import io.batchbridge.client.MessageBatch;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.ResultStream;
+import io.batchbridge.common.records.Echo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -73,8 +74,8 @@ final class BatchesCommand implements Runnable {
                     return call(client, out);
                 }
             } catch (BatchesApiException e) {
-                err.println(
-                        "bridge batches: the API answered " + e.status() + " " + e.errorType() + ": " + e.getMessage());
+                err.println("bridge batches: the API answered " + e.status() + " " + Echo.of(e.errorType()) + ": "
+                        + Echo.of(e.getMessage(), 1024));
                 return 1;
             } catch (IllegalArgumentException | IllegalStateException e) {
                 err.println("bridge batches: " + e.getMessage());
@@ -141,7 +142,7 @@ final class BatchesCommand implements Runnable {
             if (!batch.ended()) {
                 spec.commandLine()
                         .getErr()
-                        .println("bridge batches: " + batchId + " is " + batch.processingStatus()
+                        .println("bridge batches: " + Echo.of(batchId) + " is " + Echo.of(batch.processingStatus())
                                 + "; results exist once it has ended");
                 return 1;
             }

@@ -2,6 +2,7 @@ package io.batchbridge.cli;
 
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.Echo;
 import io.batchbridge.common.records.EnvelopeCodec;
 import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.InvalidRecordException;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,9 +72,13 @@ final class DlqCommand implements Runnable {
         }
 
         int fail(String message) {
+            warn(message);
+            return 1;
+        }
+
+        void warn(String message) {
             spec.commandLine().getErr().println("bridge dlq: " + message);
             spec.commandLine().getErr().flush();
-            return 1;
         }
     }
 
@@ -107,7 +113,9 @@ final class DlqCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Re-publish dead letters' original bytes (value and key unchanged) to a request topic:",
-                "--to, else the record's original topic header, else bridge.topics.requests / bridge.requests."
+                "--to, else the record's original topic header, else bridge.topics.requests / bridge.requests.",
+                "Only configured request topics (bridge.topics.requests, bridge.submitter.topics.pattern) are",
+                "accepted; a record whose target is any other topic (batches, results, retry, ...) is not replayed."
             })
     static final class Replay extends DlqScan {
         @Option(names = "--to", paramLabel = "<topic>", description = "Request topic to publish to.")
@@ -117,39 +125,60 @@ final class DlqCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             Map<String, String> merged = config.merged(env);
-            String fallback = KafkaSettings.requestsTopic(merged);
+            ReplayTargets targets;
+            try {
+                targets = ReplayTargets.from(merged, dlq(merged));
+            } catch (IllegalArgumentException e) {
+                return fail(e.getMessage());
+            }
+            if (to != null && targets.refusal(to).isPresent()) {
+                return fail("refusing --to " + targets.refusal(to).get());
+            }
             AtomicLong replayed = new AtomicLong();
             AtomicLong retried = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
             AtomicReference<Exception> sendError = new AtomicReference<>();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaSettings.producer(merged))) {
                 TopicScan.toEnd(KafkaSettings.consumer(merged), dlq(merged), SCAN_TIMEOUT, r -> {
-                    if (matches(r) && sendError.get() == null) {
-                        if (attempt(r.value()) > 1) {
-                            retried.incrementAndGet();
-                        }
-                        producer.send(new ProducerRecord<>(target(r, fallback), r.key(), r.value()), (md, e) -> {
-                            if (e != null) {
-                                sendError.compareAndSet(null, e);
-                            } else {
-                                replayed.incrementAndGet();
-                            }
-                        });
+                    if (!matches(r) || sendError.get() != null) {
+                        return;
                     }
+                    String target = target(r, targets.fallback());
+                    Optional<String> refusal = targets.refusal(target);
+                    if (refusal.isPresent()) {
+                        refused.incrementAndGet();
+                        warn("not replayed " + r.partition() + "@" + r.offset() + ": " + refusal.get());
+                        return;
+                    }
+                    if (attempt(r.value()) > 1) {
+                        retried.incrementAndGet();
+                    }
+                    producer.send(new ProducerRecord<>(target, r.key(), r.value()), (md, e) -> {
+                        if (e != null) {
+                            sendError.compareAndSet(null, e);
+                        } else {
+                            replayed.incrementAndGet();
+                        }
+                    });
                 });
                 producer.flush();
             } catch (IllegalArgumentException | IllegalStateException e) {
                 return fail(e.getMessage());
             }
             out.println(
-                    "replayed " + replayed.get() + " dead letters" + (reason == null ? "" : " with reason " + reason));
+                    "replayed " + replayed.get() + " dead letters" + (reason == null ? "" : " with reason " + reason)
+                            + (refused.get() == 0
+                                    ? ""
+                                    : "; refused " + refused.get() + " whose target is not a request topic"));
             if (retried.get() > 0) {
                 out.println("note: " + retried.get() + " of them are retry records (attempt > 1); the submitter"
                         + " continues their attempt count (bridge.submitter.retry.max.attempts)");
             }
             out.flush();
-            return sendError.get() == null
-                    ? 0
-                    : fail("a record was not delivered: " + sendError.get().getMessage());
+            if (sendError.get() != null) {
+                return fail("a record was not delivered: " + sendError.get().getMessage());
+            }
+            return refused.get() == 0 ? 0 : 1;
         }
 
         /** The attempt a request envelope or retry record carries; 1 when it is not a valid envelope. */
@@ -178,16 +207,19 @@ final class DlqCommand implements Runnable {
         }
     }
 
-    /** How {@code dlq list} prints one dead letter. */
+    /** How {@code dlq list} prints one dead letter: one line, every value from the record escaped and cut. */
     static final class DeadLetterText {
+        /** The sentence is the product's, but a forged header could be as large as a record. */
+        static final int SENTENCE_CHARS = 1024;
+
         private DeadLetterText() {}
 
         static String line(ConsumerRecord<byte[], byte[]> r) {
             return r.partition() + "@" + r.offset()
-                    + " reason=" + orDash(DeadLetters.header(r.headers(), Headers.ERROR_REASON))
-                    + " custom_id=" + orDash(customId(r))
+                    + " reason=" + text(DeadLetters.header(r.headers(), Headers.ERROR_REASON))
+                    + " custom_id=" + text(customId(r))
                     + " original=" + coordinates(r)
-                    + " | " + orDash(DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE));
+                    + " | " + sentence(DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE));
         }
 
         private static String customId(ConsumerRecord<byte[], byte[]> r) {
@@ -200,12 +232,16 @@ final class DlqCommand implements Runnable {
             if (topic == null) {
                 return "-";
             }
-            return topic + "-" + DeadLetters.header(r.headers(), Headers.ORIGINAL_PARTITION) + "@"
-                    + DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET);
+            return Echo.of(topic) + "-" + text(DeadLetters.header(r.headers(), Headers.ORIGINAL_PARTITION)) + "@"
+                    + text(DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET));
         }
 
-        private static String orDash(String s) {
-            return s == null ? "-" : s;
+        private static String text(String s) {
+            return s == null ? "-" : Echo.of(s);
+        }
+
+        private static String sentence(String s) {
+            return s == null ? "-" : Echo.of(s, SENTENCE_CHARS);
         }
     }
 }

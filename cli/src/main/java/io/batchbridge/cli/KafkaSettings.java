@@ -3,6 +3,8 @@ package io.batchbridge.cli;
 import io.batchbridge.common.config.ConfigSources;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.topics.TopicNames;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,11 +52,21 @@ final class KafkaSettings {
 
     /** The configured request topic ({@code bridge.topics.requests}, first entry), else the brief's default. */
     static String requestsTopic(Map<String, String> merged) {
+        return requestTopics(merged).get(0);
+    }
+
+    /** Every configured request topic ({@code bridge.topics.requests}), else the default list; never empty. */
+    static List<String> requestTopics(Map<String, String> merged) {
         String list = merged.get("bridge.topics.requests");
-        if (list == null || list.isBlank()) {
-            return TopicNames.defaults().requests().get(0);
+        List<String> out = new ArrayList<>();
+        if (list != null) {
+            for (String t : list.split(",")) {
+                if (!t.isBlank()) {
+                    out.add(t.trim());
+                }
+            }
         }
-        return list.split(",")[0].trim();
+        return out.isEmpty() ? List.copyOf(TopicNames.defaults().requests()) : out;
     }
 
     /** A configured topic name by key ({@code bridge.topics.dlq}, …), else {@code fallback}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.batchbridge.common.json.Json;
 import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.Echo;
 import io.batchbridge.common.records.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * One line of text for a record on a results or dead-letter topic: coordinates, key, the headers that matter
  * (reason for dead letters; stop_reason, truncated and cost for results) and a short summary of the value.
- * User content never appears beyond {@link #PREFIX_CHARS} characters of the value.
+ * User content never appears beyond {@link #PREFIX_CHARS} characters of the value, and every value taken from
+ * the record is escaped ({@link Echo}): one record is one line, with no control character in it.
  */
 final class RecordText {
     static final int PREFIX_CHARS = 60;
@@ -26,10 +28,10 @@ final class RecordText {
     static String line(ConsumerRecord<byte[], byte[]> r) {
         StringBuilder b = new StringBuilder();
         b.append(r.topic()).append('-').append(r.partition()).append('@').append(r.offset());
-        b.append(" key=").append(r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8));
+        b.append(" key=").append(r.key() == null ? "null" : Echo.of(new String(r.key(), StandardCharsets.UTF_8)));
         String reason = DeadLetters.header(r.headers(), Headers.ERROR_REASON);
         if (reason != null) {
-            b.append(" reason=").append(reason);
+            b.append(" reason=").append(Echo.of(reason));
             appendHeader(b, r, Headers.ATTEMPT, "attempt");
         } else {
             appendHeader(b, r, Headers.RESULT_TYPE, "type");
@@ -37,17 +39,17 @@ final class RecordText {
             appendHeader(b, r, Headers.TRUNCATED, "truncated");
             Map<String, String> fields = topLevelScalars(r.value());
             if (fields.containsKey("cost_usd")) {
-                b.append(" cost_usd=").append(fields.get("cost_usd"));
+                b.append(" cost_usd=").append(Echo.of(fields.get("cost_usd")));
             }
             if (fields.containsKey("model")) {
-                b.append(" model=").append(fields.get("model"));
+                b.append(" model=").append(Echo.of(fields.get("model")));
             }
         }
         b.append(" | ").append(summary(r.value()));
         return b.toString();
     }
 
-    /** Size plus a short prefix of the value with line breaks escaped. */
+    /** Size plus a short prefix of the value with control characters (line breaks, escapes) escaped. */
     static String summary(byte[] value) {
         if (value == null) {
             return "null";
@@ -58,13 +60,13 @@ final class RecordText {
         } else if (value.length > PREFIX_CHARS * 4) {
             head = head + "…";
         }
-        return value.length + " B " + head.replace("\r", "\\r").replace("\n", "\\n");
+        return value.length + " B " + Echo.escape(head);
     }
 
     private static void appendHeader(StringBuilder b, ConsumerRecord<byte[], byte[]> r, String header, String label) {
         String v = DeadLetters.header(r.headers(), header);
         if (v != null) {
-            b.append(' ').append(label).append('=').append(v);
+            b.append(' ').append(label).append('=').append(Echo.of(v));
         }
     }
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Print records of a topic as a read_committed consumer sees them, until Ctrl-C or --max.",
             "text: one line per record (coordinates, key, reason / stop_reason / truncated / cost, short prefix);"
-                    + " json: each value as is, one per line."
+                    + " json: each value, one per line (control characters escaped)."
         })
 final class TailCommand implements Callable<Integer> {
     enum Format {
@@ -104,7 +104,7 @@ final class TailCommand implements Callable<Integer> {
     }
 
     private static String json(ConsumerRecord<byte[], byte[]> r) {
-        return r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8);
+        return r.value() == null ? "null" : JsonLine.of(new String(r.value(), StandardCharsets.UTF_8));
     }
 
     /** Stops tailing, as Ctrl-C does. */

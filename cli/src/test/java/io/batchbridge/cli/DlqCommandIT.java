@@ -8,6 +8,7 @@ import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.EnvelopeCodec;
+import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.kafka.embedded.KafkaCluster;
@@ -15,10 +16,13 @@ import io.batchbridge.kafka.embedded.KafkaClusterExtension;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(KafkaClusterExtension.class)
 @Timeout(90)
@@ -103,6 +107,8 @@ class DlqCommandIT {
                 cluster.bootstrapServers(),
                 "--dlq",
                 dlq,
+                "--set",
+                "bridge.topics.requests=" + requests,
                 "--reason",
                 "unknown_model");
 
@@ -144,7 +150,16 @@ class DlqCommandIT {
                         "msgbatch_1"));
 
         Cli.Result r = Cli.exec(
-                "dlq", "replay", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq, "--to", elsewhere);
+                "dlq",
+                "replay",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--dlq",
+                dlq,
+                "--set",
+                "bridge.topics.requests=" + requests + "," + elsewhere,
+                "--to",
+                elsewhere);
 
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("replayed 4 dead letters").contains("note: 1 of them are retry records");
@@ -153,5 +168,127 @@ class DlqCommandIT {
                 .containsExactly(unknownModel, tooLarge, unknownModel, retryRecord);
         assertThat(CommittedReader.readAll(cluster.bootstrapServers(), requests))
                 .isEmpty();
+    }
+
+    /**
+     * Issue #17: a record forging {@code origin.topic = bridge.batches} was dead-lettered with that origin, and
+     * {@code dlq replay} without {@code --to} published it to the batches topic, where a worker read it as a
+     * ticket. Replay now publishes only to configured request topics and names the refused record.
+     */
+    @Test
+    void replayRefusesAnOriginThatIsNotARequestTopic(KafkaCluster cluster) throws Exception {
+        String batches = ProduceCommandIT.createTopic(cluster, "dlq-batches");
+        byte[] forged = "{\"custom_id\":\"f-1\",\"params\":{},\"origin\":{\"topic\":\"x\"}}".getBytes(UTF_8);
+        TailCommandIT.publish(
+                cluster,
+                DeadLetters.record(
+                        dlq,
+                        new Problem(DeadLetterReason.API_ERROR, "invalid_request_error"),
+                        forged,
+                        "f-1",
+                        new Coordinates(requests, 0, 7),
+                        new Coordinates(batches, 0, 0),
+                        1,
+                        null));
+
+        Cli.Result r = Cli.exec(
+                "dlq",
+                "replay",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--dlq",
+                dlq,
+                "--set",
+                "bridge.topics.requests=" + requests,
+                "--set",
+                "bridge.topics.batches=" + batches);
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("0@3")
+                .contains(batches + " is the batches topic (bridge.topics.batches)")
+                .contains("only to request topics");
+        assertThat(r.out()).contains("replayed 3 dead letters").contains("refused 1");
+        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), batches)).isEmpty();
+        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), requests))
+                .extracting(ConsumerRecord::value)
+                .containsExactly(unknownModel, tooLarge, unknownModel);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "bridge.topics.batches",
+                "bridge.topics.results",
+                "bridge.topics.retry",
+                "bridge.topics.checkpoints",
+                "bridge.topics.batch.events",
+                "bridge.topics.dlq",
+                "not-a-topic-key"
+            })
+    void replayToAProductTopicOrAnyOtherThatIsNotARequestTopicPublishesNothing(String key, KafkaCluster cluster)
+            throws Exception {
+        String target = ProduceCommandIT.createTopic(cluster, "dlq-target");
+
+        Cli.Result r = Cli.exec(
+                "dlq",
+                "replay",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--dlq",
+                dlq,
+                "--set",
+                "bridge.topics.requests=" + requests,
+                "--set",
+                key + "=" + target,
+                "--to",
+                target);
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("refusing --to " + target)
+                .contains(key.startsWith("bridge.") ? "(" + key + ")" : "is not a request topic")
+                .contains("only to request topics");
+        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), target)).isEmpty();
+        assertThat(CommittedReader.readAll(cluster.bootstrapServers(), requests))
+                .isEmpty();
+    }
+
+    /**
+     * Issue #17: a custom_id with ESC sequences and newlines reached a dead letter's key and bridge-custom-id
+     * header raw, and {@code dlq list} printed {@code ESC[2J} and a forged second line.
+     */
+    @Test
+    void listPrintsOneLinePerDeadLetterWithControlCharactersEscaped(KafkaCluster cluster) throws Exception {
+        String hostile = HostileTextTest.HOSTILE;
+        ProducerRecord<byte[], byte[]> r =
+                new ProducerRecord<>(dlq, ("k" + hostile).getBytes(UTF_8), ("v" + hostile).getBytes(UTF_8));
+        DeadLetters.put(r.headers(), Headers.ERROR_REASON, "invalid_custom_id");
+        DeadLetters.put(r.headers(), Headers.CUSTOM_ID, hostile);
+        DeadLetters.put(r.headers(), Headers.ERROR_MESSAGE, "custom_id " + hostile + " is not valid");
+        DeadLetters.put(r.headers(), Headers.ORIGINAL_TOPIC, requests);
+        TailCommandIT.publish(cluster, r);
+
+        Cli.Result list = Cli.exec("dlq", "list", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq);
+        Cli.Result tail = Cli.exec(
+                "tail",
+                "--bootstrap-servers",
+                cluster.bootstrapServers(),
+                "--topic",
+                dlq,
+                "--from-beginning",
+                "--max",
+                "4");
+
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out().split("\n", -1))
+                .as("3 dead letters, the hostile one, the count, and the final newline")
+                .hasSize(6)
+                .allSatisfy(HostileTextTest::assertClean);
+        assertThat(list.out())
+                .contains("0@3 reason=invalid_custom_id custom_id=a\\u001b[2J")
+                .contains("4 dead letters");
+        assertThat(tail.exitCode()).isZero();
+        assertThat(tail.out().split("\n", -1)).hasSize(5).allSatisfy(HostileTextTest::assertClean);
     }
 }

@@ -22,6 +22,8 @@ class DeployFilesParseTest {
                         "compose/prometheus.yml",
                         "k8s/base/kustomization.yaml",
                         "k8s/base/topics.yaml",
+                        "k8s/base/networkpolicy.yaml",
+                        "k8s/components/kafka-users/kafkausers.yaml",
                         "k8s/overlays/example/kustomization.yaml",
                         "k8s/components/keda/scaledobjects.yaml");
         for (Path file : files) {
@@ -54,7 +56,8 @@ class DeployFilesParseTest {
 
     @Test
     void kustomizationsListOnlyFilesThatExist() {
-        for (String dir : List.of("k8s/base", "k8s/overlays/example", "k8s/components/keda")) {
+        for (String dir :
+                List.of("k8s/base", "k8s/overlays/example", "k8s/components/keda", "k8s/components/kafka-users")) {
             JsonNode k = DeployFiles.documents(dir + "/kustomization.yaml").get(0);
             for (String field : List.of("resources", "components")) {
                 k.path(field)

@@ -65,8 +65,9 @@ public final class MetricsCatalogue {
                     .append(" |\n");
         }
         b.append("\n## How to scrape\n\n");
-        b.append("Each role serves its ops endpoints on `bridge.http.host`:`bridge.http.port` (plain JDK HTTP"
-                + " server; `0` picks a free port, `-1` turns it off):\n\n");
+        b.append("Each role serves its ops endpoints on `bridge.http.host`:`bridge.http.port` (Jetty's core HTTP"
+                + " server; `0` picks a free port, `-1` turns it off; the host defaults to `0.0.0.0`; slow or idle"
+                + " clients cannot starve the probes: see [security.md](security.md#the-ops-port)):\n\n");
         b.append("- `GET /metrics`: Prometheus text format 0.0.4 (`text/plain; version=0.0.4; charset=utf-8`).\n");
         b.append("- `GET /health/live`: 200 while the process runs and the role has not failed, else 503.\n");
         b.append("- `GET /health/ready`: 200 when Kafka is reachable, partitions are assigned (or none are"

@@ -10,17 +10,23 @@ import io.batchbridge.common.metrics.BridgeMetric;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(30)
+@Timeout(60)
 class OpsServerTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HttpClient http =
@@ -151,6 +157,116 @@ class OpsServerTest {
                         .settings(new OpsSettings("127.0.0.1", taken))
                         .start())
                 .hasMessageContaining("cannot bind the ops server to 127.0.0.1:" + taken);
+    }
+
+    /**
+     * Slow clients that send half a request and then nothing must not starve the probes: the probe is answered
+     * while every one of them is still open and unanswered (the idle timeout is far away). On the JDK server with
+     * two blocking threads this hung until the timeout.
+     */
+    @Test
+    void probesAreAnsweredWhileSlowClientsHoldHalfSentRequests() throws Exception {
+        server = OpsServer.builder(registry)
+                .settings(new OpsSettings("127.0.0.1", 0).withIdleTimeout(Duration.ofMinutes(10)))
+                .start();
+        List<SocketChannel> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                slow.add(halfSentRequest());
+            }
+
+            assertThat(getWithoutTimeout("/health/live").statusCode()).isEqualTo(200);
+
+            for (SocketChannel c : slow) {
+                c.configureBlocking(false);
+                assertThat(c.read(ByteBuffer.allocate(1)))
+                        .as("a slow client is still open and unanswered")
+                        .isZero();
+            }
+        } finally {
+            closeAll(slow);
+        }
+    }
+
+    @Test
+    void aConnectionHoldingHalfARequestIsClosedAfterTheIdleTimeout() throws Exception {
+        server = OpsServer.builder(registry)
+                .settings(new OpsSettings("127.0.0.1", 0).withIdleTimeout(Duration.ofMillis(200)))
+                .start();
+
+        try (SocketChannel slow = halfSentRequest()) {
+            // Blocks until the server closes the connection (it may say 408 first); hangs if it never does.
+            drainToEndOfStream(slow);
+        }
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * At the connection limit the server closes the silent connections it holds, however far their idle timeout
+     * is, so a probe queued behind them is still answered.
+     */
+    @Test
+    void atTheConnectionLimitSilentConnectionsMakeRoomForProbes() throws Exception {
+        server = OpsServer.builder(registry)
+                .settings(new OpsSettings("127.0.0.1", 0)
+                        .withIdleTimeout(Duration.ofMinutes(10))
+                        .withMaxConnections(2))
+                .start();
+        List<SocketChannel> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                slow.add(halfSentRequest());
+            }
+
+            assertThat(getWithoutTimeout("/health/live").statusCode()).isEqualTo(200);
+
+            drainToEndOfStream(slow.get(0));
+        } finally {
+            closeAll(slow);
+        }
+    }
+
+    @Test
+    void headAnswersTheStatusWithoutABody() throws Exception {
+        server = OpsServer.builder(registry)
+                .settings(new OpsSettings("127.0.0.1", 0))
+                .start();
+
+        HttpResponse<String> head = http.send(
+                HttpRequest.newBuilder(server.baseUri().resolve("/health/live"))
+                        .timeout(Duration.ofSeconds(5))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+    }
+
+    private SocketChannel halfSentRequest() throws IOException {
+        SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
+        c.write(ByteBuffer.wrap("GET /health/live HTTP/1.1\r\nHost: ops".getBytes(StandardCharsets.US_ASCII)));
+        return c;
+    }
+
+    private static void drainToEndOfStream(SocketChannel c) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        while (c.read(buf) >= 0) {
+            buf.clear();
+        }
+    }
+
+    private static void closeAll(List<SocketChannel> channels) throws IOException {
+        for (SocketChannel c : channels) {
+            c.close();
+        }
+    }
+
+    /** No request timeout: on a starved server this waits for the test's own timeout. */
+    private HttpResponse<String> getWithoutTimeout(String path) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(server.baseUri().resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
