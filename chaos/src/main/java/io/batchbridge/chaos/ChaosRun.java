@@ -96,7 +96,8 @@ public final class ChaosRun {
         TopicNames topics = TopicNames.defaults();
         try (ChildProcessKafka broker = ChildProcessKafka.create(Map.of()).start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                new TopicProvisioner(admin).provision(topics.specs(3, (short) 1), false);
+                TopicProvisioner provisioner = new TopicProvisioner(admin);
+                provisioner.provision(topics.specs(3, provisioner.replicationFactor()), false);
             }
             int apiPort = freePort();
             String apiUrl = "http://127.0.0.1:" + apiPort;

@@ -51,8 +51,9 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Option(
             names = "--replication-factor",
-            defaultValue = "1",
-            description = "Replication factor for new topics (default: ${DEFAULT-VALUE}).")
+            defaultValue = "0",
+            description = "Replication factor for new topics; 0 (the default) means 3 where the cluster has three"
+                    + " brokers or more (min.insync.replicas 2), else one per broker.")
     short replicationFactor;
 
     @Option(names = "--fix", description = "With create: raise configs of existing topics that break an invariant.")
@@ -68,6 +69,8 @@ final class TopicsCommand implements Callable<Integer> {
                 30_000))) {
             TopicProvisioner provisioner = new TopicProvisioner(admin);
             TopicNames names = TopicNames.withPrefix(prefix);
+            short replicationFactor =
+                    this.replicationFactor > 0 ? this.replicationFactor : provisioner.replicationFactor();
             ProvisionReport report;
             if (action == Action.create) {
                 report = provisioner.provision(names.specs(partitions, replicationFactor), fix);

@@ -50,7 +50,7 @@ public final class TopicProvisioner {
                     existing.add(spec.name());
                 } else {
                     toCreate.add(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
-                            .configs(spec.role().creationConfigs()));
+                            .configs(creationConfigs(spec)));
                 }
             }
             for (NewTopic topic : toCreate) {
@@ -77,6 +77,32 @@ public final class TopicProvisioner {
         } catch (ExecutionException e) {
             throw new IllegalStateException("provisioning topics failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    /**
+     * The replication factor for new topics on this cluster: 3 where it has three brokers or more (then
+     * {@code min.insync.replicas} 2, so an {@code acks=all} write survives the loss of any one broker), else one
+     * replica per broker.
+     */
+    public short replicationFactor() {
+        try {
+            int brokers = admin.describeCluster().nodes().get().size();
+            return (short) Math.max(1, Math.min(3, brokers));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the cluster", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("describing the cluster failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The role's configs, plus {@code min.insync.replicas} = replicas − 1 for three replicas or more. */
+    static Map<String, String> creationConfigs(TopicSpec spec) {
+        Map<String, String> configs = new HashMap<>(spec.role().creationConfigs());
+        if (spec.replicationFactor() >= 3) {
+            configs.putIfAbsent("min.insync.replicas", String.valueOf(spec.replicationFactor() - 1));
+        }
+        return configs;
     }
 
     /** Reports missing topics and config problems without creating or changing anything. */
