@@ -77,7 +77,7 @@ class ConfigKeysTest {
     @Test
     void bridgeEnvironmentVariablesInTheManifestsAreDeclaredKeys() {
         List<String> checked = new ArrayList<>();
-        for (JsonNode d : DeployFiles.ofKind("Deployment")) {
+        for (JsonNode d : DeployFiles.ofKind("StatefulSet")) {
             for (JsonNode c : d.path("spec").path("template").path("spec").path("containers")) {
                 Role role = Role.valueOf(c.path("name").asText().toUpperCase(java.util.Locale.ROOT));
                 Map<String, String> env = new HashMap<>();

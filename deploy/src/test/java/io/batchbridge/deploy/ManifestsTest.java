@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** What the Deployments, PodDisruptionBudgets, KEDA objects and compose services promise, checked without a cluster. */
+/** What the StatefulSets, PodDisruptionBudgets, KEDA objects and compose services promise, checked without a cluster. */
 class ManifestsTest {
     /** RoleOptions' default for --drain-timeout-ms (package-private in cli). */
     private static final long DEFAULT_DRAIN_MS = 30_000;
@@ -20,8 +20,8 @@ class ManifestsTest {
             Map.of("submitter", OpsKeys.SUBMITTER_DEFAULT_PORT, "worker", OpsKeys.WORKER_DEFAULT_PORT);
 
     @Test
-    void deploymentsProbeTheOpsPortAndOutlastTheDrain() {
-        List<JsonNode> deployments = DeployFiles.ofKind("Deployment").stream()
+    void roleStatefulSetsProbeTheOpsPortAndOutlastTheDrain() {
+        List<JsonNode> deployments = DeployFiles.ofKind("StatefulSet").stream()
                 .filter(d -> d.path("metadata").path("name").asText().startsWith("bridge-")
                         && d.path("spec").has("selector"))
                 .toList();
@@ -82,6 +82,35 @@ class ManifestsTest {
                     .doesNotContain("\"ANTHROPIC_API_KEY\"");
             assertThat(pod.path("volumes").toString()).contains("batch-bridge-api-key", "batch-bridge-config");
         }
+    }
+
+    @Test
+    void rolesAreStatefulSetsWithStableNamesAndAGoverningService() {
+        List<JsonNode> sets = DeployFiles.ofKind("StatefulSet").stream()
+                .filter(d -> d.path("spec").has("selector"))
+                .toList();
+        assertThat(sets).hasSize(2);
+        List<String> services = DeployFiles.ofKind("Service").stream()
+                .filter(s -> "None".equals(s.path("spec").path("clusterIP").asText()))
+                .map(s -> s.path("metadata").path("name").asText())
+                .toList();
+        for (JsonNode set : sets) {
+            JsonNode spec = set.path("spec");
+            String name = set.path("metadata").path("name").asText();
+            assertThat(spec.path("podManagementPolicy").asText()).as(name).isEqualTo("Parallel");
+            assertThat(services)
+                    .as(name + " governing service")
+                    .contains(spec.path("serviceName").asText());
+            // the instance id is the pod name (HOSTNAME): nothing may override it with a shared value
+            assertThat(spec.path("template").toString()).doesNotContain("INSTANCE_ID");
+        }
+        List<JsonNode> scaled = DeployFiles.ofKind("ScaledObject");
+        assertThat(scaled).allSatisfy(s -> {
+            assertThat(s.path("spec").path("scaleTargetRef").path("kind").asText())
+                    .isEqualTo("StatefulSet");
+            assertThat(s.path("spec").path("scaleTargetRef").path("apiVersion").asText())
+                    .isEqualTo("apps/v1");
+        });
     }
 
     @Test

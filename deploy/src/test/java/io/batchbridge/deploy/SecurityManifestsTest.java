@@ -37,7 +37,7 @@ class SecurityManifestsTest {
                         .isEqualTo("prometheus"));
         assertThat(rule.path("ports")).hasSize(1);
         assertThat(rule.path("ports").get(0).path("port").asText()).isEqualTo("ops");
-        for (JsonNode d : DeployFiles.ofKind("Deployment")) {
+        for (JsonNode d : DeployFiles.ofKind("StatefulSet")) {
             if (!d.path("spec").has("selector")) {
                 continue; // an overlay's patch
             }
