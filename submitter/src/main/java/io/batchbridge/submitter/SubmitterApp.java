@@ -3,6 +3,7 @@ package io.batchbridge.submitter;
 import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.common.metrics.BridgeMetric;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +72,7 @@ public final class SubmitterApp implements AutoCloseable {
     private volatile Duration drainTimeout = Duration.ofSeconds(30);
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile SubmitterLoop loop;
+    private volatile String fatalMessage;
     private Thread thread;
 
     /**
@@ -135,6 +138,13 @@ public final class SubmitterApp implements AutoCloseable {
                 } catch (org.apache.kafka.common.config.ConfigException e) {
                     throw e; // a bad client setting will not fix itself: stop loudly
                 } catch (KafkaException e) {
+                    Optional<String> fenced = GroupMembership.fencedMessage(e, "submitter", config.instanceId());
+                    if (fenced.isPresent()) {
+                        log.error(fenced.get());
+                        fatalMessage = fenced.get();
+                        state.set(RoleState.FAILED);
+                        return;
+                    }
                     if (!running) {
                         break;
                     }
@@ -169,6 +179,7 @@ public final class SubmitterApp implements AutoCloseable {
         consumerProps.remove("bootstrap.servers");
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         consumerProps.putAll(config.kafkaSettings("consumer"));
+        GroupMembership.configure(consumerProps, config, "submitter", config.instanceId());
         OutcomeHandler outcomes =
                 new OutcomeHandler(topics, config.getInt(SubmitterConfig.TICKET_ITEMS_PER_RECORD), clock, metrics);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
@@ -194,6 +205,8 @@ public final class SubmitterApp implements AutoCloseable {
             try (l) {
                 runLoop(l);
             }
+            // a graceful stop leaves the group when configured to (scale-down); a halt or a rewind never does
+            c.close(GroupMembership.closeOptions(config, Duration.ofSeconds(10), !running && !aborted));
         }
     }
 
@@ -284,8 +297,11 @@ public final class SubmitterApp implements AutoCloseable {
         }
     }
 
-    /** The message of a fatal stop (e.g. the API refused the key), or null. */
+    /** The message of a fatal stop (e.g. the API refused the key, or another instance took this id), or null. */
     public String failure() {
+        if (fatalMessage != null) {
+            return fatalMessage;
+        }
         SubmitterLoop l = loop;
         return l == null ? null : l.fatal();
     }

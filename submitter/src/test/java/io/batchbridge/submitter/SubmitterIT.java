@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -244,7 +245,9 @@ class SubmitterIT {
         for (int i = 0; i < 30; i++) {
             h.publish(requests(), "k" + i, request("rb-" + i, params(OPUS, 10, "x"), ""));
         }
-        h.start(Map.of(SubmitterConfig.LINGER_MS, "3000")); // joins the group while the first holds open lanes
+        // a second instance (its own id) joins the group while the first holds open lanes
+        h.start(Map.of(
+                SubmitterConfig.LINGER_MS, "3000", SubmitterConfig.INSTANCE_ID, "it-second-" + UUID.randomUUID()));
         for (int i = 30; i < 60; i++) {
             h.publish(requests(), "k" + i, request("rb-" + i, params(OPUS, 10, "x"), ""));
         }

@@ -4,6 +4,7 @@ import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.ClientSettings;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.metrics.MetricsBinder;
@@ -157,7 +158,8 @@ public final class WorkerApp implements AutoCloseable {
         } catch (WakeupException e) {
             // close() or halt()
         } catch (RuntimeException e) {
-            log.error("the worker's poll loop failed; stopping", e);
+            GroupMembership.fencedMessage(e, "worker", config.instanceId())
+                    .ifPresentOrElse(log::error, () -> log.error("the worker's poll loop failed; stopping", e));
             failed = true;
         } finally {
             shutDown(failed);

@@ -2,6 +2,7 @@ package io.batchbridge.worker;
 
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.worker.internal.CallPacer;
@@ -46,6 +47,7 @@ final class WorkerClients {
         Map<String, Object> c = KafkaClientDefaults.consumer(bootstrap, config.getString(WorkerConfig.GROUP_ID));
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "bridge-worker-" + instanceId() + "-tickets");
         c.putAll(config.kafkaSettings("consumer"));
+        GroupMembership.configure(c, config, "worker", instanceId());
         this.tickets = new KafkaConsumer<>(c);
     }
 
@@ -61,8 +63,9 @@ final class WorkerClients {
         tickets.wakeup();
     }
 
+    /** A graceful close leaves the group when configured to (scale-down); a halt never does, like a crash. */
     void closeTicketConsumer(boolean halted) {
-        tickets.close(Duration.ofSeconds(halted ? 2 : 10));
+        tickets.close(GroupMembership.closeOptions(config, Duration.ofSeconds(halted ? 2 : 10), !halted));
     }
 
     Producer<byte[], byte[]> eventProducer() {

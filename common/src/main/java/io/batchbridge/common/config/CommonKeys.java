@@ -24,7 +24,8 @@ public final class CommonKeys {
     /** Adds the shared keys to a role's definition. */
     public static ConfigDef addTo(ConfigDef def) {
         TopicNames d = TopicNames.defaults();
-        return def.define(
+        return io.batchbridge.common.kafka.GroupMembership.addTo(def)
+                .define(
                         TOPIC_REQUESTS,
                         Type.LIST,
                         String.join(",", d.requests()),
