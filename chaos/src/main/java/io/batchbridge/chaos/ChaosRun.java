@@ -161,9 +161,10 @@ public final class ChaosRun {
                 "bridge.worker.retry.backoff.initial.ms=300",
                 "bridge.worker.retry.backoff.max.ms=1000",
                 "bridge.api.retry.initial.backoff.ms=100",
-                "bridge.api.retry.max.backoff.ms=1000",
-                "kafka.consumer.session.timeout.ms=6000",
-                "kafka.consumer.heartbeat.interval.ms=1000")) {
+                "bridge.api.retry.max.backoff.ms=1000")) {
+            // No consumer timeout is tuned: the roles run with the group settings a user gets (static membership,
+            // session.timeout.ms 45 s), and a killed role restarted under its instance id takes its partitions back
+            // at once.
             if (kv.startsWith("bridge." + role) || kv.startsWith("bridge.api") || kv.startsWith("kafka.")) {
                 args.add("--set");
                 args.add(kv);
@@ -245,7 +246,7 @@ public final class ChaosRun {
         }
     }
 
-    private static void awaitHttp(String url) throws InterruptedException {
+    static void awaitHttp(String url) throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -259,7 +260,7 @@ public final class ChaosRun {
         throw new IllegalStateException("the emulator did not answer at " + url);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
