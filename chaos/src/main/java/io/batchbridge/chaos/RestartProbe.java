@@ -147,6 +147,8 @@ public final class RestartProbe {
         List<String> args = new ArrayList<>(List.of(role, "--bootstrap-servers", bootstrap));
         String kv = role.equals("submitter") ? "bridge.submitter.linger.ms=500" : "bridge.worker.poll.initial.ms=500";
         args.addAll(List.of("--set", kv, "--set", "bridge." + role + ".instance.id=probe"));
+        // -Dprobe.static=false measures dynamic membership, for the before/after comparison
+        args.addAll(List.of("--set", "bridge.group.static.membership=" + System.getProperty("probe.static", "true")));
         return new JavaProcess(role, "io.batchbridge.cli.BridgeMain", args, env, dir, "768m");
     }
 }
