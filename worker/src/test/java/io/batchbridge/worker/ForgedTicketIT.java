@@ -50,7 +50,7 @@ class ForgedTicketIT {
         assertThat(new String(p.readAll(p.topics.results()).get(0).key(), StandardCharsets.UTF_8))
                 .isEqualTo("good");
         await().atMost(Duration.ofSeconds(30))
-                .as("both tickets' offsets committed, the forged one included")
+                .alias("both tickets' offsets committed, the forged one included")
                 .until(() -> p.committedTicketOffset() == 3);
         assertThat(p.counter("bridge.worker.tickets.skipped", "reason", reason)).isEqualTo(1);
         assertThat(w.state()).isEqualTo(RoleState.RUNNING);
