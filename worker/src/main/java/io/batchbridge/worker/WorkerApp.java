@@ -180,6 +180,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         closeQuietly(kafkaMetrics);
         kafka.closeTicketConsumer(halted);
+        kafka.closeAdmin();
         if (!halted) {
             events.close();
         }

@@ -6,6 +6,7 @@ import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.worker.internal.CallPacer;
 import io.batchbridge.worker.internal.CommitBook;
+import io.batchbridge.worker.internal.Destinations;
 import io.batchbridge.worker.internal.EventPublisher;
 import io.batchbridge.worker.internal.FanoutHooks;
 import io.batchbridge.worker.internal.FanoutSettings;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,6 +35,8 @@ final class WorkerClients {
     private final WorkerConfig config;
     private final String bootstrap;
     private final KafkaConsumer<byte[], byte[]> tickets;
+    private final Admin admin;
+    private final Destinations destinations;
     private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
     private final Map<Integer, SourceReader> readers = new ConcurrentHashMap<>();
     private final Map<Integer, MetricsBinder> binders = new ConcurrentHashMap<>();
@@ -47,6 +52,16 @@ final class WorkerClients {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "bridge-worker-" + instanceId() + "-tickets");
         c.putAll(config.kafkaSettings("consumer"));
         this.tickets = new KafkaConsumer<>(c);
+        Map<String, Object> a = config.kafkaSettings("admin");
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, "bridge-worker-" + instanceId() + "-admin");
+        this.admin = Admin.create(a);
+        this.destinations = new Destinations(admin);
+    }
+
+    /** The Admin client (topic existence checks of output topics) is closed once the fan-out threads are gone. */
+    void closeAdmin() {
+        admin.close(Duration.ofSeconds(5));
     }
 
     String instanceId() {
@@ -118,7 +133,19 @@ final class WorkerClients {
                 config.duration(WorkerConfig.RETRY_BACKOFF_MAX_MS));
         OutcomeRecords records = new OutcomeRecords(CommonKeys.topicNames(config), CommonKeys.catalogue(config), clock);
         return new ResultFanout(
-                producer, reader, clients, pacer, book, records, router, events, settings, hooks, metrics, clock);
+                producer,
+                reader,
+                clients,
+                pacer,
+                book,
+                records,
+                router,
+                events,
+                settings,
+                destinations,
+                hooks,
+                metrics,
+                clock);
     }
 
     /** Closes thread {@code n}'s clients; a halted (crash-simulating) worker leaves its producer's transaction open. */

@@ -76,7 +76,10 @@ class UnusableDestinationIT {
                 Pipeline p = new Pipeline(cluster, emu, 1)) {
             String nope = p.topics.results() + ".nope";
             List<Pipeline.Published> reqs = good(p);
-            reqs.add(2, p.publish("lost", 1000, "#emulate output_tokens=10 outcome=succeeded").withReplyTo(nope));
+            reqs.add(
+                    2,
+                    p.publish("lost", 1000, "#emulate output_tokens=10 outcome=succeeded")
+                            .withReplyTo(nope));
             p.submit(reqs, 1, List.of());
             p.worker(Map.of());
 
@@ -84,7 +87,9 @@ class UnusableDestinationIT {
             assertThat(keys(dead)).containsExactly("lost");
             assertThat(Pipeline.header(dead.get(0), Headers.ERROR_REASON)).isEqualTo("output_topic_unavailable");
             assertThat(Pipeline.header(dead.get(0), Headers.ERROR_MESSAGE)).contains(nope, "does not exist");
-            assertThat(dead.get(0).value()).as("the original request travels with it").isNotEmpty();
+            assertThat(dead.get(0).value())
+                    .as("the original request travels with it")
+                    .isNotEmpty();
             assertThat(p.counter("bridge.worker.dead.letters", "reason", "output_topic_unavailable"))
                     .isEqualTo(1);
             assertThat(topics(cluster)).doesNotContain(nope);
@@ -98,45 +103,55 @@ class UnusableDestinationIT {
                         .brokerProperty("auto.create.topics.enable", "true")
                         .build()
                         .start();
-                Emulator emu = Emulator.builder().timeScale(3600).seed(22).build().start();
+                Emulator emu =
+                        Emulator.builder().timeScale(3600).seed(22).build().start();
                 Pipeline p = new Pipeline(autoCreating, emu, 1)) {
             String nope = p.topics.results() + ".nope";
             String gone = p.topics.results() + ".gone";
             try (Admin admin = admin(autoCreating)) {
-                admin.createTopics(List.of(new NewTopic(gone, 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(gone, 1, (short) 1)))
+                        .all()
+                        .get();
             }
             List<Pipeline.Published> reqs = good(p);
-            reqs.add(p.publish("lost", 1000, "#emulate output_tokens=10 outcome=succeeded").withReplyTo(nope));
-            reqs.add(p.publish("orphan", 1000, "#emulate output_tokens=10 outcome=succeeded").withReplyTo(gone));
+            reqs.add(p.publish("lost", 1000, "#emulate output_tokens=10 outcome=succeeded")
+                    .withReplyTo(nope));
+            reqs.add(p.publish("orphan", 1000, "#emulate output_tokens=10 outcome=succeeded")
+                    .withReplyTo(gone));
             p.submit(reqs, 1, List.of());
             try (Admin admin = admin(autoCreating)) { // deleted between the ticket and the fan-out
                 admin.deleteTopics(List.of(gone)).all().get();
-                await().atMost(Duration.ofSeconds(30)).until(() -> !topics(autoCreating).contains(gone));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> !topics(autoCreating).contains(gone));
             }
             p.worker(Map.of());
 
             var dead = awaitOutcome(p, 2);
             assertThat(keys(dead)).containsExactlyInAnyOrder("lost", "orphan");
-            assertThat(dead).allSatisfy(r -> assertThat(Pipeline.header(r, Headers.ERROR_REASON))
-                    .isEqualTo("output_topic_unavailable"));
+            assertThat(dead)
+                    .allSatisfy(r ->
+                            assertThat(Pipeline.header(r, Headers.ERROR_REASON)).isEqualTo("output_topic_unavailable"));
             assertThat(topics(autoCreating)).doesNotContain(nope, gone);
         }
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void dropsTheResultItsTopicRefusesFromTheTransactionAndDeliversTheRestOnce(KafkaCluster cluster)
-            throws Exception {
+    void dropsTheResultItsTopicRefusesFromTheTransactionAndDeliversTheRestOnce(KafkaCluster cluster) throws Exception {
         try (Emulator emu = Emulator.builder().timeScale(3600).seed(23).build().start();
                 Pipeline p = new Pipeline(cluster, emu, 1)) {
             String tiny = p.topics.results() + ".tiny";
             try (Admin admin = admin(cluster)) { // exists, so only the broker can refuse the record: inside the txn
-                admin.createTopics(List.of(new NewTopic(tiny, 1, (short) 1).configs(Map.of("max.message.bytes", "128"))))
+                admin.createTopics(
+                                List.of(new NewTopic(tiny, 1, (short) 1).configs(Map.of("max.message.bytes", "128"))))
                         .all()
                         .get();
             }
             List<Pipeline.Published> reqs = good(p);
-            reqs.add(1, p.publish("big", 1000, "#emulate output_tokens=10 outcome=succeeded").withReplyTo(tiny));
+            reqs.add(
+                    1,
+                    p.publish("big", 1000, "#emulate output_tokens=10 outcome=succeeded")
+                            .withReplyTo(tiny));
             p.submit(reqs, 1, List.of());
             p.worker(Map.of());
 

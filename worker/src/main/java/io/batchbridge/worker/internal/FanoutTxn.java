@@ -2,8 +2,12 @@ package io.batchbridge.worker.internal;
 
 import java.util.BitSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -17,6 +21,7 @@ final class FanoutTxn {
     private final LongSupplier nanoTime;
     private final BitSet delivered;
     private final Map<String, Long> counts = new LinkedHashMap<>();
+    private final Queue<FailedResult> failedResults = new ConcurrentLinkedQueue<>();
     private boolean open;
     private long openedAt;
     private int lines;
@@ -44,9 +49,29 @@ final class FanoutTxn {
         }
     }
 
+    /** A failed send of item {@code item}'s result to {@code topic}. */
+    record FailedResult(int item, String topic, Exception error) {}
+
     void send(ProducerRecord<byte[], byte[]> r) {
+        send(r, null);
+    }
+
+    /**
+     * Sends item {@code item}'s result; if the send fails (on the producer's I/O thread, or at once for a
+     * producer-side check) the failure is kept so that, after the abort, the one item can be told apart from
+     * the batch ({@link #failedResults}).
+     */
+    void sendResult(ProducerRecord<byte[], byte[]> r, int item) {
+        send(r, (md, e) -> {
+            if (e != null) {
+                failedResults.add(new FailedResult(item, r.topic(), e));
+            }
+        });
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> r, Callback onDone) {
         begin();
-        producer.send(r);
+        producer.send(r, onDone);
         long size = (r.value() == null ? 0 : r.value().length) + (r.key() == null ? 0 : r.key().length);
         bytes += size;
         totalBytes += size;
@@ -98,6 +123,11 @@ final class FanoutTxn {
                 // a fenced or broken producer has nothing left to abort; the broker aborts on timeout or fencing
             }
         }
+    }
+
+    /** The result sends of this transaction that failed (complete once the transaction was aborted). */
+    List<FailedResult> failedResults() {
+        return List.copyOf(failedResults);
     }
 
     int deliveredCount() {
