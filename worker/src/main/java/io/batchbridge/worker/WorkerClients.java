@@ -95,6 +95,8 @@ final class WorkerClients {
         c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        // coordinates come from tickets: reading one must never create its topic on an auto-creating broker
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return new KafkaConsumer<>(c);
     }
 
@@ -116,7 +118,7 @@ final class WorkerClients {
         producer.initTransactions();
         producers.put(n, producer);
         binders.put(n, new MetricsBinder(metrics.registry()).bindKafkaClient(producer));
-        SourceReader reader = new SourceReader(plainConsumer(true), Duration.ofSeconds(30));
+        SourceReader reader = new SourceReader(plainConsumer(true), Duration.ofSeconds(30), destinations);
         readers.put(n, reader);
         FanoutSettings settings = new FanoutSettings(
                 config.getInt(WorkerConfig.TXN_MAX_RECORDS),

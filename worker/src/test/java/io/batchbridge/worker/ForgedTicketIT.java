@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.common.lifecycle.RoleState;
+import io.batchbridge.common.records.Headers;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
@@ -28,11 +29,15 @@ class ForgedTicketIT {
 
     /** A ticket as JSON, by hand, with whatever {@code parts} a hostile producer chose. */
     private static String forged(Pipeline p, String batchId, int part, long parts) {
+        return forged(batchId, "default", p.topics.requests().get(0), 2, part, parts);
+    }
+
+    private static String forged(String batchId, String account, String source, int requests, int part, long parts) {
         Instant now = Instant.now();
-        return "{\"v\":1,\"batch_id\":\"" + batchId + "\",\"account\":\"default\",\"betas\":[],"
+        return "{\"v\":1,\"batch_id\":\"" + batchId + "\",\"account\":\"" + account + "\",\"betas\":[],"
                 + "\"created_at\":\"" + now + "\",\"expires_at\":\"" + now.plus(Duration.ofDays(1)) + "\","
-                + "\"request_count\":2,\"part\":" + part + ",\"parts\":" + parts
-                + ",\"sources\":[\"" + p.topics.requests().get(0) + "\"],"
+                + "\"request_count\":" + requests + ",\"part\":" + part + ",\"parts\":" + parts
+                + ",\"sources\":[\"" + source + "\"],"
                 + "\"items\":[{\"b\":\"s0-p0-o0\",\"c\":\"forged\"}]}";
     }
 
@@ -45,16 +50,20 @@ class ForgedTicketIT {
     }
 
     private static void assertGoodDeliveredAndBadSkipped(Pipeline p, WorkerApp w, String reason) {
+        assertGoodDeliveredAndBothCommitted(p, w);
+        assertThat(p.counter("bridge.worker.tickets.skipped", "reason", reason)).isEqualTo(1);
+        assertThat(p.readAll(p.topics.dlq())).isEmpty();
+    }
+
+    private static void assertGoodDeliveredAndBothCommitted(Pipeline p, WorkerApp w) {
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> p.readAll(p.topics.results()).size() == 1);
         assertThat(new String(p.readAll(p.topics.results()).get(0).key(), StandardCharsets.UTF_8))
                 .isEqualTo("good");
-        await().atMost(Duration.ofSeconds(30))
+        await().atMost(Duration.ofSeconds(60))
                 .alias("both tickets' offsets committed, the forged one included")
                 .until(() -> p.committedTicketOffset() == 3);
-        assertThat(p.counter("bridge.worker.tickets.skipped", "reason", reason)).isEqualTo(1);
         assertThat(w.state()).isEqualTo(RoleState.RUNNING);
-        assertThat(p.readAll(p.topics.dlq())).isEmpty();
     }
 
     @Test
@@ -77,6 +86,36 @@ class ForgedTicketIT {
             WorkerApp w = forgedThenGood(p, forged(p, "msgbatch_forged", 0, 2));
 
             assertGoodDeliveredAndBadSkipped(p, w, "incomplete");
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void skipsATicketNamingAnAccountTheWorkerHasNoCredentialsFor(KafkaCluster cluster) throws Exception {
+        try (Emulator emu = Emulator.builder().timeScale(3600).seed(19).build().start();
+                Pipeline p = new Pipeline(cluster, emu, 1)) {
+            WorkerApp w = forgedThenGood(
+                    p, forged("msgbatch_forged", "mallory", p.topics.requests().get(0), 1, 0, 1));
+
+            assertGoodDeliveredAndBadSkipped(p, w, "invalid");
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void deadLettersTheItemOfAForgedTicketWhoseBatchAndSourceTopicDoNotExist(KafkaCluster cluster) throws Exception {
+        try (Emulator emu = Emulator.builder().timeScale(3600).seed(20).build().start();
+                Pipeline p = new Pipeline(cluster, emu, 1)) {
+            String nowhere = p.topics.requests().get(0) + ".nowhere";
+            // well-formed, so it is tracked: the API answers 404 until the batch counts as deleted, and the
+            // request its dead letter would carry cannot be read: the topic does not exist
+            WorkerApp w = forgedThenGood(p, forged("msgbatch_forged", "default", nowhere, 1, 0, 1));
+
+            assertGoodDeliveredAndBothCommitted(p, w);
+            var dead = p.readAll(p.topics.dlq());
+            assertThat(dead).hasSize(1);
+            assertThat(Pipeline.header(dead.get(0), Headers.ERROR_REASON)).isEqualTo("results_unavailable");
+            assertThat(dead.get(0).value()).as("no original to carry").isNull();
         }
     }
 }

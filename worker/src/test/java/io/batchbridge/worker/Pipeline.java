@@ -210,9 +210,17 @@ final class Pipeline implements AutoCloseable {
 
     WorkerApp worker(Map<String, String> overrides, WorkerApp.BeforeCommit hook) {
         WorkerApp w = new WorkerApp(
-                new WorkerConfig(config(overrides)), account -> client, registry, Clock.systemUTC(), hook);
+                new WorkerConfig(config(overrides)), this::onlyDefault, registry, Clock.systemUTC(), hook);
         workers.add(w);
         return w.start();
+    }
+
+    /** As in production, an account without credentials is an IllegalArgumentException. */
+    private BatchesClient onlyDefault(String account) {
+        if (!account.isEmpty() && !"default".equals(account)) {
+            throw new IllegalArgumentException("unknown API account");
+        }
+        return client;
     }
 
     WorkerApp worker(Map<String, String> overrides) {

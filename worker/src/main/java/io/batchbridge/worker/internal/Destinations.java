@@ -12,13 +12,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Whether an output topic exists, asked of the Admin client only and remembered for a while. Never a producer's
+ * Whether a topic exists (an output topic before a result is sent to it; a source topic before a request is
+ * re-read from it), asked of the Admin client only and remembered for a while. Never a producer's
  * or consumer's metadata request: on a broker left at {@code auto.create.topics.enable=true} (Kafka's default)
  * those create the topic they ask about, and for a missing topic a producer's {@code send} blocks for
  * {@code max.block.ms} and then leaves the transaction abortable. The Admin client's metadata requests never
@@ -32,7 +34,8 @@ public final class Destinations {
     /** Distinct topics remembered at most (reply_to names come from tickets: a forged one may name many). */
     private static final int MAX_ENTRIES = 10_000;
 
-    private record Answer(String unusable, long expiresAt) {}
+    /** @param unusable why the topic cannot be used, or null; @param partitions its partition count when usable */
+    private record Answer(String unusable, int partitions, long expiresAt) {}
 
     private final Admin admin;
     private final Duration ttl;
@@ -55,10 +58,20 @@ public final class Destinations {
      * @throws KafkaException when the cluster could not say (unreachable, timed out): the fan-out retries later
      */
     public Optional<String> unusable(String topic) {
+        return Optional.ofNullable(answer(topic).unusable());
+    }
+
+    /** Whether {@code topic} exists with partition {@code partition} (asked as {@link #unusable} is). */
+    public boolean hasPartition(String topic, int partition) {
+        Answer a = answer(topic);
+        return a.unusable() == null && partition >= 0 && partition < a.partitions();
+    }
+
+    private Answer answer(String topic) {
         long now = nanoTime.getAsLong();
         Answer a = answers.get(topic);
         if (a == null || now - a.expiresAt() >= 0) {
-            a = new Answer(describe(topic), now + ttl.toNanos());
+            a = describe(topic, now + ttl.toNanos());
             if (answers.size() >= MAX_ENTRIES) {
                 answers.values().removeIf(old -> now - old.expiresAt() >= 0);
                 if (answers.size() >= MAX_ENTRIES) {
@@ -67,7 +80,7 @@ public final class Destinations {
             }
             answers.put(topic, a);
         }
-        return Optional.ofNullable(a.unusable());
+        return a;
     }
 
     /** Forgets what is known of {@code topic}: a send to it failed, so the next check asks the cluster again. */
@@ -75,22 +88,27 @@ public final class Destinations {
         answers.remove(topic);
     }
 
-    private String describe(String topic) {
+    private Answer describe(String topic, long expiresAt) {
         try {
-            admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs((int) CALL_TIMEOUT.toMillis()))
+            TopicDescription d = admin.describeTopics(
+                            List.of(topic), new DescribeTopicsOptions().timeoutMs((int) CALL_TIMEOUT.toMillis()))
                     .allTopicNames()
-                    .get(CALL_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            return null;
+                    .get(CALL_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS)
+                    .get(topic);
+            return new Answer(null, d == null ? 0 : d.partitions().size(), expiresAt);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UnknownTopicOrPartitionException) {
-                return "topic " + Echo.quoted(topic) + " does not exist";
+                return new Answer("topic " + Echo.quoted(topic) + " does not exist", 0, expiresAt);
             }
             if (cause instanceof TopicAuthorizationException) {
-                return "topic " + Echo.quoted(topic) + " may not be described (or written) by this worker";
+                return new Answer(
+                        "topic " + Echo.quoted(topic) + " may not be described (or written) by this worker",
+                        0,
+                        expiresAt);
             }
             if (cause instanceof InvalidTopicException) {
-                return Echo.quoted(topic) + " is not a legal topic name";
+                return new Answer(Echo.quoted(topic) + " is not a legal topic name", 0, expiresAt);
             }
             throw new KafkaException("cannot tell whether topic " + Echo.quoted(topic) + " exists: " + cause, cause);
         } catch (TimeoutException e) {

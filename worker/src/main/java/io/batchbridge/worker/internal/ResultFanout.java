@@ -129,6 +129,15 @@ public final class ResultFanout {
                     delay,
                     e.toString());
             hooks.retryLater(b, delay);
+        } catch (RuntimeException e) { // a bug or an input nobody foresaw: never lose the thread or the batch
+            txn.abortQuietly();
+            metrics.transaction("aborted");
+            log.error(
+                    "batch_id={} fan-out failed unexpectedly; resuming from checkpoint in {}",
+                    b.batchId(),
+                    settings.retryDelay(),
+                    e);
+            hooks.retryLater(b, settings.retryDelay());
         }
     }
 

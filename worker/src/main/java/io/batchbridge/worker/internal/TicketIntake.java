@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +37,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final Duration pollTimeout;
+    private final Predicate<String> accountConfigured;
     private final Map<String, OpenBatch> active = new ConcurrentHashMap<>();
     private volatile boolean assignmentSettled;
     private volatile boolean halted;
@@ -48,7 +50,8 @@ public final class TicketIntake implements ConsumerRebalanceListener {
             FanoutPool pool,
             WorkerMetrics metrics,
             Clock clock,
-            Duration pollTimeout) {
+            Duration pollTimeout,
+            Predicate<String> accountConfigured) {
         this.consumer = consumer;
         this.book = book;
         this.checkpoints = checkpoints;
@@ -57,6 +60,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         this.metrics = metrics;
         this.clock = clock;
         this.pollTimeout = pollTimeout;
+        this.accountConfigured = accountConfigured;
     }
 
     public void subscribe(String batchesTopic) {
@@ -105,14 +109,21 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         }
     }
 
-    /** The ticket in a record; its key, when there is one, must be its batch id (the partitioning the tickets use). */
-    private static Ticket read(ConsumerRecord<byte[], byte[]> r) {
+    /**
+     * The ticket in a record; its key, when there is one, must be its batch id (the partitioning the tickets use),
+     * and its account one this worker has credentials for (else its batch could never be retrieved).
+     */
+    private Ticket read(ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) {
             throw new IllegalArgumentException("the record has no value");
         }
         Ticket t = TicketCodec.read(r.value());
         if (r.key() != null && !t.batchId().equals(new String(r.key(), StandardCharsets.UTF_8))) {
             throw new IllegalArgumentException("the record's key is not its batch_id " + t.batchId());
+        }
+        if (!accountConfigured.test(t.account())) {
+            throw new IllegalArgumentException("batch " + t.batchId() + " names API account " + Echo.quoted(t.account())
+                    + ", which this worker has no credentials for");
         }
         return t;
     }
