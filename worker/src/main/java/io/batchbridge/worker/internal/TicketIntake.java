@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -39,6 +41,9 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     private final Duration pollTimeout;
     private final Predicate<String> accountConfigured;
     private final Map<String, OpenBatch> active = new ConcurrentHashMap<>();
+    /** Partitions where this poll skipped records (poll thread only). */
+    private final Set<TopicPartition> skippedIn = new HashSet<>();
+
     private volatile boolean assignmentSettled;
     private volatile boolean halted;
 
@@ -77,6 +82,8 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         if (!active.isEmpty()) {
             dropIncomplete();
         }
+        skippedIn.forEach(pool::commitOffsets);
+        skippedIn.clear();
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> r) {
@@ -165,7 +172,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         log.error("{}@{} skipped ({}): {}", p.tp, offsets, reason, Echo.of(why, 512));
         offsets.forEach(o -> metrics.ticketSkipped(reason));
         p.ledger.complete(offsets);
-        pool.commitOffsets(p.tp);
+        skippedIn.add(p.tp); // one offsets-only commit per partition and poll, however many were skipped
     }
 
     private void start(OpenBatch b, CommitBook.Partition p) {
