@@ -19,6 +19,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A result whose destination cannot take it never stalls its batch: that one request gets a dead letter, the
  * others are delivered exactly once and the ticket is committed. Before #17 every fan-out attempt of such a batch
  * failed ("0 of 5 items, resuming from checkpoint") forever, and on a broker with {@code auto.create.topics.enable}
- * the producer's metadata request created the missing topic.
+ * the producer's metadata request created the missing topic. ACLs are tried on a broker with an authorizer: a
+ * topic the worker may describe but not write fails inside the transaction (abort, redo without that result).
  */
 @ExtendWith(KafkaClusterExtension.class)
 class UnusableDestinationIT {
@@ -160,6 +168,63 @@ class UnusableDestinationIT {
             assertThat(Pipeline.header(dead.get(0), Headers.ERROR_REASON)).isEqualTo("result_too_large");
             assertThat(Pipeline.header(dead.get(0), Headers.ERROR_MESSAGE)).contains(tiny);
             assertThat(p.readAll(tiny)).isEmpty();
+        }
+    }
+
+    private static AclBinding acl(String topic, AclOperation op, AclPermissionType permission) {
+        return new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                new AccessControlEntry("User:client", "*", op, permission));
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void deadLettersTheResultsOfTopicsAnAclClosesToTheWorker() throws Exception {
+        try (EmbeddedKafka secured = EmbeddedKafka.builder()
+                        .brokerProperty(
+                                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                        .brokerProperty("principal.builder.class", ListenerPrincipalBuilder.class.getName())
+                        .brokerProperty("super.users", "User:controller")
+                        .brokerProperty("allow.everyone.if.no.acl.found", "true")
+                        .build()
+                        .start();
+                Emulator emu =
+                        Emulator.builder().timeScale(3600).seed(24).build().start();
+                Pipeline p = new Pipeline(secured, emu, 1)) {
+            String closed = p.topics.results() + ".closed"; // may be described, not written: refused in the txn
+            String hidden = p.topics.results() + ".hidden"; // not even described: refused by the Admin check
+            try (Admin admin = admin(secured)) {
+                admin.createTopics(List.of(new NewTopic(closed, 1, (short) 1), new NewTopic(hidden, 1, (short) 1)))
+                        .all()
+                        .get();
+                admin.createAcls(List.of(
+                                acl(closed, AclOperation.WRITE, AclPermissionType.DENY),
+                                acl(closed, AclOperation.DESCRIBE, AclPermissionType.ALLOW),
+                                acl(hidden, AclOperation.WRITE, AclPermissionType.DENY)))
+                        .all()
+                        .get();
+            }
+            List<Pipeline.Published> reqs = good(p);
+            reqs.add(
+                    3,
+                    p.publish("denied", 1000, "#emulate output_tokens=10 outcome=succeeded")
+                            .withReplyTo(closed));
+            reqs.add(
+                    1,
+                    p.publish("unseen", 1000, "#emulate output_tokens=10 outcome=succeeded")
+                            .withReplyTo(hidden));
+            p.submit(reqs, 1, List.of());
+            p.worker(Map.of());
+
+            var dead = awaitOutcome(p, 2);
+            assertThat(keys(dead)).containsExactlyInAnyOrder("denied", "unseen");
+            assertThat(dead)
+                    .allSatisfy(r ->
+                            assertThat(Pipeline.header(r, Headers.ERROR_REASON)).isEqualTo("output_topic_unavailable"));
+            assertThat(dead)
+                    .extracting(r -> Pipeline.header(r, Headers.ERROR_MESSAGE))
+                    .anySatisfy(m -> assertThat(m).contains(closed, "refused the result", "TopicAuthorization"))
+                    .anySatisfy(m -> assertThat(m).contains(hidden, "may not be described"));
         }
     }
 }
