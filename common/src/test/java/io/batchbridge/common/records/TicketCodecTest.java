@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchbridge.common.json.Json;
 import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -144,5 +145,30 @@ class TicketCodecTest {
         assertThatThrownBy(() -> TicketCodec.read(junk))
                 .isInstanceOf(IllegalArgumentException.class)
                 .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+    }
+
+    @Test
+    void anyMutationOfATicketIsATicketWithinBoundsOrAnIllegalArgument() throws Exception {
+        byte[] good = Json.MAPPER.writeValueAsBytes(good());
+        byte[] alphabet = "0123456789-+.eE\"{}[],:sSpo \u0000\\9".getBytes(UTF_8);
+        Random random = new Random(17);
+        int tickets = 0;
+        for (int n = 0; n < 20_000; n++) {
+            byte[] b = good.clone();
+            for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                b[random.nextInt(b.length)] = alphabet[random.nextInt(alphabet.length)];
+            }
+            try {
+                Ticket t = TicketCodec.read(b);
+                tickets++;
+                assertThat(t.parts()).isBetween(1, t.requestCount());
+                assertThat(t.part()).isBetween(0, t.parts() - 1);
+                assertThat(t.items()).hasSizeBetween(1, t.requestCount());
+                assertThat(t.requestCount()).isBetween(1, 100_000);
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).hasSizeLessThan(600);
+            }
+        }
+        assertThat(tickets).as("some mutations still make valid tickets").isPositive();
     }
 }
