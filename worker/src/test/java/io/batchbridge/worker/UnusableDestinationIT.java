@@ -126,6 +126,8 @@ class UnusableDestinationIT {
                     .withReplyTo(nope));
             reqs.add(p.publish("orphan", 1000, "#emulate output_tokens=10 outcome=succeeded")
                     .withReplyTo(gone));
+            reqs.add(p.publish("illegal", 1000, "#emulate output_tokens=10 outcome=succeeded")
+                    .withReplyTo("results nope\u001b[2J")); // not a topic name: a type check passes it into a ticket
             p.submit(reqs, 1, List.of());
             try (Admin admin = admin(autoCreating)) { // deleted between the ticket and the fan-out
                 admin.deleteTopics(List.of(gone)).all().get();
@@ -134,8 +136,8 @@ class UnusableDestinationIT {
             }
             p.worker(Map.of());
 
-            var dead = awaitOutcome(p, 2);
-            assertThat(keys(dead)).containsExactlyInAnyOrder("lost", "orphan");
+            var dead = awaitOutcome(p, 3);
+            assertThat(keys(dead)).containsExactlyInAnyOrder("lost", "orphan", "illegal");
             assertThat(dead)
                     .allSatisfy(r ->
                             assertThat(Pipeline.header(r, Headers.ERROR_REASON)).isEqualTo("output_topic_unavailable"));

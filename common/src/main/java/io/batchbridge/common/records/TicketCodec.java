@@ -77,9 +77,10 @@ public final class TicketCodec {
 
     /**
      * Parses and checks a ticket; a record that is not a well-formed one (see {@link TicketSchema} for the bounds:
-     * at most 100,000 requests, so at most as many parts; a part index in range; ids, names and coordinates
-     * well-formed; no {@code b} twice) is an {@link IllegalArgumentException} naming what is wrong, with any
-     * echoed value escaped and cut. Nothing is allocated by a number the record states.
+     * at most 100,000 requests, so at most as many parts; a part index in range; batch id, custom ids, source
+     * topics and batch custom ids well-formed; no {@code b} twice) is an {@link IllegalArgumentException} naming
+     * what is wrong, with any echoed value escaped and cut. Nothing is allocated by a number the record states.
+     * An item's {@code reply_to}, attempt and origin are only type-checked: they come from the request record.
      */
     public static Ticket read(byte[] value) {
         JsonNode n;
@@ -138,8 +139,10 @@ public final class TicketCodec {
         String b = TicketSchema.text(i, "b", TicketSchema.BATCH_CUSTOM_ID);
         TicketSchema.batchCustomId(b, sources.size());
         String customId = TicketSchema.text(i, "c", EnvelopeCodec.CUSTOM_ID);
-        String replyTo = i.hasNonNull("r") ? TicketSchema.text(i, "r", TicketSchema.TOPIC) : null;
-        int attempt = TicketSchema.optionalIntIn(i, "a", 1, TicketSchema.MAX_ATTEMPT, 1);
+        // r, a and o come from fields of the request record: only their types are checked here, so that one
+        // hostile request never costs the good ones in its batch; the worker dead-letters that item alone
+        String replyTo = i.hasNonNull("r") ? TicketSchema.text(i, "r", TicketSchema.ANY) : null;
+        int attempt = TicketSchema.optionalIntIn(i, "a", 1, Integer.MAX_VALUE, 1);
         byte[] metadata = null;
         if (i.hasNonNull("m")) {
             if (!i.get("m").isObject()) {

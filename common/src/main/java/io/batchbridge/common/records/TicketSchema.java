@@ -20,7 +20,6 @@ final class TicketSchema {
     static final int MAX_SOURCES = 1_000;
 
     static final int MAX_BETAS = 64;
-    static final int MAX_ATTEMPT = 1_000;
 
     /** As the client checks batch ids before putting them in a URL. */
     static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -30,6 +29,8 @@ final class TicketSchema {
     static final Pattern BETA = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** A legal Kafka topic name (Kafka's own rule: 1 to 249 of these characters, not "." or ".."). */
     static final Pattern TOPIC = Pattern.compile("(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}");
+    /** Any string (a field copied from a request record, checked where it is used). */
+    static final Pattern ANY = Pattern.compile("(?s).*");
     /** {@link TicketItem#batchCustomId}: source index, partition, offset. */
     static final Pattern BATCH_CUSTOM_ID =
             Pattern.compile("s(0|[1-9][0-9]{0,2})-p(0|[1-9][0-9]{0,9})-o(0|[1-9][0-9]{0,18})");
@@ -103,19 +104,16 @@ final class TicketSchema {
         return digits.length() < 19 || digits.compareTo(String.valueOf(Long.MAX_VALUE)) <= 0;
     }
 
-    /** An item's origin: {@code [topic, partition, offset]}. */
+    /** An item's origin, {@code [topic, partition, offset]}: copied from the request record, so type-checked only. */
     static Coordinates origin(JsonNode o) {
         if (!o.isArray()
                 || o.size() != 3
                 || !o.get(0).isTextual()
-                || !TOPIC.matcher(o.get(0).asText()).matches()
-                || !o.get(1).canConvertToInt()
                 || !o.get(1).isIntegralNumber()
-                || o.get(1).asInt() < 0
+                || !o.get(1).canConvertToInt()
                 || !o.get(2).isIntegralNumber()
-                || !o.get(2).canConvertToLong()
-                || o.get(2).asLong() < 0) {
-            throw invalid("item o must be [topic, partition >= 0, offset >= 0]", o);
+                || !o.get(2).canConvertToLong()) {
+            throw invalid("item o must be [topic, partition, offset]", o);
         }
         return new Coordinates(o.get(0).asText(), o.get(1).asInt(), o.get(2).asLong());
     }

@@ -3,11 +3,13 @@ package io.batchbridge.worker.internal;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.Echo;
 import io.batchbridge.common.records.Problem;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 final class DeliveryGuard {
     private static final Logger log = LoggerFactory.getLogger(DeliveryGuard.class);
+
+    /** Kafka's rule for topic names: 1 to 249 of these characters, not "." or "..". */
+    private static final Pattern LEGAL_TOPIC = Pattern.compile("(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}");
 
     private final Destinations destinations;
     private final int maxResultBytes;
@@ -43,7 +48,9 @@ final class DeliveryGuard {
                             + stillDownloadable(b, i));
         }
         if (b.item(i).replyTo() != null) {
-            Optional<String> why = destinations.unusable(r.topic());
+            Optional<String> why = LEGAL_TOPIC.matcher(r.topic()).matches()
+                    ? destinations.unusable(r.topic())
+                    : Optional.of(Echo.quoted(r.topic()) + " is not a legal Kafka topic name");
             if (why.isPresent()) {
                 return new Problem(
                         DeadLetterReason.OUTPUT_TOPIC_UNAVAILABLE,
@@ -54,14 +61,19 @@ final class DeliveryGuard {
     }
 
     /**
-     * After an abort: marks the items whose result the broker or producer refused for a reason of its own.
+     * After an abort: marks the items whose result the broker or producer refused for a reason of its own. Once a
+     * send fails, the producer fails every other pending record of the transaction with the same exception; so a
+     * refusal counts for a record only when it names the record's topic (authorization, illegal topic) or, for a
+     * record too large, when it is the first failure (the producer splits batches until the refused record is
+     * alone, and the first callback is that record's). Any other record is simply sent again in the redo.
      *
      * @return true when an item was newly marked, so redoing the transaction now makes progress
      */
     boolean attribute(OpenBatch b, FanoutTxn txn) {
+        List<FanoutTxn.FailedResult> failed = txn.failedResults();
         boolean marked = false;
-        for (FanoutTxn.FailedResult f : txn.failedResults()) {
-            Problem p = problem(b, f);
+        for (FanoutTxn.FailedResult f : failed) {
+            Problem p = f.item() < 0 ? null : problem(b, f, f == failed.get(0));
             if (p == null) {
                 destinations.forget(f.topic());
             } else if (b.markUndeliverable(f.item(), p)) {
@@ -76,22 +88,25 @@ final class DeliveryGuard {
         return marked;
     }
 
-    /** The problem that belongs to the record, or null when the topic could not be reached (ask again). */
-    private static Problem problem(OpenBatch b, FanoutTxn.FailedResult f) {
+    /** The problem that belongs to the record, or null when the failure is not (only) its own. */
+    private static Problem problem(OpenBatch b, FanoutTxn.FailedResult f, boolean first) {
         String topic = Echo.quoted(f.topic());
-        if (f.error() instanceof RecordTooLargeException) {
+        Exception e = f.error();
+        if (e instanceof RecordTooLargeException && first) {
             return new Problem(
                     DeadLetterReason.RESULT_TOO_LARGE,
-                    "topic " + topic + " refused the result as too large ("
-                            + Echo.of(f.error().getMessage()) + ")" + stillDownloadable(b, f.item()));
+                    "topic " + topic + " refused the result as too large (" + Echo.of(e.getMessage()) + ")"
+                            + stillDownloadable(b, f.item()));
         }
-        if (f.error() instanceof AuthorizationException || f.error() instanceof InvalidTopicException) {
+        if ((e instanceof TopicAuthorizationException a
+                        && a.unauthorizedTopics().contains(f.topic()))
+                || (e instanceof InvalidTopicException i && i.invalidTopics().contains(f.topic()))) {
             return new Problem(
                     DeadLetterReason.OUTPUT_TOPIC_UNAVAILABLE,
-                    "topic " + topic + " refused the result ("
-                            + Echo.of(f.error().toString()) + ")" + stillDownloadable(b, f.item()));
+                    "topic " + topic + " refused the result (" + Echo.of(e.toString()) + ")"
+                            + stillDownloadable(b, f.item()));
         }
-        return null; // e.g. a metadata timeout or unknown partition: the topic may have gone since it was checked
+        return null; // e.g. a metadata timeout, or another record's refusal: ask again, send again
     }
 
     private static String stillDownloadable(OpenBatch b, int i) {

@@ -49,19 +49,24 @@ final class FanoutTxn {
         }
     }
 
-    /** A failed send of item {@code item}'s result to {@code topic}. */
+    /** A failed send to {@code topic}: of item {@code item}'s result, or of another record when the item is -1. */
     record FailedResult(int item, String topic, Exception error) {}
 
+    /** Sends a record that is not a result (retry record, dead letter); a failure is kept, item -1. */
     void send(ProducerRecord<byte[], byte[]> r) {
-        send(r, null);
+        send(r, -1);
     }
 
     /**
      * Sends item {@code item}'s result; if the send fails (on the producer's I/O thread, or at once for a
-     * producer-side check) the failure is kept so that, after the abort, the one item can be told apart from
-     * the batch ({@link #failedResults}).
+     * producer-side check) the failure is kept, in the order failures happened, so that after the abort the
+     * one item can be told apart from the batch ({@link #failedResults}).
      */
     void sendResult(ProducerRecord<byte[], byte[]> r, int item) {
+        send(r, item);
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> r, int item) {
         send(r, (md, e) -> {
             if (e != null) {
                 failedResults.add(new FailedResult(item, r.topic(), e));
@@ -125,7 +130,7 @@ final class FanoutTxn {
         }
     }
 
-    /** The result sends of this transaction that failed (complete once the transaction was aborted). */
+    /** The sends of this transaction that failed, first failure first (complete once it was aborted). */
     List<FailedResult> failedResults() {
         return List.copyOf(failedResults);
     }
