@@ -120,7 +120,7 @@ public final class TicketCodec {
         return new Ticket(
                 TicketSchema.text(n, "batch_id", TicketSchema.BATCH_ID),
                 n.has("account") ? TicketSchema.text(n, "account", TicketSchema.ACCOUNT) : "",
-                n.has("betas")
+                n.has("betas") // the lane's, from its requests: type and size only, like the items' own fields
                         ? TicketSchema.strings(n, "betas", TicketSchema.BETA, 0, TicketSchema.MAX_BETAS)
                         : List.of(),
                 TicketSchema.instant(n, "created_at"),

@@ -26,7 +26,8 @@ final class TicketSchema {
     /** Account names as {@code bridge.api.accounts} allows them; empty means the default account. */
     static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_-]{0,64}");
 
-    static final Pattern BETA = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    /** Betas come from requests (the lane's set): any string of a sane length; the worker only reports them. */
+    static final Pattern BETA = Pattern.compile("(?s).{1,256}");
     /** A legal Kafka topic name (Kafka's own rule: 1 to 249 of these characters, not "." or ".."). */
     static final Pattern TOPIC = Pattern.compile("(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}");
     /** Any string (a field copied from a request record, checked where it is used). */

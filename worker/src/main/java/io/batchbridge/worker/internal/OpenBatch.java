@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -36,7 +37,7 @@ public final class OpenBatch {
     private volatile boolean revoked;
     private volatile boolean resultsUnavailable;
     /** Items whose result a send refused (too large for its topic, not authorized): dead-lettered from then on. */
-    private final Map<Integer, Problem> undeliverable = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Problem> undeliverable = new ConcurrentHashMap<>();
 
     private int polls;
     private int notFound;
