@@ -117,11 +117,21 @@ public final class WorkerApp implements AutoCloseable {
                 pool,
                 metrics,
                 clock,
-                config.duration(WorkerConfig.POLL_TIMEOUT_MS));
+                config.duration(WorkerConfig.POLL_TIMEOUT_MS),
+                account -> configured(clientsByAccount, account));
         hooks.intake = intake;
         hooks.tracker = tracker;
         hooks.pool = pool;
         registerGauges();
+    }
+
+    /** Whether this worker has API credentials for {@code account} (a ticket naming another is skipped). */
+    private static boolean configured(Function<String, BatchesClient> clients, String account) {
+        try {
+            return clients.apply(account) != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Builds API clients from {@code bridge.api.*} settings and the environment ({@code ANTHROPIC_API_KEY}). */
@@ -182,6 +192,7 @@ public final class WorkerApp implements AutoCloseable {
         }
         closeQuietly(kafkaMetrics);
         kafka.closeTicketConsumer(halted);
+        kafka.closeAdmin();
         if (!halted) {
             events.close();
         }

@@ -7,6 +7,7 @@ import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.worker.internal.CallPacer;
 import io.batchbridge.worker.internal.CommitBook;
+import io.batchbridge.worker.internal.Destinations;
 import io.batchbridge.worker.internal.EventPublisher;
 import io.batchbridge.worker.internal.FanoutHooks;
 import io.batchbridge.worker.internal.FanoutSettings;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,6 +36,8 @@ final class WorkerClients {
     private final WorkerConfig config;
     private final String bootstrap;
     private final KafkaConsumer<byte[], byte[]> tickets;
+    private final Admin admin;
+    private final Destinations destinations;
     private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
     private final Map<Integer, SourceReader> readers = new ConcurrentHashMap<>();
     private final Map<Integer, MetricsBinder> binders = new ConcurrentHashMap<>();
@@ -49,6 +54,16 @@ final class WorkerClients {
         c.putAll(config.kafkaSettings("consumer"));
         GroupMembership.configure(c, config, "worker", instanceId());
         this.tickets = new KafkaConsumer<>(c);
+        Map<String, Object> a = config.kafkaSettings("admin");
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, "bridge-worker-" + instanceId() + "-admin");
+        this.admin = Admin.create(a);
+        this.destinations = new Destinations(admin);
+    }
+
+    /** The Admin client (topic existence checks of output topics) is closed once the fan-out threads are gone. */
+    void closeAdmin() {
+        admin.close(Duration.ofSeconds(5));
     }
 
     String instanceId() {
@@ -83,6 +98,8 @@ final class WorkerClients {
         c.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        // coordinates come from tickets: reading one must never create its topic on an auto-creating broker
+        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return new KafkaConsumer<>(c);
     }
 
@@ -104,7 +121,7 @@ final class WorkerClients {
         producer.initTransactions();
         producers.put(n, producer);
         binders.put(n, new MetricsBinder(metrics.registry()).bindKafkaClient(producer));
-        SourceReader reader = new SourceReader(plainConsumer(true), Duration.ofSeconds(30));
+        SourceReader reader = new SourceReader(plainConsumer(true), Duration.ofSeconds(30), destinations);
         readers.put(n, reader);
         FanoutSettings settings = new FanoutSettings(
                 config.getInt(WorkerConfig.TXN_MAX_RECORDS),
@@ -121,7 +138,19 @@ final class WorkerClients {
                 config.duration(WorkerConfig.RETRY_BACKOFF_MAX_MS));
         OutcomeRecords records = new OutcomeRecords(CommonKeys.topicNames(config), CommonKeys.catalogue(config), clock);
         return new ResultFanout(
-                producer, reader, clients, pacer, book, records, router, events, settings, hooks, metrics, clock);
+                producer,
+                reader,
+                clients,
+                pacer,
+                book,
+                records,
+                router,
+                events,
+                settings,
+                destinations,
+                hooks,
+                metrics,
+                clock);
     }
 
     /** Closes thread {@code n}'s clients; a halted (crash-simulating) worker leaves its producer's transaction open. */

@@ -91,9 +91,14 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** A published request with its coordinates. */
-    record Published(String customId, Coordinates at, String envelope, int attempt) {
+    record Published(String customId, Coordinates at, String envelope, int attempt, String replyTo) {
         Published withAttempt(int n) {
-            return new Published(customId, at, envelope, n);
+            return new Published(customId, at, envelope, n, replyTo);
+        }
+
+        /** The same request asking for its result on {@code topic} (carried by its ticket item). */
+        Published withReplyTo(String topic) {
+            return new Published(customId, at, envelope, attempt, topic);
         }
     }
 
@@ -104,7 +109,7 @@ final class Pipeline implements AutoCloseable {
                         customId.getBytes(StandardCharsets.UTF_8),
                         env.getBytes(StandardCharsets.UTF_8)))
                 .get();
-        return new Published(customId, new Coordinates(md.topic(), md.partition(), md.offset()), env, 1);
+        return new Published(customId, new Coordinates(md.topic(), md.partition(), md.offset()), env, 1, null);
     }
 
     /** Creates one batch of these requests on the emulator and writes its ticket (in {@code parts} records). */
@@ -118,7 +123,7 @@ final class Pipeline implements AutoCloseable {
             items.add(new TicketItem(
                     id,
                     p.customId(),
-                    null,
+                    p.replyTo(),
                     p.attempt(),
                     ("{\"n\":\"" + p.customId() + "\"}").getBytes(StandardCharsets.UTF_8),
                     p.at()));
@@ -148,6 +153,14 @@ final class Pipeline implements AutoCloseable {
             tickets.send(new ProducerRecord<>(
                     topics.batches(), 0, batch.id().getBytes(StandardCharsets.UTF_8), TicketCodec.write(t)));
         }
+        tickets.commitTransaction();
+    }
+
+    /** Writes any bytes to partition 0 of the batches topic, in a transaction, as a hostile producer could. */
+    void writeRawTicket(String key, byte[] value) {
+        tickets.beginTransaction();
+        tickets.send(new ProducerRecord<>(
+                topics.batches(), 0, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
         tickets.commitTransaction();
     }
 
@@ -197,9 +210,17 @@ final class Pipeline implements AutoCloseable {
 
     WorkerApp worker(Map<String, String> overrides, WorkerApp.BeforeCommit hook) {
         WorkerApp w = new WorkerApp(
-                new WorkerConfig(config(overrides)), account -> client, registry, Clock.systemUTC(), hook);
+                new WorkerConfig(config(overrides)), this::onlyDefault, registry, Clock.systemUTC(), hook);
         workers.add(w);
         return w.start();
+    }
+
+    /** As in production, an account without credentials is an IllegalArgumentException. */
+    private BatchesClient onlyDefault(String account) {
+        if (!account.isEmpty() && !"default".equals(account)) {
+            throw new IllegalArgumentException("unknown API account");
+        }
+        return client;
     }
 
     WorkerApp worker(Map<String, String> overrides) {

@@ -159,6 +159,15 @@ public enum BridgeMetric {
             null,
             "Retry records written, by reason (expired or the errored type, e.g. overloaded_error)",
             "reason"),
+    WORKER_TICKETS_SKIPPED(
+            Role.WORKER,
+            "bridge.worker.tickets.skipped",
+            Meter.Type.COUNTER,
+            null,
+            "Records on the batches topic skipped with a log line and their offsets committed, by reason: invalid"
+                    + " (not a well-formed ticket), inconsistent (a part that contradicts its batch's other parts, or"
+                    + " parts that cannot make one batch), incomplete (parts whose other parts can never arrive)",
+            "reason"),
     WORKER_POLLS(
             Role.WORKER,
             "bridge.worker.polls",

@@ -7,9 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** JSON form of {@link Ticket}s. Short field names in items keep a 100,000-request batch small. */
 public final class TicketCodec {
@@ -74,61 +75,87 @@ public final class TicketCodec {
         g.writeEndArray();
     }
 
-    /** Parses a ticket; a record that is not one is an {@link IllegalArgumentException} naming what is wrong. */
+    /**
+     * Parses and checks a ticket; a record that is not a well-formed one (see {@link TicketSchema} for the bounds:
+     * at most 100,000 requests, so at most as many parts; a part index in range; batch id, custom ids, source
+     * topics and batch custom ids well-formed; no {@code b} twice) is an {@link IllegalArgumentException} naming
+     * what is wrong, with any echoed value escaped and cut. Nothing is allocated by a number the record states.
+     * An item's {@code reply_to}, attempt and origin are only type-checked: they come from the request record.
+     */
     public static Ticket read(byte[] value) {
         JsonNode n;
         try {
             n = Json.MAPPER.readTree(value);
         } catch (IOException e) {
-            throw new IllegalArgumentException("not a ticket: " + e.getMessage(), e);
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage()
+                    : e.getMessage();
+            throw new IllegalArgumentException("not a ticket: " + Echo.of(why));
         }
-        if (n == null || !n.hasNonNull("batch_id") || !n.path("items").isArray()) {
+        if (n == null
+                || !n.isObject()
+                || !n.hasNonNull("batch_id")
+                || !n.path("items").isArray()) {
             throw new IllegalArgumentException("not a ticket: batch_id and items are required");
         }
-        List<String> sources = strings(n.path("sources"));
-        List<TicketItem> items = new ArrayList<>(n.path("items").size());
-        for (JsonNode i : n.path("items")) {
-            items.add(readItem(i, sources));
+        TicketSchema.optionalIntIn(n, "v", 1, 1, 1);
+        int requestCount = TicketSchema.intIn(n, "request_count", 1, TicketSchema.MAX_REQUESTS);
+        int parts = TicketSchema.optionalIntIn(n, "parts", 1, requestCount, 1);
+        int part = TicketSchema.optionalIntIn(n, "part", 0, parts - 1, 0);
+        List<String> sources = TicketSchema.strings(n, "sources", TicketSchema.TOPIC, 1, TicketSchema.MAX_SOURCES);
+        JsonNode itemNodes = n.get("items");
+        if (itemNodes.isEmpty() || itemNodes.size() > requestCount) {
+            throw new IllegalArgumentException(
+                    "items must hold 1 to request_count (" + requestCount + ") items but held " + itemNodes.size());
+        }
+        List<TicketItem> items = new ArrayList<>(itemNodes.size());
+        Set<String> seen = new HashSet<>();
+        for (JsonNode i : itemNodes) {
+            TicketItem item = readItem(i, sources);
+            if (!seen.add(item.batchCustomId())) {
+                throw new IllegalArgumentException("item b " + item.batchCustomId() + " appears twice");
+            }
+            items.add(item);
         }
         return new Ticket(
-                n.path("batch_id").asText(),
-                n.path("account").asText(),
-                strings(n.path("betas")),
-                Instant.parse(n.path("created_at").asText()),
-                Instant.parse(n.path("expires_at").asText()),
-                n.path("request_count").asInt(),
-                n.path("part").asInt(),
-                n.path("parts").asInt(1),
+                TicketSchema.text(n, "batch_id", TicketSchema.BATCH_ID),
+                n.has("account") ? TicketSchema.text(n, "account", TicketSchema.ACCOUNT) : "",
+                n.has("betas") // the lane's, from its requests: type and size only, like the items' own fields
+                        ? TicketSchema.strings(n, "betas", TicketSchema.BETA, 0, TicketSchema.MAX_BETAS)
+                        : List.of(),
+                TicketSchema.instant(n, "created_at"),
+                TicketSchema.instant(n, "expires_at"),
+                requestCount,
+                part,
+                parts,
                 sources,
                 items);
     }
 
     private static TicketItem readItem(JsonNode i, List<String> sources) {
+        if (!i.isObject()) {
+            throw TicketSchema.invalid("an item must be an object", i);
+        }
+        String b = TicketSchema.text(i, "b", TicketSchema.BATCH_CUSTOM_ID);
+        TicketSchema.batchCustomId(b, sources.size());
+        String customId = TicketSchema.text(i, "c", EnvelopeCodec.CUSTOM_ID);
+        // r, a and o come from fields of the request record: only their types are checked here, so that one
+        // hostile request never costs the good ones in its batch; the worker dead-letters that item alone
+        String replyTo = i.hasNonNull("r") ? TicketSchema.text(i, "r", TicketSchema.ANY) : null;
+        int attempt = TicketSchema.optionalIntIn(i, "a", 1, Integer.MAX_VALUE, 1);
         byte[] metadata = null;
-        if (i.has("m") && !i.get("m").isNull()) {
+        if (i.hasNonNull("m")) {
+            if (!i.get("m").isObject()) {
+                throw TicketSchema.invalid("item m (metadata) must be an object", i.get("m"));
+            }
             try {
                 metadata = Json.MAPPER.writeValueAsBytes(i.get("m"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        TicketItem item = new TicketItem(
-                i.path("b").asText(),
-                i.path("c").asText(),
-                i.path("r").asText(null),
-                i.path("a").asInt(1),
-                metadata,
-                null);
-        JsonNode o = i.path("o");
-        Coordinates origin = o.isArray()
-                ? new Coordinates(o.get(0).asText(), o.get(1).asInt(), o.get(2).asLong())
-                : item.source(sources);
-        return new TicketItem(item.batchCustomId(), item.customId(), item.replyTo(), item.attempt(), metadata, origin);
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(s -> out.add(s.asText()));
-        return out;
+        TicketItem item = new TicketItem(b, customId, replyTo, attempt, metadata, null);
+        Coordinates origin = i.has("o") ? TicketSchema.origin(i.get("o")) : item.source(sources);
+        return new TicketItem(b, customId, replyTo, attempt, metadata, origin);
     }
 }

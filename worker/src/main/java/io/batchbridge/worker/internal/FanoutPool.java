@@ -70,23 +70,33 @@ public final class FanoutPool implements AutoCloseable {
         try {
             while (!stopping) {
                 Object job = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (job instanceof OpenBatch b && !b.revoked()) {
-                    running.add(b);
-                    try {
-                        fanout.run(b);
-                    } finally {
-                        running.remove(b);
-                    }
-                } else if (job instanceof TopicPartition tp) {
-                    fanout.commitOffsets(tp);
+                try {
+                    run(fanout, job);
+                } catch (RuntimeException e) { // one job's failure never costs the pool a thread
+                    log.error(
+                            "fan-out thread {} failed on {}",
+                            Thread.currentThread().getName(),
+                            job,
+                            e);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("fan-out thread {} failed", Thread.currentThread().getName(), e);
         } finally {
             onExit.run();
+        }
+    }
+
+    private void run(ResultFanout fanout, Object job) {
+        if (job instanceof OpenBatch b && !b.revoked()) {
+            running.add(b);
+            try {
+                fanout.run(b);
+            } finally {
+                running.remove(b);
+            }
+        } else if (job instanceof TopicPartition tp) {
+            fanout.commitOffsets(tp);
         }
     }
 

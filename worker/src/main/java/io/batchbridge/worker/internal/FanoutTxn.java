@@ -2,8 +2,12 @@ package io.batchbridge.worker.internal;
 
 import java.util.BitSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -17,6 +21,7 @@ final class FanoutTxn {
     private final LongSupplier nanoTime;
     private final BitSet delivered;
     private final Map<String, Long> counts = new LinkedHashMap<>();
+    private final Queue<FailedResult> failedResults = new ConcurrentLinkedQueue<>();
     private boolean open;
     private long openedAt;
     private int lines;
@@ -44,9 +49,34 @@ final class FanoutTxn {
         }
     }
 
+    /** A failed send to {@code topic}: of item {@code item}'s result, or of another record when the item is -1. */
+    record FailedResult(int item, String topic, Exception error) {}
+
+    /** Sends a record that is not a result (retry record, dead letter); a failure is kept, item -1. */
     void send(ProducerRecord<byte[], byte[]> r) {
+        send(r, -1);
+    }
+
+    /**
+     * Sends item {@code item}'s result; if the send fails (on the producer's I/O thread, or at once for a
+     * producer-side check) the failure is kept, in the order failures happened, so that after the abort the
+     * one item can be told apart from the batch ({@link #failedResults}).
+     */
+    void sendResult(ProducerRecord<byte[], byte[]> r, int item) {
+        send(r, item);
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> r, int item) {
+        send(r, (md, e) -> {
+            if (e != null) {
+                failedResults.add(new FailedResult(item, r.topic(), e));
+            }
+        });
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> r, Callback onDone) {
         begin();
-        producer.send(r);
+        producer.send(r, onDone);
         long size = (r.value() == null ? 0 : r.value().length) + (r.key() == null ? 0 : r.key().length);
         bytes += size;
         totalBytes += size;
@@ -98,6 +128,11 @@ final class FanoutTxn {
                 // a fenced or broken producer has nothing left to abort; the broker aborts on timeout or fencing
             }
         }
+    }
+
+    /** The sends of this transaction that failed, first failure first (complete once it was aborted). */
+    List<FailedResult> failedResults() {
+        return List.copyOf(failedResults);
     }
 
     int deliveredCount() {

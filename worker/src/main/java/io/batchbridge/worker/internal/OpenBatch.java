@@ -2,6 +2,7 @@ package io.batchbridge.worker.internal;
 
 import io.batchbridge.client.MessageBatch;
 import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.Ticket;
 import io.batchbridge.common.records.TicketItem;
 import java.time.Instant;
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -20,10 +23,12 @@ import org.apache.kafka.common.TopicPartition;
 public final class OpenBatch {
     private final String batchId;
     private final TopicPartition partition;
-    private final Ticket[] parts;
-    private final long[] offsets;
+    private final int expectedParts;
+    /** Parts by index, as they arrive: sized by what was received, never by what a ticket claims. */
+    private final TreeMap<Integer, Ticket> parts = new TreeMap<>();
+
+    private final TreeMap<Integer, Long> offsets = new TreeMap<>();
     private final Instant trackedAt;
-    private int received;
     private Map<String, Integer> index;
     private List<TicketItem> items;
     private List<Coordinates> sources;
@@ -31,6 +36,9 @@ public final class OpenBatch {
     private volatile Checkpoint checkpoint = Checkpoint.empty();
     private volatile boolean revoked;
     private volatile boolean resultsUnavailable;
+    /** Items whose result a send refused (too large for its topic, not authorized): dead-lettered from then on. */
+    private final Map<Integer, Problem> undeliverable = new ConcurrentHashMap<>();
+
     private int polls;
     private int notFound;
     private Instant endedSeenAt;
@@ -38,42 +46,71 @@ public final class OpenBatch {
     public OpenBatch(String batchId, TopicPartition partition, int parts, Instant trackedAt) {
         this.batchId = batchId;
         this.partition = partition;
-        this.parts = new Ticket[parts];
-        this.offsets = new long[parts];
+        this.expectedParts = parts;
         this.trackedAt = trackedAt;
     }
 
-    /** Adds one ticket record; returns true when every part has arrived and the batch can be tracked. */
+    /**
+     * Adds one ticket record; returns true when every part has arrived and the batch can be tracked.
+     *
+     * @throws IllegalArgumentException when this part contradicts the parts seen so far (another part count,
+     *     request count, account or time, an index seen before): the part alone is not taken
+     * @throws IllegalStateException when the last part arrived but the parts cannot make one batch (their items
+     *     do not add up to the request count, or one {@code custom_id} is in two parts): the whole set is unusable
+     */
     public boolean addPart(Ticket t, long offset) {
-        if (t.parts() != parts.length || parts[t.part()] != null) {
+        Ticket first = parts.isEmpty() ? t : parts.firstEntry().getValue();
+        if (t.parts() != expectedParts
+                || parts.containsKey(t.part())
+                || !t.batchId().equals(batchId)
+                || t.requestCount() != first.requestCount()
+                || !t.account().equals(first.account())
+                || !t.betas().equals(first.betas())
+                || !t.createdAt().equals(first.createdAt())
+                || !t.expiresAt().equals(first.expiresAt())) {
             throw new IllegalArgumentException("ticket part " + t.part() + "/" + t.parts() + " of batch " + batchId
-                    + " does not fit the parts seen so far");
+                    + " does not fit the " + parts.size() + " part(s) seen so far");
         }
-        parts[t.part()] = t;
-        offsets[t.part()] = offset;
-        received++;
-        if (received == parts.length) {
+        parts.put(t.part(), t);
+        offsets.put(t.part(), offset);
+        if (parts.size() == expectedParts) {
             buildIndex();
             return true;
         }
         return false;
     }
 
+    /** True once every part arrived (the batch is tracked or fanned out). */
+    public boolean complete() {
+        return index != null;
+    }
+
     private void buildIndex() {
         int n = 0;
-        for (Ticket t : parts) {
+        for (Ticket t : parts.values()) {
             n += t.items().size();
         }
-        index = new HashMap<>(n * 4 / 3 + 1);
-        items = new ArrayList<>(n);
-        sources = new ArrayList<>(n);
-        for (Ticket t : parts) {
+        if (n != parts.firstEntry().getValue().requestCount()) {
+            throw new IllegalStateException("the " + expectedParts + " part(s) of batch " + batchId + " hold " + n
+                    + " items for a request count of "
+                    + parts.firstEntry().getValue().requestCount());
+        }
+        Map<String, Integer> byId = new HashMap<>(n * 4 / 3 + 1);
+        List<TicketItem> all = new ArrayList<>(n);
+        List<Coordinates> where = new ArrayList<>(n);
+        for (Ticket t : parts.values()) {
             for (TicketItem i : t.items()) {
-                index.put(i.batchCustomId(), items.size());
-                items.add(i);
-                sources.add(i.source(t.sources()));
+                if (byId.put(i.batchCustomId(), all.size()) != null) {
+                    throw new IllegalStateException(
+                            "batch " + batchId + " has item " + i.batchCustomId() + " in two parts");
+                }
+                all.add(i);
+                where.add(i.source(t.sources()));
             }
         }
+        items = all;
+        sources = where;
+        index = byId;
     }
 
     public String batchId() {
@@ -85,28 +122,20 @@ public final class OpenBatch {
     }
 
     public Ticket ticket() {
-        return parts[0];
+        return parts.firstEntry().getValue();
     }
 
     public String account() {
-        return parts[0].account();
+        return ticket().account();
     }
 
-    /** The offsets of every ticket record of this batch. */
+    /** The offsets of every ticket record of this batch received so far. */
     public List<Long> offsets() {
-        List<Long> out = new ArrayList<>(offsets.length);
-        for (long o : offsets) {
-            out.add(o);
-        }
-        return out;
+        return new ArrayList<>(offsets.values());
     }
 
     public long maxOffset() {
-        long max = -1;
-        for (long o : offsets) {
-            max = Math.max(max, o);
-        }
-        return max;
+        return offsets.values().stream().mapToLong(Long::longValue).max().orElse(-1);
     }
 
     /** The item index of a batch {@code custom_id}, or -1 when the ticket does not know it. */
@@ -160,12 +189,22 @@ public final class OpenBatch {
         resultsUnavailable = true;
     }
 
+    /** Marks item {@code i}'s result as undeliverable for {@code why}; false when it was marked already. */
+    public boolean markUndeliverable(int i, Problem why) {
+        return undeliverable.putIfAbsent(i, why) == null;
+    }
+
+    /** Why item {@code i}'s result cannot be delivered, or null. */
+    public Problem undeliverable(int i) {
+        return undeliverable.get(i);
+    }
+
     public Instant trackedAt() {
         return trackedAt;
     }
 
     public Instant expiresAt() {
-        return parts[0].expiresAt();
+        return ticket().expiresAt();
     }
 
     /** Retrieves that found the batch still in progress (drives the poll interval). */

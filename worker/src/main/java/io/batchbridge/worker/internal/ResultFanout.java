@@ -43,6 +43,7 @@ public final class ResultFanout {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final FanoutCommits commits;
+    private final DeliveryGuard guard;
 
     /** Thrown when the batch's partition was revoked mid-fan-out. */
     static final class RevokedException extends RuntimeException {
@@ -61,6 +62,7 @@ public final class ResultFanout {
             ResultRouter router,
             EventPublisher events,
             FanoutSettings settings,
+            Destinations destinations,
             FanoutHooks hooks,
             WorkerMetrics metrics,
             Clock clock) {
@@ -75,6 +77,7 @@ public final class ResultFanout {
         this.metrics = metrics;
         this.clock = clock;
         this.commits = new FanoutCommits(producer, book, records, events, hooks, metrics);
+        this.guard = new DeliveryGuard(destinations, settings.maxResultBytes());
     }
 
     /** Fans out one batch; failures end in a retry later, a revoke, or a fatal fence, never in a lost line. */
@@ -102,8 +105,16 @@ public final class ResultFanout {
         } catch (ProducerFencedException e) {
             hooks.fatal(e);
         } catch (BatchesApiException | KafkaException e) {
-            txn.abortQuietly();
+            txn.abortQuietly(); // the abort completes every send: the failed ones are known from here
             metrics.transaction("aborted");
+            if (guard.attribute(b, txn)) {
+                log.warn(
+                        "batch_id={} transaction aborted over a refused result; redoing it without: {}",
+                        b.batchId(),
+                        e.toString());
+                hooks.retryLater(b, Duration.ZERO);
+                return;
+            }
             Duration delay = settings.retryDelay();
             if (e instanceof BatchesApiException api && api.retryAfter().isPresent()) {
                 delay = api.retryAfter().get().compareTo(delay) > 0
@@ -118,6 +129,15 @@ public final class ResultFanout {
                     delay,
                     e.toString());
             hooks.retryLater(b, delay);
+        } catch (RuntimeException e) { // a bug or an input nobody foresaw: never lose the thread or the batch
+            txn.abortQuietly();
+            metrics.transaction("aborted");
+            log.error(
+                    "batch_id={} fan-out failed unexpectedly; resuming from checkpoint in {}",
+                    b.batchId(),
+                    settings.retryDelay(),
+                    e);
+            hooks.retryLater(b, settings.retryDelay());
         }
     }
 
@@ -178,21 +198,12 @@ public final class ResultFanout {
 
     private void deliver(OpenBatch b, int i, ResultLine line, FanoutTxn txn) {
         ProducerRecord<byte[], byte[]> r = records.result(b, i, line);
-        if (r.value().length > settings.maxResultBytes()) {
-            deadLetter(
-                    b,
-                    i,
-                    new Problem(
-                            DeadLetterReason.RESULT_TOO_LARGE,
-                            "the result is " + r.value().length
-                                    + " bytes, above the limit of " + settings.maxResultBytes()
-                                    + "; it stays downloadable from batch "
-                                    + b.batchId() + " (custom_id " + line.customId() + ") for 29 days after creation"),
-                    "succeeded",
-                    txn);
+        Problem refused = guard.refusal(b, i, r);
+        if (refused != null) {
+            deadLetter(b, i, refused, "succeeded", txn);
             return;
         }
-        txn.send(r);
+        txn.sendResult(r, i);
         txn.delivered(i, "succeeded");
         metrics.usage(line.model(), b.account(), line.usage().toTokenUsage(), records.catalogue());
         if (line.truncated()) {

@@ -18,19 +18,30 @@ import org.apache.kafka.common.errors.TimeoutException;
 public final class SourceReader implements AutoCloseable {
     private final Consumer<byte[], byte[]> consumer;
     private final Duration timeout;
+    private final Destinations topics;
 
-    /** @param consumer a read_committed consumer with {@code auto.offset.reset=none} and no group */
-    public SourceReader(Consumer<byte[], byte[]> consumer, Duration timeout) {
+    /**
+     * @param consumer a read_committed consumer with {@code auto.offset.reset=none}, no group and no topic
+     *     auto-creation
+     * @param topics where the source topic's existence is checked first: a ticket's coordinates are input
+     */
+    public SourceReader(Consumer<byte[], byte[]> consumer, Duration timeout, Destinations topics) {
         this.consumer = consumer;
         this.timeout = timeout;
+        this.topics = topics;
     }
 
     /**
-     * The value of the record at {@code c}, or null when it no longer exists (retention, or never committed).
+     * The value of the record at {@code c}, or null when it no longer exists (retention, or never committed) or
+     * never could (no such topic or partition: the Admin client is asked, so that no consumer waits on metadata
+     * of a topic that is not there).
      *
      * @throws TimeoutException when the broker did not answer in time (transient: try the fan-out again later)
      */
     public byte[] read(Coordinates c) {
+        if (!topics.hasPartition(c.topic(), c.partition())) {
+            return null;
+        }
         TopicPartition tp = new TopicPartition(c.topic(), c.partition());
         consumer.assign(List.of(tp));
         consumer.seek(tp, c.offset());

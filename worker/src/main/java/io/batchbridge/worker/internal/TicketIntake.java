@@ -1,14 +1,19 @@
 package io.batchbridge.worker.internal;
 
+import io.batchbridge.common.records.Echo;
 import io.batchbridge.common.records.Ticket;
 import io.batchbridge.common.records.TicketCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,7 +39,11 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final Duration pollTimeout;
+    private final Predicate<String> accountConfigured;
     private final Map<String, OpenBatch> active = new ConcurrentHashMap<>();
+    /** Partitions where this poll skipped records (poll thread only). */
+    private final Set<TopicPartition> skippedIn = new HashSet<>();
+
     private volatile boolean assignmentSettled;
     private volatile boolean halted;
 
@@ -46,7 +55,8 @@ public final class TicketIntake implements ConsumerRebalanceListener {
             FanoutPool pool,
             WorkerMetrics metrics,
             Clock clock,
-            Duration pollTimeout) {
+            Duration pollTimeout,
+            Predicate<String> accountConfigured) {
         this.consumer = consumer;
         this.book = book;
         this.checkpoints = checkpoints;
@@ -55,6 +65,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         this.metrics = metrics;
         this.clock = clock;
         this.pollTimeout = pollTimeout;
+        this.accountConfigured = accountConfigured;
     }
 
     public void subscribe(String batchesTopic) {
@@ -68,6 +79,11 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         if (!records.isEmpty()) {
             metrics.loop("track").record(() -> records.forEach(this::accept));
         }
+        if (!active.isEmpty()) {
+            dropIncomplete();
+        }
+        skippedIn.forEach(pool::commitOffsets);
+        skippedIn.clear();
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> r) {
@@ -79,28 +95,84 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         p.ledger.register(r.offset());
         Ticket t;
         try {
-            t = TicketCodec.read(r.value());
-        } catch (RuntimeException e) {
-            log.error(
-                    "{}-{}@{} is not a ticket and is skipped: {}",
-                    r.topic(),
-                    r.partition(),
-                    r.offset(),
-                    e.getMessage());
-            p.ledger.complete(List.of(r.offset()));
-            pool.commitOffsets(tp);
+            t = read(r);
+        } catch (IllegalArgumentException e) {
+            skip(p, List.of(r.offset()), "invalid", "not a valid ticket: " + e.getMessage());
             return;
         }
-        String key = r.key() == null ? t.batchId() : new String(r.key(), StandardCharsets.UTF_8);
-        OpenBatch b = active.computeIfAbsent(key, id -> new OpenBatch(t.batchId(), tp, t.parts(), clock.instant()));
+        OpenBatch b = active.computeIfAbsent(t.batchId(), id -> new OpenBatch(id, tp, t.parts(), clock.instant()));
         try {
+            if (!b.partition().equals(tp)) {
+                throw new IllegalArgumentException("batch " + t.batchId() + " is assembling on " + b.partition());
+            }
             if (b.addPart(t, r.offset())) {
                 start(b, p);
             }
         } catch (IllegalArgumentException e) {
-            log.error("{}-{}@{}: {}; skipped", r.topic(), r.partition(), r.offset(), e.getMessage());
-            p.ledger.complete(List.of(r.offset()));
+            skip(p, List.of(r.offset()), "inconsistent", e.getMessage());
+        } catch (IllegalStateException e) {
+            active.remove(b.batchId(), b);
+            skip(p, b.offsets(), "inconsistent", e.getMessage());
         }
+    }
+
+    /**
+     * The ticket in a record; its key, when there is one, must be its batch id (the partitioning the tickets use),
+     * and its account one this worker has credentials for (else its batch could never be retrieved).
+     */
+    private Ticket read(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            throw new IllegalArgumentException("the record has no value");
+        }
+        Ticket t = TicketCodec.read(r.value());
+        if (r.key() != null && !t.batchId().equals(new String(r.key(), StandardCharsets.UTF_8))) {
+            throw new IllegalArgumentException("the record's key is not its batch_id " + t.batchId());
+        }
+        if (!accountConfigured.test(t.account())) {
+            throw new IllegalArgumentException("batch " + t.batchId() + " names API account " + Echo.quoted(t.account())
+                    + ", which this worker has no credentials for");
+        }
+        return t;
+    }
+
+    /**
+     * Batches still assembling on a partition read up to its last stable offset can never complete: the submitter
+     * writes all parts of a batch in one transaction, and a read_committed consumer sees a transaction's records
+     * all at once, so once the position reaches the last stable offset every part that will ever come has come.
+     */
+    private void dropIncomplete() {
+        for (OpenBatch b : active.values()) {
+            if (b.complete() || !caughtUp(b.partition())) {
+                continue;
+            }
+            CommitBook.Partition p = book.get(b.partition());
+            active.remove(b.batchId(), b);
+            if (p != null) {
+                skip(
+                        p,
+                        b.offsets(),
+                        "incomplete",
+                        "ticket parts of batch " + b.batchId()
+                                + " whose other parts never came (a batch's parts are written in one transaction)");
+            }
+        }
+    }
+
+    private boolean caughtUp(TopicPartition tp) {
+        try {
+            OptionalLong lag = consumer.currentLag(tp);
+            return lag.isPresent() && lag.getAsLong() == 0;
+        } catch (IllegalStateException e) { // no longer assigned
+            return false;
+        }
+    }
+
+    /** Skips records of the batches topic: one log line, counted, offsets complete and committed in order. */
+    private void skip(CommitBook.Partition p, List<Long> offsets, String reason, String why) {
+        log.error("{}@{} skipped ({}): {}", p.tp, offsets, reason, Echo.of(why, 512));
+        offsets.forEach(o -> metrics.ticketSkipped(reason));
+        p.ledger.complete(offsets);
+        skippedIn.add(p.tp); // one offsets-only commit per partition and poll, however many were skipped
     }
 
     private void start(OpenBatch b, CommitBook.Partition p) {

@@ -39,6 +39,11 @@ public final class WorkerMetrics {
         meters.counter(BridgeMetric.WORKER_DEAD_LETTERS, reason).increment();
     }
 
+    /** A record of the batches topic skipped: {@code invalid}, {@code inconsistent} or {@code incomplete}. */
+    public void ticketSkipped(String reason) {
+        meters.counter(BridgeMetric.WORKER_TICKETS_SKIPPED, reason).increment();
+    }
+
     /** A retry record written, by reason: {@code expired} or the errored type. */
     public void retry(String reason) {
         meters.counter(BridgeMetric.WORKER_RETRIES, reason).increment();
