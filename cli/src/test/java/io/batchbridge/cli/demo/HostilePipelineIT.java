@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The poison classes of issue #17 through the whole pipeline on the product's defaults, interleaved with good
  * requests in the same lanes and batches: every hostile record ends as exactly one dead letter with its reason,
- * every good request is delivered exactly once, both roles stay ready, and the API was asked to create exactly the
- * batches that got tickets (plus counted orphans).
+ * forged records on the batches topic are skipped and counted, every good request is delivered exactly once, both
+ * roles stay ready, and the API was asked to create exactly the batches that got tickets (plus counted orphans).
  */
 @Timeout(300)
 class HostilePipelineIT {
@@ -68,6 +68,17 @@ class HostilePipelineIT {
                 // a good request after each hostile one: same topic, same account, same lane
                 String reply = i++ % 2 == 0 ? "" : ",\"reply_to\":\"" + TEAM_TOPIC + "\"";
                 published.add(send(producer, requests, request("good-" + i, reply)));
+            }
+            // forged records on the batches topic: each skipped with a count, never a crash loop or a stall
+            for (String ticket : List.of(
+                    "{\"v\":1,\"batch_id\":\"msgbatch_forged\",\"account\":\"default\",\"betas\":[],"
+                            + "\"request_count\":2000000000,\"part\":0,\"parts\":2000000000,\"sources\":[\""
+                            + requests + "\"],\"items\":[]}",
+                    "not a ticket at all",
+                    "{\"v\":1,\"batch_id\":\"" + "b".repeat(1 << 20) + "\"}")) {
+                producer.send(new ProducerRecord<>(
+                                stack.topics().batches(), "msgbatch_forged".getBytes(UTF_8), ticket.getBytes(UTF_8)))
+                        .get();
             }
             String forged = request(
                     "forged-fields",
@@ -106,14 +117,20 @@ class HostilePipelineIT {
                 }
             });
 
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            Scrape.sum(Scrape.metrics(stack.workerOps()), "bridge_worker_tickets_skipped_total") >= 3);
             assertThat(Scrape.get(stack.submitterOps(), "/health/ready").status())
                     .isEqualTo(200);
             assertThat(Scrape.get(stack.workerOps(), "/health/ready").status()).isEqualTo(200);
             Set<String> ticketed = new HashSet<>();
-            CommittedReader.forEach(
-                    stack.bootstrapServers(),
-                    stack.topics().batches(),
-                    r -> ticketed.add(TicketCodec.read(r.value()).batchId()));
+            CommittedReader.forEach(stack.bootstrapServers(), stack.topics().batches(), r -> {
+                try {
+                    ticketed.add(TicketCodec.read(r.value()).batchId());
+                } catch (IllegalArgumentException forgedTicket) {
+                    // one of the forged records written above: not a batch anybody created
+                }
+            });
             assertThat(createdAtTheApi(stack))
                     .as("API creates = ticketed batches")
                     .isEqualTo(ticketed.size());
