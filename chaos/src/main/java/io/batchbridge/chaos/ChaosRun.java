@@ -102,21 +102,8 @@ public final class ChaosRun {
             int apiPort = freePort();
             String apiUrl = "http://127.0.0.1:" + apiPort;
             Map<String, String> env = Map.of("ANTHROPIC_API_KEY", "chaos-key", "ANTHROPIC_BASE_URL", apiUrl);
-            try (JavaProcess emulator = new JavaProcess(
-                            "emulator",
-                            "io.batchbridge.emulator.EmulatorMain",
-                            List.of(
-                                    "--port",
-                                    String.valueOf(apiPort),
-                                    "--time-scale",
-                                    "3600",
-                                    "--seed",
-                                    String.valueOf(s.seed()),
-                                    "--faults",
-                                    s.faults()),
-                            Map.of(),
-                            workDir,
-                            "512m");
+            try (JavaProcess emulator = JavaProcess.emulator(
+                            apiPort, workDir, "--seed", String.valueOf(s.seed()), "--faults", s.faults());
                     JavaProcess submitter = role("submitter", broker.bootstrapServers(), env, workDir);
                     JavaProcess worker = role("worker", broker.bootstrapServers(), env, workDir)) {
                 emulator.start();

@@ -36,6 +36,13 @@ final class JavaProcess implements AutoCloseable {
         command.addAll(args);
     }
 
+    /** The emulator in its own JVM on {@code port}, simulating an hour per second, with these extra options. */
+    static JavaProcess emulator(int port, Path logDir, String... options) {
+        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--time-scale", "3600"));
+        args.addAll(List.of(options));
+        return new JavaProcess("emulator", "io.batchbridge.emulator.EmulatorMain", args, Map.of(), logDir, "512m");
+    }
+
     synchronized void start() {
         ProcessBuilder b = new ProcessBuilder(command)
                 .redirectErrorStream(true)

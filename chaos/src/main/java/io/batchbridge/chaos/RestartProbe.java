@@ -52,13 +52,7 @@ public final class RestartProbe {
             int apiPort = ChaosRun.freePort();
             String apiUrl = "http://127.0.0.1:" + apiPort;
             Map<String, String> env = Map.of("ANTHROPIC_API_KEY", "probe-key", "ANTHROPIC_BASE_URL", apiUrl);
-            try (JavaProcess emulator = new JavaProcess(
-                            "emulator",
-                            "io.batchbridge.emulator.EmulatorMain",
-                            List.of("--port", String.valueOf(apiPort), "--time-scale", "3600", "--faults", ""),
-                            Map.of(),
-                            workDir,
-                            "512m");
+            try (JavaProcess emulator = JavaProcess.emulator(apiPort, workDir, "--faults", "");
                     JavaProcess submitter = role("submitter", broker.bootstrapServers(), env, workDir);
                     JavaProcess worker = role("worker", broker.bootstrapServers(), env, workDir)) {
                 emulator.start();
