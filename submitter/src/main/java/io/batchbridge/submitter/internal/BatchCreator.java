@@ -6,11 +6,8 @@ import io.batchbridge.client.CreateBody;
 import io.batchbridge.client.MessageBatch;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.Echo;
-import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.TicketItem;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -200,56 +197,33 @@ public final class BatchCreator implements AutoCloseable {
 
     /** The outcome of the kept requests; requests the body refuses are added to {@code refused}. */
     private CreateOutcome createOrReuse(PendingBatch batch, List<CreateOutcome.Refusal> refused) {
-        List<String> sources = new ArrayList<>();
         long t0 = System.nanoTime();
-        Path spool = null;
-        try {
-            CreateBody.Builder body;
-            if (batch.bodyBytes() > settings.spoolThresholdBytes()) {
-                spool = Files.createTempFile("bridge-create-", ".json");
-                body = CreateBody.spooled(spool);
-            } else {
-                body = CreateBody.inMemory();
-            }
-            List<LaneItem> kept = new ArrayList<>(batch.items().size());
-            for (LaneItem item : batch.items()) {
-                try {
-                    // params were read as one JSON object by EnvelopeCodec at intake: no second parse
-                    body.addParsed(
-                            batchCustomId(item, sources),
-                            item.request().envelope().params());
-                    kept.add(item);
-                } catch (IllegalArgumentException e) {
-                    refused.add(new CreateOutcome.Refusal(
-                            item,
-                            new Problem(
-                                    DeadLetterReason.INVALID_FIELD,
-                                    "the request cannot be written into a create body: " + Echo.of(e.getMessage()))));
-                }
-            }
-            if (kept.isEmpty()) {
+        int refusedBefore = refused.size();
+        PendingBatch sent = batch; // what the API is asked for: the batch less the requests the body refused
+        try (CreateBodies b = CreateBodies.assemble(batch, settings.spoolThresholdBytes(), refused)) {
+            if (b.kept().isEmpty()) {
                 return null;
             }
-            PendingBatch sent = kept.size() == batch.items().size() ? batch : batch.with(kept);
+            sent = b.kept().size() == batch.items().size() ? batch : batch.with(b.kept());
             MessageBatch reused = orphans.claim(
                     sent.lane(), sent.items().stream().map(LaneItem::source).toList());
-            MessageBatch created = reused != null ? reused : send(sent, body.build());
+            MessageBatch created = reused != null ? reused : send(sent, b.body().build());
             Duration latency = Duration.ofNanos(System.nanoTime() - t0);
-            return new CreateOutcome.Created(sent, created, sources, latency, ticketsOrNull(sent, created, sources));
+            return new CreateOutcome.Created(
+                    sent, created, b.sources(), latency, ticketsOrNull(sent, created, b.sources()));
         } catch (BatchesApiException e) {
-            return classifier.classify(batch, e);
+            return classifier.classify(sent, e);
         } catch (NotSendable e) {
             return CreateOutcome.Rejected.all(
-                    batch,
+                    sent,
                     DeadLetterReason.INVALID_FIELD,
                     "the batch cannot be turned into an HTTP request: "
                             + Echo.of(e.getCause().getMessage()));
         } catch (IOException | java.io.UncheckedIOException e) {
-            // infrastructure: the local disk, never the API (nothing was sent)
+            // infrastructure: the local disk, never the API (nothing was sent); the whole batch is tried again
+            refused.subList(refusedBefore, refused.size()).clear();
             return new CreateOutcome.Transient(
                     batch, classifier.retryAt(null), "cannot spool a create body: " + e, false);
-        } finally {
-            deleteQuietly(spool);
         }
     }
 
@@ -293,16 +267,6 @@ public final class BatchCreator implements AutoCloseable {
         }
         return TicketItem.batchCustomId(
                 index, item.source().partition(), item.source().offset());
-    }
-
-    private static void deleteQuietly(Path spool) {
-        if (spool != null) {
-            try {
-                Files.deleteIfExists(spool);
-            } catch (IOException e) {
-                log.warn("cannot delete spool file {}", spool);
-            }
-        }
     }
 
     @Override
