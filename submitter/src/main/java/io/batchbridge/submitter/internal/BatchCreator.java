@@ -169,7 +169,10 @@ public final class BatchCreator implements AutoCloseable {
         CreateScreen.Screened s = screen.screen(batch);
         List<CreateOutcome> out = new ArrayList<>(2);
         List<CreateOutcome.Refusal> refused = new ArrayList<>(s.refused());
-        if (s.kept() != null) {
+        CreateOutcome.Rejected knownRejected = s.kept() == null ? null : classifier.knownRejectedBetas(s.kept());
+        if (knownRejected != null) {
+            refused.addAll(knownRejected.refused());
+        } else if (s.kept() != null) {
             Bisection bisection = s.kept().bisection();
             if (bisection != null && !bisection.tryCall()) {
                 refused.addAll(CreateClassifier.budgetSpent(s.kept(), bisection).refused());

@@ -7,15 +7,45 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The one classifier for create failures: retry later, reject (dead letters), isolate by bisection, or stop. */
 final class CreateClassifier {
+    /** How long a beta set the API rejected is rejected without a call (a beta released later then works). */
+    static final Duration REJECTED_BETAS_TTL = Duration.ofMinutes(10);
+
     private final Clock clock;
     private final Duration backoff;
+    /** Beta sets (per account) the API rejected, with the answer and when. */
+    private final Map<LaneKey, Rejection> rejectedBetas = new ConcurrentHashMap<>();
+
+    private record Rejection(String answer, Instant at) {}
 
     CreateClassifier(Clock clock, Duration backoff) {
         this.clock = clock;
         this.backoff = backoff;
+    }
+
+    /**
+     * The batch refused without a call when the API rejected its beta set less than {@link #REJECTED_BETAS_TTL}
+     * ago, else null.
+     */
+    CreateOutcome.Rejected knownRejectedBetas(PendingBatch batch) {
+        Rejection r = rejectedBetas.get(batch.lane());
+        if (r == null) {
+            return null;
+        }
+        if (!clock.instant().isBefore(r.at().plus(REJECTED_BETAS_TTL))) {
+            rejectedBetas.remove(batch.lane(), r);
+            return null;
+        }
+        return CreateOutcome.Rejected.all(
+                batch,
+                DeadLetterReason.BETA_REJECTED_BY_API,
+                "the API rejected the beta set "
+                        + Echo.of(String.valueOf(batch.lane().betas())) + " at " + r.at() + " (" + r.answer()
+                        + "); it is not tried again before " + r.at().plus(REJECTED_BETAS_TTL));
     }
 
     CreateOutcome classify(PendingBatch batch, BatchesApiException e) {
@@ -29,6 +59,7 @@ final class CreateClassifier {
         if ((status == 400 || status == 413) && !e.retryable()) {
             String answer = status + " " + e.errorType() + ": " + Echo.of(e.apiMessage());
             if (!batch.lane().betas().isEmpty() && aboutBetaHeader(e)) {
+                rejectedBetas.put(batch.lane(), new Rejection(answer, clock.instant()));
                 return CreateOutcome.Rejected.all(
                         batch,
                         DeadLetterReason.BETA_REJECTED_BY_API,

@@ -134,6 +134,17 @@ class BatchCreatorTest {
             assertThat(r.problem().message()).contains("anthropic-beta");
         });
         assertThat(createCalls()).isEqualTo(1);
+
+        List<CreateOutcome> next = creator.create(batch(2, "made-up-2099-01-01"));
+        assertThat(next).singleElement().isInstanceOf(CreateOutcome.Rejected.class);
+        assertThat(((CreateOutcome.Rejected) next.get(0)).refused())
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.problem().message()).contains("not tried again before"));
+        assertThat(createCalls())
+                .as("the beta set is rejected once, not per batch")
+                .isEqualTo(1);
+        creator.create(batch(1, "interleaved-thinking-2025-05-14"));
+        assertThat(createCalls()).as("another beta set is tried").isEqualTo(2);
     }
 
     @Test
