@@ -44,6 +44,7 @@ public class BatchesApiException extends RuntimeException {
     private final int status;
     private final String errorType;
     private final String requestId;
+    private final String apiMessage;
     private final Duration retryAfter;
     private final boolean retryable;
     private final boolean outcomeUnknown;
@@ -63,6 +64,7 @@ public class BatchesApiException extends RuntimeException {
         this.status = status;
         this.errorType = errorType;
         this.requestId = requestId;
+        this.apiMessage = message;
         this.retryAfter = retryAfter;
         this.retryable = retryable;
         this.outcomeUnknown = outcomeUnknown;
@@ -97,6 +99,14 @@ public class BatchesApiException extends RuntimeException {
 
     public String errorType() {
         return errorType;
+    }
+
+    /**
+     * The API's {@code error.message} (or a short excerpt of a non-JSON error body; the transport failure for
+     * status 0), or null. Server text: echo it through {@code Echo} before showing it.
+     */
+    public String apiMessage() {
+        return apiMessage;
     }
 
     /** The {@code request-id} response header (or the body's {@code request_id}); null without a response. */

@@ -4,7 +4,6 @@ import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.kafka.GroupMembership;
-import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.metrics.MetricsBinder;
@@ -17,16 +16,17 @@ import io.batchbridge.submitter.internal.BatchCreator;
 import io.batchbridge.submitter.internal.Intake;
 import io.batchbridge.submitter.internal.Lanes;
 import io.batchbridge.submitter.internal.OffsetLedger;
+import io.batchbridge.submitter.internal.OrphanBatches;
 import io.batchbridge.submitter.internal.OutcomeHandler;
 import io.batchbridge.submitter.internal.SpendGuard;
 import io.batchbridge.submitter.internal.SubmitterLoop;
 import io.batchbridge.submitter.internal.SubmitterMetrics;
+import io.batchbridge.submitter.internal.TopicLimits;
 import io.batchbridge.submitter.internal.TransactionWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +38,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
@@ -65,6 +63,7 @@ public final class SubmitterApp implements AutoCloseable {
     private final TopicNames topics;
     private final ModelCatalogue catalogue;
     private final SpendGuard spendGuard;
+    private final OrphanBatches orphans;
     private final AtomicReference<RoleState> state = new AtomicReference<>(RoleState.STARTING);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -95,6 +94,8 @@ public final class SubmitterApp implements AutoCloseable {
         this.catalogue = CommonKeys.catalogue(config);
         this.spendGuard = new SpendGuard(config.getDouble(SubmitterConfig.SPEND_LIMIT_USD_PER_DAY), catalogue, clock);
         config.checkAccounts(this.accounts);
+        this.orphans = new OrphanBatches(
+                clients, metrics, config.getDuration(SubmitterConfig.LINGER_MS).plusSeconds(30));
         metrics.gauge(BridgeMetric.SUBMITTER_STATE, () -> state.get().code());
         metrics.gauge(BridgeMetric.SUBMITTER_SPEND_GUARD_ENGAGED, () -> spendGuard.engaged() ? 1 : 0);
     }
@@ -149,7 +150,8 @@ public final class SubmitterApp implements AutoCloseable {
                         break;
                     }
                     log.warn(
-                            "Kafka error in the submitter loop ({}); rewinding to the committed offsets", e.toString());
+                            "Kafka error in the submitter loop ({}); rewinding to the committed offsets",
+                            SubmitterClients.describe(e));
                     TimeUnit.SECONDS.sleep(1);
                 }
                 if (state.get() == RoleState.FAILED) {
@@ -164,41 +166,37 @@ public final class SubmitterApp implements AutoCloseable {
             log.error("submitter stopped on an unexpected error", e);
             state.set(RoleState.FAILED);
         } finally {
+            orphans.close();
             stopped.countDown();
         }
     }
 
     /** One life of the clients: from fresh consumer and producer to close. Throws to rewind. */
     private void runGeneration() throws InterruptedException {
-        String txId = "bridge-submitter-" + config.instanceId();
-        Map<String, Object> producerProps = KafkaClientDefaults.transactionalProducer("", txId);
-        producerProps.remove("bootstrap.servers");
-        producerProps.putAll(config.kafkaSettings("producer"));
-        Map<String, Object> consumerProps =
-                KafkaClientDefaults.consumer("", config.getString(SubmitterConfig.GROUP_ID));
-        consumerProps.remove("bootstrap.servers");
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        consumerProps.putAll(config.kafkaSettings("consumer"));
-        GroupMembership.configure(consumerProps, config, "submitter", config.instanceId());
-        OutcomeHandler outcomes =
-                new OutcomeHandler(topics, config.getInt(SubmitterConfig.TICKET_ITEMS_PER_RECORD), clock, metrics);
+        Map<String, Object> producerProps = SubmitterClients.producer(config);
+        TopicLimits limits = SubmitterClients.limits(config, topics, producerProps);
+        OutcomeHandler outcomes = new OutcomeHandler(
+                topics, config.getInt(SubmitterConfig.TICKET_ITEMS_PER_RECORD), limits, clock, metrics);
+        BatchCreator.Settings createSettings = new BatchCreator.Settings(
+                config.getDuration(SubmitterConfig.CREATE_BACKOFF_MS),
+                config.getLong(SubmitterConfig.SPOOL_THRESHOLD_BYTES),
+                config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES),
+                config.getInt(SubmitterConfig.BISECT_MAX_CALLS));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
-                KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps);
+                KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(SubmitterClients.consumer(config));
                 BatchCreator creator = new BatchCreator(
-                        clients,
-                        clock,
-                        config.getDuration(SubmitterConfig.CREATE_BACKOFF_MS),
-                        config.getLong(SubmitterConfig.SPOOL_THRESHOLD_BYTES),
-                        config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES),
-                        outcomes::tickets);
-                Admin admin = Admin.create(adminProps());
+                        clients, clock, createSettings, outcomes::tickets, outcomes.ticketParts(), orphans, metrics);
+                Admin admin = Admin.create(SubmitterClients.admin(config));
                 MetricsBinder kafkaMetrics =
                         new MetricsBinder(registry).bindKafkaClient(producer).bindKafkaClient(c)) {
             producer.initTransactions();
             consumer = c;
             OffsetLedger ledger = new OffsetLedger();
-            SubmitterLoop l = newLoop(
-                    c, creator, outcomes, ledger, new TransactionWriter(producer, ledger, c::groupMetadata), admin);
+            TransactionWriter writer = new TransactionWriter(producer, ledger, c::groupMetadata, (lost, cause) -> {
+                String why = SubmitterClients.describe(cause);
+                lost.forEach(o -> orphans.hold(o, why));
+            });
+            SubmitterLoop l = newLoop(c, creator, outcomes, ledger, writer, admin);
             loop = l;
             subscribe(c, l);
             state.compareAndSet(RoleState.STARTING, RoleState.RUNNING);
@@ -229,13 +227,6 @@ public final class SubmitterApp implements AutoCloseable {
         state.set(RoleState.DRAINING);
         l.drain(drainTimeout);
         state.set(RoleState.STOPPING);
-    }
-
-    /** The Admin client's settings: {@code kafka.*} and {@code kafka.admin.*}, like the other clients. */
-    private Map<String, Object> adminProps() {
-        Map<String, Object> props = new HashMap<>(config.kafkaSettings("admin"));
-        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "bridge-submitter-admin-" + config.instanceId());
-        return props;
     }
 
     private SubmitterLoop newLoop(

@@ -36,6 +36,7 @@ public final class SubmitterConfig extends BridgeConfig {
     public static final String CREATE_BACKOFF_MS = "bridge.submitter.create.backoff.ms";
     public static final String MAX_CONCURRENT_CREATES = "bridge.submitter.max.concurrent.creates";
     public static final String TICKET_ITEMS_PER_RECORD = "bridge.submitter.ticket.items.per.record";
+    public static final String BISECT_MAX_CALLS = "bridge.submitter.bisect.max.calls";
     public static final String SPOOL_THRESHOLD_BYTES = "bridge.submitter.spool.threshold.bytes";
     public static final String POLL_TIMEOUT_MS = "bridge.submitter.poll.timeout.ms";
     public static final String SPEND_LIMIT_USD_PER_DAY = "bridge.submitter.spend.limit.usd.per.day";
@@ -183,6 +184,16 @@ public final class SubmitterConfig extends BridgeConfig {
                     Range.between(1, 20_000),
                     Importance.LOW,
                     "A batch's ticket is split into records of at most this many items.")
+            .define(
+                    BISECT_MAX_CALLS,
+                    Type.INT,
+                    32,
+                    Range.between(0, 100_000),
+                    Importance.LOW,
+                    "When the API rejects a whole batch (400 or 413 not about the beta header), its halves are created"
+                            + " separately to isolate the offending request(s), spending at most this many create"
+                            + " calls per batch; the requests still suspect then are dead-lettered as"
+                            + " rejected_by_api. 0 dead-letters a rejected batch's requests at once.")
             .define(
                     SPOOL_THRESHOLD_BYTES,
                     Type.LONG,

@@ -100,6 +100,22 @@ public enum BridgeMetric {
             "Create calls that failed, by kind: transient, outcome_unknown, rejected, bisected (a whole-batch 400"
                     + " split in two), fatal",
             "kind"),
+    SUBMITTER_BISECT_CALLS(
+            Role.SUBMITTER,
+            "bridge.submitter.bisect.calls",
+            Meter.Type.COUNTER,
+            null,
+            "Create calls spent isolating the request(s) the API rejected in a batch (bisection); at most"
+                    + " bridge.submitter.bisect.max.calls per batch, then the remaining suspects are dead-lettered"),
+    SUBMITTER_ORPHAN_BATCHES(
+            Role.SUBMITTER,
+            "bridge.submitter.orphan.batches",
+            Meter.Type.COUNTER,
+            null,
+            "API batches created whose ticket could not be written with their requests' offsets, by outcome:"
+                    + " reused (ticketed later without a second create), cancelled (cancelled at the API),"
+                    + " adopted (found by a later owner)",
+            "outcome"),
     SUBMITTER_BUFFERED_BYTES(
             Role.SUBMITTER,
             "bridge.submitter.buffered.bytes",

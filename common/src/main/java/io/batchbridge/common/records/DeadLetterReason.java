@@ -34,6 +34,8 @@ public enum DeadLetterReason {
     INVALID_FIELD,
     /** The API rejected the request at batch creation (isolated by bisection). */
     REJECTED_BY_API,
+    /** The API rejected the lane's {@code anthropic-beta} header at batch creation: every request of the batch. */
+    BETA_REJECTED_BY_API,
     // Results (worker)
     /** The API answered {@code errored} with a non-transient error type. */
     API_ERROR,

@@ -2,17 +2,18 @@ package io.batchbridge.common.records;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Builds dead-letter records. The value is the original record's bytes, unchanged, so a fixed request
- * can be replayed as it was; everything about the failure travels in {@link Headers}.
+ * can be replayed as it was; everything about the failure travels in {@link Headers}. New code builds them
+ * with {@link DeadLetter}, which also fits a dead letter into its topic.
  */
 public final class DeadLetters {
     private DeadLetters() {}
 
     /**
-     * A dead letter for one request.
+     * A dead letter for one request ({@link DeadLetter} field by field; producer values are echoed through
+     * {@link Echo}).
      *
      * @param customId the user's {@code custom_id}, or null when it could not be read (then the key is null)
      * @param failed where the record that failed lives (request, retry record, or null)
@@ -28,27 +29,14 @@ public final class DeadLetters {
             Coordinates origin,
             int attempt,
             String batchId) {
-        RecordHeaders h = new RecordHeaders();
-        put(h, Headers.ERROR_REASON, problem.reason().code());
-        put(h, Headers.ERROR_MESSAGE, problem.message());
-        put(h, Headers.ATTEMPT, String.valueOf(attempt));
-        if (customId != null) {
-            put(h, Headers.CUSTOM_ID, customId);
-        }
-        if (batchId != null) {
-            put(h, Headers.BATCH_ID, batchId);
-        }
-        if (failed != null) {
-            put(h, Headers.ORIGINAL_TOPIC, failed.topic());
-            put(h, Headers.ORIGINAL_PARTITION, String.valueOf(failed.partition()));
-            put(h, Headers.ORIGINAL_OFFSET, String.valueOf(failed.offset()));
-        }
-        Coordinates o = origin != null ? origin : failed;
-        if (o != null) {
-            putOrigin(h, o);
-        }
-        byte[] key = customId == null ? null : customId.getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(dlqTopic, null, key, original, h);
+        return DeadLetter.to(dlqTopic, problem)
+                .original(original)
+                .customId(customId)
+                .failed(failed)
+                .origin(origin)
+                .attempt(attempt)
+                .batchId(batchId)
+                .build();
     }
 
     /** Adds the origin headers that tie any terminal record to its request. */

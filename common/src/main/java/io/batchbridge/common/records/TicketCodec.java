@@ -43,6 +43,35 @@ public final class TicketCodec {
         return out.toByteArray();
     }
 
+    /**
+     * The bytes one item adds to a ticket's {@code items} array, separator included: what the submitter packs
+     * ticket parts by. {@code write} of a ticket is its envelope ({@code write} with no items) plus these.
+     */
+    public static int itemBytes(TicketItem i, List<String> sources) {
+        CountingStream out = new CountingStream();
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            writeItem(g, i, sources);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, out.count + 1);
+    }
+
+    /** Counts bytes and keeps none. */
+    private static final class CountingStream extends java.io.OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
     private static void writeItem(JsonGenerator g, TicketItem i, List<String> sources) throws IOException {
         g.writeStartObject();
         g.writeStringField("b", i.batchCustomId());

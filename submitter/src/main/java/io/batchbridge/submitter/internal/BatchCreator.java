@@ -4,17 +4,18 @@ import io.batchbridge.client.BatchesApiException;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.CreateBody;
 import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.records.DeadLetterReason;
+import io.batchbridge.common.records.Echo;
 import io.batchbridge.common.records.TicketItem;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,25 +23,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates API batches off the poll thread (invariant 3: the poll loop never waits on the API). Outcomes
- * are queued for the poll thread, which owns the consumer and the transactional producer.
+ * are queued for the poll thread, which owns the consumer and the transactional producer. Every failure is
+ * attributed: a request that cannot be part of a batch is refused before the create ({@link CreateScreen}), a
+ * batch that cannot be turned into an HTTP request is refused, API answers are classified ({@link #classify}).
  */
 public final class BatchCreator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchCreator.class);
 
+    /**
+     * @param bisectMaxCalls create calls one rejected batch may spend isolating the request(s) the API refuses
+     */
+    public record Settings(Duration backoff, long spoolThresholdBytes, int maxInFlight, int bisectMaxCalls) {}
+
     private final Function<String, BatchesClient> clients;
-    private final Clock clock;
-    private final Duration backoff;
-    private final long spoolThresholdBytes;
+    private final Settings settings;
     private final ExecutorService executor;
     private final Queue<CreateOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final int maxInFlight;
     private final TicketBuilder tickets;
+    private final CreateScreen screen;
+    private final OrphanBatches orphans;
+    private final SubmitterMetrics metrics;
+    private final CreateClassifier classifier;
+    /** Revocations while creates were still in flight: partition → revocation number. */
+    private final Map<TopicPartition, Long> revokedAt = new ConcurrentHashMap<>();
+
+    private long revocations;
 
     /** Builds a created batch's ticket records (thread-safe); see {@link OutcomeHandler#tickets}. */
     @FunctionalInterface
@@ -51,17 +65,19 @@ public final class BatchCreator implements AutoCloseable {
     public BatchCreator(
             Function<String, BatchesClient> clients,
             Clock clock,
-            Duration backoff,
-            long spoolThresholdBytes,
-            int maxInFlight,
-            TicketBuilder tickets) {
+            Settings settings,
+            TicketBuilder tickets,
+            TicketParts ticketParts,
+            OrphanBatches orphans,
+            SubmitterMetrics metrics) {
         this.clients = clients;
+        this.settings = settings;
         this.tickets = tickets;
-        this.clock = clock;
-        this.backoff = backoff;
-        this.spoolThresholdBytes = spoolThresholdBytes;
-        this.maxInFlight = maxInFlight;
-        this.executor = Executors.newFixedThreadPool(maxInFlight, r -> {
+        this.screen = new CreateScreen(ticketParts);
+        this.orphans = orphans;
+        this.metrics = metrics;
+        this.classifier = new CreateClassifier(clock, settings.backoff());
+        this.executor = Executors.newFixedThreadPool(settings.maxInFlight(), r -> {
             Thread t = new Thread(r, "submitter-create");
             t.setDaemon(true);
             return t;
@@ -69,25 +85,34 @@ public final class BatchCreator implements AutoCloseable {
     }
 
     public boolean hasCapacity() {
-        return inFlight.get() < maxInFlight;
+        return inFlight.get() < settings.maxInFlight();
     }
 
     public int inFlight() {
         return inFlight.get();
     }
 
+    /** The create calls one rejected batch may spend on bisection. */
+    public int bisectMaxCalls() {
+        return settings.bisectMaxCalls();
+    }
+
     public void submit(PendingBatch batch) {
         inFlight.incrementAndGet();
+        long submittedAt = revocationCount();
         executor.execute(() -> {
             try {
-                outcomes.add(create(batch));
+                report(create(batch), submittedAt);
             } catch (RuntimeException e) {
+                // create() returns once the API accepted a batch; a failure here happened before any call
                 log.error(
-                        "unexpected failure creating a batch of {} requests in lane {}",
+                        "unexpected failure preparing a batch of {} requests in lane {}; retrying later",
                         batch.items().size(),
                         batch.lane(),
                         e);
-                outcomes.add(new CreateOutcome.Transient(batch, clock.instant().plus(backoff), e.toString(), true));
+                report(
+                        List.of(new CreateOutcome.Transient(batch, classifier.retryAt(null), e.toString(), false)),
+                        submittedAt);
             } finally {
                 inFlight.decrementAndGet();
             }
@@ -103,39 +128,123 @@ public final class BatchCreator implements AutoCloseable {
         return out;
     }
 
-    CreateOutcome create(PendingBatch batch) {
-        List<String> sources = new ArrayList<>();
-        long t0 = System.nanoTime();
-        Path spool = null;
-        try {
-            CreateBody.Builder body;
-            if (batch.bodyBytes() > spoolThresholdBytes) {
-                spool = Files.createTempFile("bridge-create-", ".json");
-                body = CreateBody.spooled(spool);
+    /**
+     * Partitions revoked while creates were in flight: those creates' requests now belong to the next owner, so
+     * their outcomes are {@link CreateOutcome.Abandoned}, and a batch the API accepts for them is an orphan.
+     */
+    public synchronized void revoked(Collection<TopicPartition> partitions) {
+        revocations++;
+        partitions.forEach(tp -> revokedAt.put(tp, revocations));
+    }
+
+    private synchronized long revocationCount() {
+        return revocations;
+    }
+
+    private synchronized void report(List<CreateOutcome> results, long submittedAt) {
+        for (CreateOutcome o : results) {
+            boolean late =
+                    o.batch().items().stream().anyMatch(i -> revokedAt.getOrDefault(i.partition(), 0L) > submittedAt);
+            if (!late) {
+                outcomes.add(o);
+                continue;
+            }
+            if (o instanceof CreateOutcome.Created c) {
+                orphans.hold(
+                        orphan(c.batch(), c.created()),
+                        "the partitions of its requests were revoked while it was being created");
+            }
+            outcomes.add(new CreateOutcome.Abandoned(o.batch()));
+        }
+    }
+
+    static OrphanBatches.Orphan orphan(PendingBatch batch, MessageBatch created) {
+        return new OrphanBatches.Orphan(
+                batch.lane(),
+                created,
+                batch.items().stream().map(LaneItem::source).toList());
+    }
+
+    List<CreateOutcome> create(PendingBatch batch) {
+        CreateScreen.Screened s = screen.screen(batch);
+        List<CreateOutcome> out = new ArrayList<>(2);
+        List<CreateOutcome.Refusal> refused = new ArrayList<>(s.refused());
+        CreateOutcome.Rejected knownRejected = s.kept() == null ? null : classifier.knownRejectedBetas(s.kept());
+        if (knownRejected != null) {
+            refused.addAll(knownRejected.refused());
+        } else if (s.kept() != null) {
+            Bisection bisection = s.kept().bisection();
+            if (bisection != null && !bisection.tryCall()) {
+                refused.addAll(CreateClassifier.budgetSpent(s.kept(), bisection).refused());
             } else {
-                body = CreateBody.inMemory();
-            }
-            for (LaneItem item : batch.items()) {
-                // params were read as one JSON object by EnvelopeCodec at intake: no second parse
-                body.addParsed(
-                        batchCustomId(item, sources), item.request().envelope().params());
-            }
-            MessageBatch created = clients.apply(batch.lane().account())
-                    .create(body.build(), batch.lane().betas());
-            Duration latency = Duration.ofNanos(System.nanoTime() - t0);
-            return new CreateOutcome.Created(batch, created, sources, latency, ticketsOrNull(batch, created, sources));
-        } catch (BatchesApiException e) {
-            return classify(batch, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot spool a create body", e);
-        } finally {
-            if (spool != null) {
-                try {
-                    Files.deleteIfExists(spool);
-                } catch (IOException e) {
-                    log.warn("cannot delete spool file {}", spool);
+                if (bisection != null) {
+                    metrics.bisectCall();
+                }
+                CreateOutcome o = createOrReuse(s.kept(), refused);
+                if (o != null) {
+                    out.add(o);
                 }
             }
+        }
+        if (!refused.isEmpty()) {
+            out.add(
+                    0,
+                    new CreateOutcome.Rejected(
+                            batch.with(refused.stream()
+                                    .map(CreateOutcome.Refusal::item)
+                                    .toList()),
+                            refused));
+        }
+        return out;
+    }
+
+    /** The outcome of the kept requests; requests the body refuses are added to {@code refused}. */
+    private CreateOutcome createOrReuse(PendingBatch batch, List<CreateOutcome.Refusal> refused) {
+        long t0 = System.nanoTime();
+        int refusedBefore = refused.size();
+        PendingBatch sent = batch; // what the API is asked for: the batch less the requests the body refused
+        try (CreateBodies b = CreateBodies.assemble(batch, settings.spoolThresholdBytes(), refused)) {
+            if (b.kept().isEmpty()) {
+                return null;
+            }
+            sent = b.kept().size() == batch.items().size() ? batch : batch.with(b.kept());
+            MessageBatch reused = orphans.claim(
+                    sent.lane(), sent.items().stream().map(LaneItem::source).toList());
+            MessageBatch created = reused != null ? reused : send(sent, b.body().build());
+            Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+            return new CreateOutcome.Created(
+                    sent, created, b.sources(), latency, ticketsOrNull(sent, created, b.sources()));
+        } catch (BatchesApiException e) {
+            return classifier.classify(sent, e);
+        } catch (NotSendable e) {
+            return CreateOutcome.Rejected.all(
+                    sent,
+                    DeadLetterReason.INVALID_FIELD,
+                    "the batch cannot be turned into an HTTP request: "
+                            + Echo.of(e.getCause().getMessage()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // infrastructure: the local disk, never the API (nothing was sent); the whole batch is tried again
+            refused.subList(refusedBefore, refused.size()).clear();
+            return new CreateOutcome.Transient(
+                    batch, classifier.retryAt(null), "cannot spool a create body: " + e, false);
+        }
+    }
+
+    private MessageBatch send(PendingBatch batch, CreateBody body) {
+        BatchesClient client = clients.apply(batch.lane().account());
+        try {
+            return client.create(body, batch.lane().betas());
+        } catch (IllegalArgumentException e) {
+            throw new NotSendable(e); // building the HTTP request failed: nothing was sent
+        }
+    }
+
+    /** A batch that cannot be turned into an HTTP request (thrown before anything is sent). */
+    private static final class NotSendable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotSendable(RuntimeException cause) {
+            super(cause);
         }
     }
 
@@ -161,26 +270,6 @@ public final class BatchCreator implements AutoCloseable {
         }
         return TicketItem.batchCustomId(
                 index, item.source().partition(), item.source().offset());
-    }
-
-    /** The one classifier for create failures: retry later, isolate by bisection, or stop. */
-    CreateOutcome classify(PendingBatch batch, BatchesApiException e) {
-        int status = e.status();
-        if (status == 401 || status == 403) {
-            return new CreateOutcome.Fatal(
-                    batch,
-                    "the API refused the account '" + batch.lane().account() + "' (" + status + " " + e.errorType()
-                            + "): check its key and permissions");
-        }
-        if ((status == 400 || status == 413) && !e.retryable()) {
-            String message = e.getMessage();
-            return batch.items().size() == 1
-                    ? new CreateOutcome.Rejected(batch, e.errorType(), message)
-                    : new CreateOutcome.Bisect(batch, e.errorType(), message);
-        }
-        Instant retryAt = clock.instant()
-                .plus(e.retryAfter().filter(d -> d.compareTo(backoff) > 0).orElse(backoff));
-        return new CreateOutcome.Transient(batch, retryAt, status + " " + e.errorType(), e.outcomeUnknown());
     }
 
     @Override

@@ -1,12 +1,17 @@
 package io.batchbridge.submitter.internal;
 
 import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.records.DeadLetterReason;
+import io.batchbridge.common.records.Problem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** What became of a {@link PendingBatch} at the API. Handled on the poll thread. */
+/**
+ * What became of a {@link PendingBatch} at the API. Handled on the poll thread. One submitted batch may give two
+ * outcomes: the requests refused before the create ({@link Rejected}) and what became of the rest.
+ */
 public sealed interface CreateOutcome {
     PendingBatch batch();
 
@@ -24,10 +29,29 @@ public sealed interface CreateOutcome {
             List<ProducerRecord<byte[], byte[]>> tickets)
             implements CreateOutcome {}
 
-    /** The API rejected a single request at create time: dead-letter it. */
-    record Rejected(PendingBatch batch, String errorType, String message) implements CreateOutcome {}
+    /** One request that will never be part of a batch, and why: it becomes a dead letter. */
+    record Refusal(LaneItem item, Problem problem) {}
 
-    /** The API rejected the whole batch: try each half on its own. */
+    /**
+     * Requests refused before or at create time (their ticket entry cannot fit, their beta set cannot be sent or
+     * was rejected, the API rejected them alone, the bisection budget is spent): dead-letter each.
+     *
+     * @param batch exactly the refused requests
+     */
+    record Rejected(PendingBatch batch, List<Refusal> refused) implements CreateOutcome {
+        public Rejected {
+            refused = List.copyOf(refused);
+        }
+
+        /** Every request of the batch, for one reason. */
+        static Rejected all(PendingBatch batch, DeadLetterReason reason, String message) {
+            Problem p = new Problem(reason, message);
+            return new Rejected(
+                    batch, batch.items().stream().map(i -> new Refusal(i, p)).toList());
+        }
+    }
+
+    /** The API rejected the whole batch: try each half on its own (within the batch's bisection budget). */
     record Bisect(PendingBatch batch, String errorType, String message) implements CreateOutcome {}
 
     /** Outage, rate limit, open breaker, unknown outcome: keep the batch, pause intake, try again later. */
@@ -36,4 +60,10 @@ public sealed interface CreateOutcome {
 
     /** Misconfiguration (bad key, no permission): stop loudly. */
     record Fatal(PendingBatch batch, String reason) implements CreateOutcome {}
+
+    /**
+     * A create that finished after a partition of its requests was revoked: the new owner reads them again, so
+     * this submitter forgets them (a batch the API accepted meanwhile was cancelled as an orphan).
+     */
+    record Abandoned(PendingBatch batch) implements CreateOutcome {}
 }

@@ -14,6 +14,7 @@ public final class Outbox {
 
     private final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     private final List<Done> done = new ArrayList<>();
+    private final List<OrphanBatches.Orphan> created = new ArrayList<>();
 
     public void add(ProducerRecord<byte[], byte[]> record) {
         records.add(record);
@@ -21,6 +22,15 @@ public final class Outbox {
 
     public void completes(TopicPartition tp, long offset) {
         done.add(new Done(tp, offset));
+    }
+
+    /** A batch the API accepted whose ticket is among the records: an orphan if they are not written. */
+    public void created(OrphanBatches.Orphan batch) {
+        created.add(batch);
+    }
+
+    List<OrphanBatches.Orphan> created() {
+        return created;
     }
 
     List<ProducerRecord<byte[], byte[]>> records() {
@@ -38,5 +48,6 @@ public final class Outbox {
     void clear() {
         records.clear();
         done.clear();
+        created.clear();
     }
 }

@@ -3,12 +3,10 @@ package io.batchbridge.submitter.internal;
 import io.batchbridge.client.MessageBatch;
 import io.batchbridge.common.records.BatchEvent;
 import io.batchbridge.common.records.Coordinates;
-import io.batchbridge.common.records.DeadLetterReason;
-import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.DeadLetter;
 import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.common.records.Ticket;
-import io.batchbridge.common.records.TicketCodec;
 import io.batchbridge.common.records.TicketItem;
 import io.batchbridge.common.topics.TopicNames;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -27,15 +26,27 @@ public final class OutcomeHandler {
     private static final Logger log = LoggerFactory.getLogger(OutcomeHandler.class);
 
     private final TopicNames topics;
-    private final int itemsPerTicket;
+    private final TicketParts ticketParts;
+    private final int dlqLimit;
     private final Clock clock;
     private final SubmitterMetrics metrics;
 
-    public OutcomeHandler(TopicNames topics, int itemsPerTicket, Clock clock, SubmitterMetrics metrics) {
+    /**
+     * @param itemsPerTicket the most items in one ticket record (records are split by bytes as well)
+     * @param limits the largest record each destination topic takes
+     */
+    public OutcomeHandler(
+            TopicNames topics, int itemsPerTicket, TopicLimits limits, Clock clock, SubmitterMetrics metrics) {
         this.topics = topics;
-        this.itemsPerTicket = itemsPerTicket;
+        this.ticketParts = new TicketParts(topics.batches(), itemsPerTicket, limits.of(topics.batches()));
+        this.dlqLimit = limits.of(topics.dlq());
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /** How tickets are split, for checking before a create that each request's entry fits. */
+    public TicketParts ticketParts() {
+        return ticketParts;
     }
 
     /**
@@ -47,42 +58,19 @@ public final class OutcomeHandler {
             PendingBatch batch, MessageBatch created, List<String> sources) {
         List<TicketItem> items = new ArrayList<>(batch.items().size());
         for (LaneItem i : batch.items()) {
-            RequestEnvelope e = i.request().envelope();
-            Coordinates origin = e.origin() != null ? e.origin() : i.source();
-            int source = sources.indexOf(i.source().topic());
-            if (source < 0) {
-                throw new IllegalStateException(
-                        "the batch's sources lack " + i.source().topic());
-            }
-            items.add(new TicketItem(
-                    TicketItem.batchCustomId(
-                            source, i.source().partition(), i.source().offset()),
-                    e.customId(),
-                    e.replyTo(),
-                    e.attempt(),
-                    e.metadata(),
-                    origin));
+            items.add(TicketParts.item(i, sources));
         }
-        String id = created.id();
-        byte[] key = id.getBytes(StandardCharsets.UTF_8);
-        int parts = (items.size() + itemsPerTicket - 1) / itemsPerTicket;
-        List<String> betas = List.copyOf(batch.lane().betas());
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(parts);
-        for (int p = 0; p < parts; p++) {
-            Ticket t = new Ticket(
-                    id,
-                    batch.lane().account(),
-                    betas,
-                    created.createdAt(),
-                    created.expiresAt(),
-                    items.size(),
-                    p,
-                    parts,
-                    sources,
-                    items.subList(p * itemsPerTicket, Math.min(items.size(), (p + 1) * itemsPerTicket)));
-            out.add(new ProducerRecord<>(topics.batches(), key, TicketCodec.write(t)));
-        }
-        return out;
+        return ticketParts.records(new Ticket(
+                created.id(),
+                batch.lane().account(),
+                List.copyOf(batch.lane().betas()),
+                created.createdAt(),
+                created.expiresAt(),
+                items.size(),
+                0,
+                1,
+                sources,
+                items));
     }
 
     /** A created batch: its ticket parts and a {@code submitted} event; its items' offsets complete. */
@@ -94,6 +82,7 @@ public final class OutcomeHandler {
             outbox.completes(i.partition(), i.source().offset());
         }
         tickets.forEach(outbox::add);
+        outbox.created(BatchCreator.orphan(batch, c.created()));
         String id = c.created().id();
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
         List<String> betas = List.copyOf(batch.lane().betas());
@@ -115,42 +104,48 @@ public final class OutcomeHandler {
         }
     }
 
-    /** The API refused one request at create time (isolated by bisection). */
+    /** Requests refused before or at create time: one dead letter each. */
     public void rejected(CreateOutcome.Rejected r, Outbox outbox) {
-        LaneItem i = r.batch().items().get(0);
-        Problem problem = new Problem(
-                DeadLetterReason.REJECTED_BY_API,
-                "the API rejected the request at batch creation (" + r.errorType() + "): " + r.message());
-        deadLetter(
-                problem,
-                i.request().envelope().customId(),
-                i.source(),
-                i.request().envelope().origin(),
-                i.raw(),
-                i.request().envelope().attempt(),
-                outbox);
+        for (CreateOutcome.Refusal refusal : r.refused()) {
+            RequestEnvelope e = refusal.item().request().envelope();
+            deadLetter(
+                    DeadLetter.to(topics.dlq(), refusal.problem())
+                            .original(refusal.item().raw())
+                            .customId(e.customId())
+                            .failed(refusal.item().source())
+                            .origin(e.origin())
+                            .attempt(e.attempt()),
+                    refusal.problem(),
+                    refusal.item().source(),
+                    outbox);
+        }
         metrics.createFailed("rejected");
     }
 
     public void deadLetter(Intake.Reject r, Outbox outbox) {
-        deadLetter(r.problem(), r.customId(), r.source(), null, r.raw(), r.attempt(), outbox);
+        deadLetter(
+                DeadLetter.to(topics.dlq(), r.problem())
+                        .original(r.raw())
+                        .customId(r.customId())
+                        .failed(r.source())
+                        .attempt(r.attempt()),
+                r.problem(),
+                r.source(),
+                outbox);
     }
 
-    private void deadLetter(
-            Problem problem,
-            String customId,
-            Coordinates source,
-            Coordinates origin,
-            byte[] raw,
-            int attempt,
-            Outbox outbox) {
-        outbox.add(DeadLetters.record(topics.dlq(), problem, raw, customId, source, origin, attempt, null));
-        try (MDC.MDCCloseable c = MDC.putCloseable("custom_id", String.valueOf(customId));
-                MDC.MDCCloseable s = MDC.putCloseable("coordinates", source.toString())) {
-            log.info("dead-lettered {}: {}", source, problem.reason().code());
+    /** Writes the dead letter, fitted to the dead-letter topic (without the value when that cannot fit). */
+    private void deadLetter(DeadLetter letter, Problem problem, Coordinates source, Outbox outbox) {
+        ProducerRecord<byte[], byte[]> record = letter.build(dlqLimit);
+        outbox.add(record);
+        try (MDC.MDCCloseable s = MDC.putCloseable("coordinates", source.toString())) {
+            log.info(
+                    "dead-lettered {}: {}{}",
+                    source,
+                    problem.reason().code(),
+                    record.value() == null ? " (without its value: too large for the dead-letter topic)" : "");
         }
-        outbox.completes(
-                new org.apache.kafka.common.TopicPartition(source.topic(), source.partition()), source.offset());
+        outbox.completes(new TopicPartition(source.topic(), source.partition()), source.offset());
         metrics.deadLettered(problem.reason());
     }
 }

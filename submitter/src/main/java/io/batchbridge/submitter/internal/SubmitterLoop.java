@@ -183,19 +183,23 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                 creatingBytes -= c.batch().rawBytes();
                 outcomes.created(c, outbox);
             } else if (o instanceof CreateOutcome.Rejected r) {
-                creatingBytes -= r.batch().rawBytes();
-                spendGuard.release(r.batch());
+                release(r.batch());
                 outcomes.rejected(r, outbox);
             } else if (o instanceof CreateOutcome.Bisect b) {
                 log.warn(
                         "the API rejected a batch of {} requests ({}); bisecting",
                         b.batch().items().size(),
-                        b.errorType());
+                        b.message());
                 metrics.createFailed("bisected");
                 spendGuard.release(b.batch());
-                List<PendingBatch> halves = b.batch().halves();
+                List<PendingBatch> halves = b.batch().halves(creator.bisectMaxCalls(), b.message());
                 toCreate.addFirst(halves.get(1)); // keep request order: the first half is tried first
                 toCreate.addFirst(halves.get(0));
+            } else if (o instanceof CreateOutcome.Abandoned a) {
+                log.info(
+                        "forgot a batch of {} requests created after their partitions were revoked",
+                        a.batch().items().size());
+                release(a.batch());
             } else if (o instanceof CreateOutcome.Transient t) {
                 log.warn(
                         "creating a batch of {} requests failed ({}); retrying after {}",
@@ -212,6 +216,12 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                 fatal = f.reason();
             }
         }
+    }
+
+    /** The batch leaves the creating buffer and its spend reservation without being created. */
+    private void release(PendingBatch batch) {
+        creatingBytes -= batch.rawBytes();
+        spendGuard.release(batch);
     }
 
     private void flushDue(boolean all) {
@@ -307,10 +317,14 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             onPartitionsLost(partitions);
             return;
         }
+        boolean idle = false;
         try {
-            creator.awaitIdle(Duration.ofSeconds(60));
+            idle = creator.awaitIdle(Duration.ofSeconds(60));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!idle) {
+            creator.revoked(partitions); // a create finishing later must not write a ticket for them
         }
         settleOutcomes();
         writer.commitNow(outbox);
@@ -319,7 +333,12 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        outbox.clear();
+        if (abandoned) {
+            outbox.clear(); // as a crash would
+        } else {
+            creator.revoked(partitions);
+            writer.discard(outbox, "partitions " + partitions + " were lost before the ticket was committed");
+        }
         forget(partitions);
     }
 

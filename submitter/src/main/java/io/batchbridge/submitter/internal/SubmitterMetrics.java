@@ -54,6 +54,16 @@ public final class SubmitterMetrics {
         meters.counter(BridgeMetric.SUBMITTER_CREATE_FAILURES, kind).increment();
     }
 
+    /** A create call spent isolating the request(s) the API rejected in a batch. */
+    public void bisectCall() {
+        meters.counter(BridgeMetric.SUBMITTER_BISECT_CALLS).increment();
+    }
+
+    /** A batch the API accepted whose ticket was not written with its offsets: reused, cancelled or adopted. */
+    public void orphan(String outcome) {
+        meters.counter(BridgeMetric.SUBMITTER_ORPHAN_BATCHES, outcome).increment();
+    }
+
     /** The loop's gauges; a new loop (after a Kafka error rewinds the clients) replaces the previous one's. */
     public void gauges(Supplier<Number> bufferedBytes, Supplier<Number> openLanes, Supplier<Number> pausedPartitions) {
         replaceGauge(BridgeMetric.SUBMITTER_BUFFERED_BYTES, bufferedBytes);

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -33,14 +34,28 @@ public final class TransactionWriter implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final OffsetLedger ledger;
     private final Supplier<ConsumerGroupMetadata> groupMetadata;
+    private final BiConsumer<List<OrphanBatches.Orphan>, RuntimeException> ticketsLost;
     private final ExecutorService executor;
     private Future<?> inFlight;
 
     public TransactionWriter(
             Producer<byte[], byte[]> producer, OffsetLedger ledger, Supplier<ConsumerGroupMetadata> groupMetadata) {
+        this(producer, ledger, groupMetadata, (lost, cause) -> {});
+    }
+
+    /**
+     * @param ticketsLost told (on the writer's thread) of the created batches whose tickets were in a transaction
+     *     that was aborted, with the cause
+     */
+    public TransactionWriter(
+            Producer<byte[], byte[]> producer,
+            OffsetLedger ledger,
+            Supplier<ConsumerGroupMetadata> groupMetadata,
+            BiConsumer<List<OrphanBatches.Orphan>, RuntimeException> ticketsLost) {
         this.producer = producer;
         this.ledger = ledger;
         this.groupMetadata = groupMetadata;
+        this.ticketsLost = ticketsLost;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "submitter-commit");
             t.setDaemon(true);
@@ -72,6 +87,17 @@ public final class TransactionWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the outbox without writing it (its partitions were lost): the batches whose tickets it held are
+     * reported as lost.
+     */
+    public void discard(Outbox outbox, String cause) {
+        if (!outbox.created().isEmpty()) {
+            ticketsLost.accept(List.copyOf(outbox.created()), new IllegalStateException(cause));
+        }
+        outbox.clear();
+    }
+
     /** Waits for the transaction in flight (if any) to end; rethrows its failure. */
     private void awaitInFlight() {
         Future<?> f = inFlight;
@@ -101,7 +127,10 @@ public final class TransactionWriter implements AutoCloseable {
             return null;
         }
         Transaction txn = new Transaction(
-                new ArrayList<>(outbox.records()), offsets, offsets.isEmpty() ? null : groupMetadata.get());
+                new ArrayList<>(outbox.records()),
+                offsets,
+                offsets.isEmpty() ? null : groupMetadata.get(),
+                List.copyOf(outbox.created()));
         outbox.clear();
         return txn;
     }
@@ -110,14 +139,17 @@ public final class TransactionWriter implements AutoCloseable {
         private final List<ProducerRecord<byte[], byte[]>> records;
         private final Map<TopicPartition, OffsetAndMetadata> offsets;
         private final ConsumerGroupMetadata group;
+        private final List<OrphanBatches.Orphan> created;
 
         Transaction(
                 List<ProducerRecord<byte[], byte[]>> records,
                 Map<TopicPartition, OffsetAndMetadata> offsets,
-                ConsumerGroupMetadata group) {
+                ConsumerGroupMetadata group,
+                List<OrphanBatches.Orphan> created) {
             this.records = records;
             this.offsets = offsets;
             this.group = group;
+            this.created = created;
         }
 
         /** Any failure leaves nothing visible: the transaction is aborted and the exception rethrown. */
@@ -136,6 +168,10 @@ public final class TransactionWriter implements AutoCloseable {
                     producer.abortTransaction();
                 } catch (RuntimeException abortFailure) {
                     e.addSuppressed(abortFailure);
+                }
+                // a commit that timed out may have committed: its batches are not known to be orphans
+                if (!created.isEmpty() && !(e instanceof TimeoutException)) {
+                    ticketsLost.accept(created, e);
                 }
                 throw e;
             }

@@ -29,7 +29,11 @@ class OutcomeHandlerTest {
     private static final TopicNames TOPICS = TopicNames.defaults();
 
     private final OutcomeHandler handler = new OutcomeHandler(
-            TOPICS, 3, Clock.fixed(NOW, ZoneOffset.UTC), new SubmitterMetrics(new SimpleMeterRegistry()));
+            TOPICS,
+            3,
+            new TopicLimits(java.util.Map.of(), 16 * 1024 * 1024),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new SubmitterMetrics(new SimpleMeterRegistry()));
 
     private static LaneItem item(String topic, int partition, long offset, Coordinates origin, int attempt) {
         RequestEnvelope e = new RequestEnvelope(

@@ -1,0 +1,58 @@
+package io.batchbridge.submitter;
+
+import io.batchbridge.common.kafka.GroupMembership;
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.submitter.internal.TopicLimits;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+/** The Kafka client settings of one submitter generation, and what it reads from the broker before it starts. */
+final class SubmitterClients {
+    private SubmitterClients() {}
+
+    static Map<String, Object> producer(SubmitterConfig config) {
+        String txId = "bridge-submitter-" + config.instanceId();
+        Map<String, Object> props = KafkaClientDefaults.transactionalProducer("", txId);
+        props.remove("bootstrap.servers");
+        props.putAll(config.kafkaSettings("producer"));
+        return props;
+    }
+
+    static Map<String, Object> consumer(SubmitterConfig config) {
+        Map<String, Object> props = KafkaClientDefaults.consumer("", config.getString(SubmitterConfig.GROUP_ID));
+        props.remove("bootstrap.servers");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        props.putAll(config.kafkaSettings("consumer"));
+        GroupMembership.configure(props, config, "submitter", config.instanceId());
+        return props;
+    }
+
+    /** The Admin client's settings: {@code kafka.*} and {@code kafka.admin.*}, like the other clients. */
+    static Map<String, Object> admin(SubmitterConfig config) {
+        Map<String, Object> props = new HashMap<>(config.kafkaSettings("admin"));
+        props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "bridge-submitter-admin-" + config.instanceId());
+        return props;
+    }
+
+    /** The record limits of the topics the submitter writes, read with the Admin client (not a metadata request). */
+    static TopicLimits limits(SubmitterConfig config, TopicNames topics, Map<String, Object> producer) {
+        try (Admin admin = Admin.create(admin(config))) {
+            return TopicLimits.read(admin, List.of(topics.batches(), topics.dlq(), topics.batchEvents()), producer);
+        }
+    }
+
+    /** An exception and its causes on one line: the log names what failed, not only the wrapper. */
+    static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder(e.toString());
+        int depth = 0;
+        for (Throwable c = e.getCause(); c != null && c != e && depth < 5; c = c.getCause(), depth++) {
+            b.append(" ← ").append(c);
+        }
+        return b.toString();
+    }
+}
