@@ -10,6 +10,11 @@ import java.util.Optional;
  * request's {@code #emulate} directive, else the seeded {@link OutputProfile}.
  */
 public final class Planner {
+    /** The API's answer to a thinking budget not below {@code max_tokens} (seen in public error reports). */
+    static final String THINKING_BUDGET = "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult"
+            + " our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
+            + "#max-tokens-and-context-window-size";
+
     private final ModelCatalogue catalogue;
     private final OutputProfile profile;
     private final long seed;
@@ -35,7 +40,7 @@ public final class Planner {
         }
         Directive d = f.directive();
         String outcome = d != null && d.outcome() != null && directiveApplies(d) ? d.outcome() : drawOutcome(hash);
-        long input = d != null && d.inputTokens() >= 0 ? d.inputTokens() : Math.max(1, f.paramsBytes() / 4);
+        long input = d != null && d.inputTokens() >= 0 ? d.inputTokens() : f.estimatedInputTokens();
         if (outcome.equals("expired")) {
             return new PlannedRequest(
                     f.customId(),
@@ -131,6 +136,9 @@ public final class Planner {
         if (f.maxTokens() == null) {
             return f.maxTokensInvalid() ? "max_tokens: Input should be a valid integer" : "max_tokens: Field required";
         }
+        if (f.invalid() != null) {
+            return f.invalid();
+        }
         if (f.stream()) {
             return "\"stream=True\" is not supported in the Message Batches API";
         }
@@ -144,6 +152,13 @@ public final class Planner {
                 return "max_tokens: " + f.maxTokens() + " > " + cap
                         + ", which is the maximum allowed number of output tokens for " + f.model();
             }
+        }
+        if ("enabled".equals(f.asked().thinkingType()) && f.asked().thinkingBudget() >= f.maxTokens()) {
+            return THINKING_BUDGET;
+        }
+        if (model.isPresent() && f.estimatedInputTokens() > model.get().contextWindow()) {
+            return "prompt is too long: " + f.estimatedInputTokens() + " tokens > "
+                    + model.get().contextWindow() + " maximum";
         }
         return null;
     }
