@@ -88,6 +88,10 @@ public final class ModelCatalogue {
                     || !m.path("batch_input").isNumber()
                     || !m.path("batch_output").isNumber()) {
                 errors.add("models[" + i + "] needs id, max_tokens, batch_input and batch_output");
+            } else if (m.has("context_window")
+                    && !(m.path("context_window").canConvertToInt()
+                            && m.path("context_window").asInt() > 0)) {
+                errors.add("models[" + i + "] context_window must be a positive number of tokens");
             } else {
                 List<String> aliases = new ArrayList<>();
                 m.path("aliases").forEach(a -> aliases.add(a.asText()));
