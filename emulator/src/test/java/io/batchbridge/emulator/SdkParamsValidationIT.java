@@ -58,7 +58,7 @@ class SdkParamsValidationIT {
     }
 
     /** Raw params JSON as the SDK's own type (its models keep unknown and ill-typed values as they are). */
-    private static BatchCreateParams.Request request(String customId, String params) {
+    static BatchCreateParams.Request request(String customId, String params) {
         try {
             return BatchCreateParams.Request.builder()
                     .customId(customId)

@@ -55,7 +55,8 @@ public final class Planner {
                     0,
                     null,
                     PlannedRequest.NEVER,
-                    hash);
+                    hash,
+                    AskedContent.PLAIN);
         }
         if (outcome.equals("errored")) {
             String type = d != null && d.errorType() != null ? d.errorType() : drawErrorType(hash);
@@ -77,8 +78,7 @@ public final class Planner {
         long max = f.maxTokens();
         long wanted = d != null && d.outputTokens() >= 0 ? d.outputTokens() : drawOutputTokens(hash);
         long out = Math.max(1, Math.min(wanted, max));
-        String stop =
-                d != null && d.stopReason() != null ? d.stopReason() : (wanted >= max ? "max_tokens" : "end_turn");
+        String stop = d != null && d.stopReason() != null ? d.stopReason() : stopReason(wanted >= max, f.asked());
         long read = d == null ? 0 : d.cacheReadTokens();
         long write = d == null ? 0 : d.cacheWriteTokens();
         return new PlannedRequest(
@@ -94,7 +94,16 @@ public final class Planner {
                 write,
                 stop,
                 finish(d, queueMicros, out),
-                hash);
+                hash,
+                f.asked());
+    }
+
+    /** Why an undirected answer stops: the cap, a call of the tool the tool choice forces, or its end. */
+    private static String stopReason(boolean capped, AskedContent asked) {
+        if (capped) {
+            return "max_tokens";
+        }
+        return asked.mustCall() != null ? "tool_use" : "end_turn";
     }
 
     private long finish(Directive d, long queueMicros, long outputTokens) {
@@ -119,7 +128,8 @@ public final class Planner {
                 0,
                 null,
                 finishMicros,
-                hash);
+                hash,
+                AskedContent.PLAIN);
     }
 
     /** The deferred validation message of a request, or null when its params pass (model existence aside). */

@@ -1,0 +1,118 @@
+package io.batchbridge.emulator;
+
+import static io.batchbridge.emulator.ParamsCases.HI;
+import static io.batchbridge.emulator.ParamsCases.params;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.batches.BatchCreateParams;
+import com.anthropic.models.messages.batches.MessageBatch;
+import com.anthropic.models.messages.batches.MessageBatchIndividualResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Succeeded messages have the shape the request asks for, read through the official SDK: a {@code thinking}
+ * block first when thinking is on, a {@code tool_use} block and {@code stop_reason: tool_use} when the tool
+ * choice forces a call, the matched {@code stop_sequence}, and one text block otherwise.
+ */
+@Timeout(60)
+class SdkContentShapesIT {
+    private static final String TOOLS = ",\"tools\":[{\"name\":\"lookup\",\"input_schema\":{\"type\":\"object\"}}]";
+    private static Emulator emulator;
+    private static AnthropicClient client;
+    private static Map<String, Message> messages;
+
+    @BeforeAll
+    static void createOneBatchOfEveryShape() {
+        emulator = Emulator.builder().build().start();
+        client = AnthropicOkHttpClient.builder()
+                .apiKey("sk-test")
+                .baseUrl(emulator.baseUrl())
+                .maxRetries(0)
+                .build();
+        String say = "[{\"role\":\"user\",\"content\":\"hi #emulate output_tokens=100\"}]";
+        BatchCreateParams body = BatchCreateParams.builder()
+                .addRequest(SdkParamsValidationIT.request("plain", params(say, "")))
+                .addRequest(SdkParamsValidationIT.request(
+                        "thinking", params(say, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}")))
+                .addRequest(
+                        SdkParamsValidationIT.request("adaptive", params(say, ",\"thinking\":{\"type\":\"adaptive\"}")))
+                .addRequest(SdkParamsValidationIT.request(
+                        "forced-tool", params(say, TOOLS + ",\"tool_choice\":{\"type\":\"any\"}")))
+                .addRequest(SdkParamsValidationIT.request("auto-tool", params(say, TOOLS)))
+                .addRequest(SdkParamsValidationIT.request(
+                        "stop",
+                        params(
+                                "[{\"role\":\"user\",\"content\":\"hi #emulate stop_reason=stop_sequence\"}]",
+                                ",\"stop_sequences\":[\"END\",\"STOP\"]")))
+                .addRequest(SdkParamsValidationIT.request("hi", params(HI, "")))
+                .build();
+        MessageBatch batch = client.messages().batches().create(body);
+        emulator.advance(Duration.ofHours(1));
+        try (StreamResponse<MessageBatchIndividualResponse> s =
+                client.messages().batches().resultsStreaming(batch.id())) {
+            messages = s.stream()
+                    .collect(Collectors.toMap(
+                            MessageBatchIndividualResponse::customId,
+                            r -> r.result().succeeded().orElseThrow().message()));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        emulator.close();
+    }
+
+    private static List<String> types(String customId) {
+        return messages.get(customId).content().stream()
+                .map(b -> b.isThinking() ? "thinking" : b.isText() ? "text" : b.isToolUse() ? "tool_use" : "other")
+                .toList();
+    }
+
+    @Test
+    void aPlainRequestGetsOneTextBlockAndEndTurn() {
+        assertThat(types("plain")).containsExactly("text");
+        assertThat(messages.get("plain").stopReason()).contains(StopReason.END_TURN);
+    }
+
+    @Test
+    void thinkingRequestsGetASignedThinkingBlockBeforeTheText() {
+        for (String id : List.of("thinking", "adaptive")) {
+            assertThat(types(id)).as(id).containsExactly("thinking", "text");
+            ContentBlock thinking = messages.get(id).content().get(0);
+            assertThat(thinking.asThinking().thinking()).isNotEmpty();
+            assertThat(thinking.asThinking().signature()).isNotEmpty();
+            assertThat(messages.get(id).usage().outputTokens()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void aForcedToolChoiceEndsInAToolUseOfThatTool() {
+        assertThat(types("forced-tool")).containsExactly("text", "tool_use");
+        ContentBlock call = messages.get("forced-tool").content().get(1);
+        assertThat(call.asToolUse().name()).isEqualTo("lookup");
+        assertThat(call.asToolUse().id()).startsWith("toolu_");
+        assertThat(messages.get("forced-tool").stopReason()).contains(StopReason.TOOL_USE);
+        assertThat(types("auto-tool")).as("auto may answer in text").containsExactly("text");
+    }
+
+    @Test
+    void aStopSequenceStopNamesTheSequence() {
+        assertThat(messages.get("stop").stopReason()).contains(StopReason.STOP_SEQUENCE);
+        assertThat(messages.get("stop").stopSequence()).contains("END");
+        assertThat(messages.get("hi").stopSequence()).isEmpty();
+    }
+}
