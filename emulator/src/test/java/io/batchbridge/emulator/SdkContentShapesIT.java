@@ -58,6 +58,14 @@ class SdkContentShapesIT {
                                 "[{\"role\":\"user\",\"content\":\"hi #emulate stop_reason=stop_sequence\"}]",
                                 ",\"stop_sequences\":[\"END\",\"STOP\"]")))
                 .addRequest(SdkParamsValidationIT.request("hi", params(HI, "")))
+                .addRequest(SdkParamsValidationIT.request(
+                        "window",
+                        params(
+                                "claude-haiku-4-5",
+                                64_000,
+                                "[{\"role\":\"user\",\"content\":\"" + "a".repeat(720_000)
+                                        + " #emulate output_tokens=50000\"}]",
+                                "")))
                 .build();
         MessageBatch batch = client.messages().batches().create(body);
         emulator.advance(Duration.ofHours(1));
@@ -107,6 +115,14 @@ class SdkContentShapesIT {
         assertThat(call.asToolUse().id()).startsWith("toolu_");
         assertThat(messages.get("forced-tool").stopReason()).contains(StopReason.TOOL_USE);
         assertThat(types("auto-tool")).as("auto may answer in text").containsExactly("text");
+    }
+
+    @Test
+    void anOutputThatWouldOverflowTheContextWindowStopsAtItsEdge() {
+        Message m = messages.get("window");
+        assertThat(m.stopReason()).contains(StopReason.MODEL_CONTEXT_WINDOW_EXCEEDED);
+        assertThat(m.usage().inputTokens() + m.usage().outputTokens()).isEqualTo(200_000);
+        assertThat(m.usage().outputTokens()).isLessThan(50_000);
     }
 
     @Test

@@ -79,6 +79,12 @@ public final class Planner {
         long wanted = d != null && d.outputTokens() >= 0 ? d.outputTokens() : drawOutputTokens(hash);
         long out = Math.max(1, Math.min(wanted, max));
         String stop = d != null && d.stopReason() != null ? d.stopReason() : stopReason(wanted >= max, f.asked());
+        long room = catalogue.find(f.model()).orElseThrow().contextWindow() - input;
+        if (out > room) {
+            // Newer models stop at the window's edge rather than refuse (input was checked against it already).
+            out = Math.max(1, room);
+            stop = "model_context_window_exceeded";
+        }
         long read = d == null ? 0 : d.cacheReadTokens();
         long write = d == null ? 0 : d.cacheWriteTokens();
         return new PlannedRequest(
