@@ -85,8 +85,15 @@ class ModelCatalogueTest {
                 .isEqualTo(1_000_000);
         assertThat(catalogue.find("claude-sonnet-4-5").orElseThrow().contextWindow())
                 .isEqualTo(200_000);
-        assertThat(catalogue.find("claude-opus-4-7").orElseThrow().contextWindow())
+        assertThat(catalogue.find("claude-haiku-4-5").orElseThrow().contextWindow())
                 .isEqualTo(200_000);
+        for (ModelInfo m : catalogue.models()) {
+            if (m.extendedOutput()) {
+                assertThat(m.contextWindow())
+                        .as(m.id() + " is 300k-eligible, so its window must hold a 300,000-token output")
+                        .isGreaterThan(catalogue.extendedMaxTokens());
+            }
+        }
     }
 
     @Test
