@@ -5,14 +5,11 @@ import static io.batchbridge.emulator.ParamsCases.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anthropic.client.AnthropicClient;
-import com.anthropic.client.okhttp.AnthropicOkHttpClient;
-import com.anthropic.core.http.StreamResponse;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.batches.BatchCreateParams;
 import com.anthropic.models.messages.batches.MessageBatch;
-import com.anthropic.models.messages.batches.MessageBatchIndividualResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,28 +34,23 @@ class SdkContentShapesIT {
     @BeforeAll
     static void createOneBatchOfEveryShape() {
         emulator = Emulator.builder().build().start();
-        client = AnthropicOkHttpClient.builder()
-                .apiKey("sk-test")
-                .baseUrl(emulator.baseUrl())
-                .maxRetries(0)
-                .build();
+        client = SdkFixtures.client(emulator);
         String say = "[{\"role\":\"user\",\"content\":\"hi #emulate output_tokens=100\"}]";
         BatchCreateParams body = BatchCreateParams.builder()
-                .addRequest(SdkParamsValidationIT.request("plain", params(say, "")))
-                .addRequest(SdkParamsValidationIT.request(
+                .addRequest(SdkFixtures.request("plain", params(say, "")))
+                .addRequest(SdkFixtures.request(
                         "thinking", params(say, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}")))
+                .addRequest(SdkFixtures.request("adaptive", params(say, ",\"thinking\":{\"type\":\"adaptive\"}")))
                 .addRequest(
-                        SdkParamsValidationIT.request("adaptive", params(say, ",\"thinking\":{\"type\":\"adaptive\"}")))
-                .addRequest(SdkParamsValidationIT.request(
-                        "forced-tool", params(say, TOOLS + ",\"tool_choice\":{\"type\":\"any\"}")))
-                .addRequest(SdkParamsValidationIT.request("auto-tool", params(say, TOOLS)))
-                .addRequest(SdkParamsValidationIT.request(
+                        SdkFixtures.request("forced-tool", params(say, TOOLS + ",\"tool_choice\":{\"type\":\"any\"}")))
+                .addRequest(SdkFixtures.request("auto-tool", params(say, TOOLS)))
+                .addRequest(SdkFixtures.request(
                         "stop",
                         params(
                                 "[{\"role\":\"user\",\"content\":\"hi #emulate stop_reason=stop_sequence\"}]",
                                 ",\"stop_sequences\":[\"END\",\"STOP\"]")))
-                .addRequest(SdkParamsValidationIT.request("hi", params(HI, "")))
-                .addRequest(SdkParamsValidationIT.request(
+                .addRequest(SdkFixtures.request("hi", params(HI, "")))
+                .addRequest(SdkFixtures.request(
                         "window",
                         params(
                                 "claude-haiku-4-5",
@@ -69,13 +61,10 @@ class SdkContentShapesIT {
                 .build();
         MessageBatch batch = client.messages().batches().create(body);
         emulator.advance(Duration.ofHours(1));
-        try (StreamResponse<MessageBatchIndividualResponse> s =
-                client.messages().batches().resultsStreaming(batch.id())) {
-            messages = s.stream()
-                    .collect(Collectors.toMap(
-                            MessageBatchIndividualResponse::customId,
-                            r -> r.result().succeeded().orElseThrow().message()));
-        }
+        messages = SdkFixtures.results(client, batch.id()).entrySet().stream()
+                .collect(Collectors.toMap(
+                        Map.Entry::getKey,
+                        e -> e.getValue().succeeded().orElseThrow().message()));
     }
 
     @AfterAll

@@ -3,18 +3,11 @@ package io.batchbridge.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.anthropic.client.AnthropicClient;
-import com.anthropic.client.okhttp.AnthropicOkHttpClient;
-import com.anthropic.core.ObjectMappers;
-import com.anthropic.core.http.StreamResponse;
 import com.anthropic.models.messages.batches.BatchCreateParams;
 import com.anthropic.models.messages.batches.MessageBatch;
-import com.anthropic.models.messages.batches.MessageBatchIndividualResponse;
 import com.anthropic.models.messages.batches.MessageBatchResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,36 +30,15 @@ class SdkParamsValidationIT {
     @BeforeAll
     static void createOneBatchOfEveryCaseWithTheSdk() {
         emulator = Emulator.builder().build().start();
-        client = AnthropicOkHttpClient.builder()
-                .apiKey("sk-test")
-                .baseUrl(emulator.baseUrl())
-                .maxRetries(0)
-                .build();
+        client = SdkFixtures.client(emulator);
         BatchCreateParams.Builder b = BatchCreateParams.builder();
         for (ParamsCases.Case c : ParamsCases.REFUSED) {
-            b.addRequest(request(c.customId(), c.params()));
+            b.addRequest(SdkFixtures.request(c.customId(), c.params()));
         }
-        b.addRequest(request("accepted", ParamsCases.ACCEPTED));
+        b.addRequest(SdkFixtures.request("accepted", ParamsCases.ACCEPTED));
         MessageBatch batch = client.messages().batches().create(b.build());
         emulator.advance(Duration.ofHours(1));
-        try (StreamResponse<MessageBatchIndividualResponse> s =
-                client.messages().batches().resultsStreaming(batch.id())) {
-            results = s.stream()
-                    .collect(Collectors.toMap(
-                            MessageBatchIndividualResponse::customId, MessageBatchIndividualResponse::result));
-        }
-    }
-
-    /** Raw params JSON as the SDK's own type (its models keep unknown and ill-typed values as they are). */
-    static BatchCreateParams.Request request(String customId, String params) {
-        try {
-            return BatchCreateParams.Request.builder()
-                    .customId(customId)
-                    .params(ObjectMappers.jsonMapper().readValue(params, BatchCreateParams.Request.Params.class))
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        results = SdkFixtures.results(client, batch.id());
     }
 
     @AfterAll
