@@ -79,6 +79,10 @@ final class ParamsCases {
                     params(HI, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":512}"),
                     "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"),
             new Case(
+                    "budget-string",
+                    params(HI, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":\"many\"}"),
+                    "thinking.enabled.budget_tokens: Input should be a valid integer"),
+            new Case(
                     "budget-high",
                     params(HI, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4096}"),
                     BUDGET_MESSAGE),

@@ -151,9 +151,15 @@ final class ParamsRules {
             JsonToken value = p.nextToken();
             if (key.equals("type")) {
                 thinkingType = JsonRules.string(p, value, "thinking.type", fail);
-            } else if (key.equals("budget_tokens") && value == JsonToken.VALUE_NUMBER_INT) {
+            } else if (key.equals("budget_tokens")) {
                 budgetSeen = true;
-                thinkingBudget = JsonRules.longValue(p);
+                if (value == JsonToken.VALUE_NUMBER_INT) {
+                    thinkingBudget = JsonRules.longValue(p);
+                } else {
+                    p.skipChildren();
+                    fail.accept("thinking.enabled.budget_tokens: Input should be a valid integer");
+                    thinkingBudget = MIN_THINKING_BUDGET;
+                }
             } else {
                 p.skipChildren();
             }
