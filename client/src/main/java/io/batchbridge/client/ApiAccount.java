@@ -11,13 +11,35 @@ import java.util.Optional;
  *
  * @param name the account's name in configuration ({@code default} for the one from {@code ANTHROPIC_API_KEY})
  * @param baseUrl the API origin, e.g. {@code https://api.anthropic.com} (an optional path prefix is kept)
- * @param apiKey sent as {@code x-api-key}
+ * @param apiKey the credential: an API key (sent as {@code x-api-key}) or an auth token (sent as
+ *     {@code Authorization: Bearer}), as {@code credential} says
  * @param workspaceId sent as {@code anthropic-workspace-id} when present
  * @param requestsPerMinute the account's batch RPM limit, across all batch endpoints
+ * @param credential how {@code apiKey} is sent; {@link Credential#API_KEY} unless configured otherwise
  */
-public record ApiAccount(String name, URI baseUrl, Secret apiKey, Optional<String> workspaceId, int requestsPerMinute) {
+public record ApiAccount(
+        String name,
+        URI baseUrl,
+        Secret apiKey,
+        Optional<String> workspaceId,
+        int requestsPerMinute,
+        Credential credential) {
+
+    /** How an account's secret is sent. */
+    public enum Credential {
+        /** {@code x-api-key: <key>} — the default (contract §10). */
+        API_KEY,
+        /** {@code Authorization: Bearer <token>} — an auth token ({@code ANTHROPIC_AUTH_TOKEN} in the SDKs). */
+        BEARER
+    }
+
+    /** An account sending its key as {@code x-api-key}. */
+    public ApiAccount(String name, URI baseUrl, Secret apiKey, Optional<String> workspaceId, int requestsPerMinute) {
+        this(name, baseUrl, apiKey, workspaceId, requestsPerMinute, Credential.API_KEY);
+    }
 
     public ApiAccount {
+        Objects.requireNonNull(credential, "credential");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(apiKey, "apiKey");
@@ -39,5 +61,10 @@ public record ApiAccount(String name, URI baseUrl, Secret apiKey, Optional<Strin
     /** An account without a workspace, at the given RPM. */
     public static ApiAccount of(String name, URI baseUrl, String apiKey, int requestsPerMinute) {
         return new ApiAccount(name, baseUrl, Secret.of(apiKey), Optional.empty(), requestsPerMinute);
+    }
+
+    /** The same account sending its secret the other way. */
+    public ApiAccount withCredential(Credential c) {
+        return new ApiAccount(name, baseUrl, apiKey, workspaceId, requestsPerMinute, c);
     }
 }

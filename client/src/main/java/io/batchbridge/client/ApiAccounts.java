@@ -17,11 +17,14 @@ import java.util.regex.Pattern;
  * The configured API accounts, by name. Sources, highest precedence first:
  *
  * <ol>
- *   <li>Properties {@code bridge.api.accounts=<a,b>} and per account {@code bridge.api.account.<name>.key},
+ *   <li>Properties {@code bridge.api.accounts=<a,b>} and per account {@code bridge.api.account.<name>.key}
+ *       (sent as {@code x-api-key}) <em>or</em> {@code .auth.token} (sent as {@code Authorization: Bearer}),
  *       {@code .base.url}, {@code .workspace.id}, {@code .requests.per.minute}.
  *   <li>For the account named {@code default} only: properties {@code anthropic.apiKey} /
- *       {@code anthropic.baseUrl}, then environment {@code ANTHROPIC_API_KEY} / {@code ANTHROPIC_BASE_URL} (the
- *       names the official SDKs read). A key there creates the {@code default} account even if it is not listed.
+ *       {@code anthropic.authToken} / {@code anthropic.baseUrl}, then environment {@code ANTHROPIC_API_KEY} /
+ *       {@code ANTHROPIC_AUTH_TOKEN} / {@code ANTHROPIC_BASE_URL} (the names the official SDKs read). A key or
+ *       token there creates the {@code default} account even if it is not listed; when both an API key and an
+ *       auth token are found there, the API key is used ({@code x-api-key} stays the default).
  *   <li>Defaults: base URL {@code https://api.anthropic.com}; requests per minute from
  *       {@code bridge.api.requests.per.minute}, else 1000 (the Start tier's batch RPM).
  * </ol>
@@ -37,7 +40,7 @@ public final class ApiAccounts {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern ACCOUNT_KEY = Pattern.compile(
-            "bridge\\.api\\.account\\.([^.]+)\\.(key|base\\.url|workspace\\.id|requests\\.per\\.minute)");
+            "bridge\\.api\\.account\\.([^.]+)\\.(key|auth\\.token|base\\.url|workspace\\.id|requests\\.per\\.minute)");
 
     private final Map<String, ApiAccount> accounts;
 
@@ -50,7 +53,11 @@ public final class ApiAccounts {
         List<String> errors = new ArrayList<>();
         Set<String> names = listedNames(props, errors);
         String envKey = firstNonBlank(props.get("anthropic.apiKey"), env.get("ANTHROPIC_API_KEY"));
-        if (envKey != null || props.containsKey(account(DEFAULT, "key"))) {
+        String envToken = firstNonBlank(props.get("anthropic.authToken"), env.get("ANTHROPIC_AUTH_TOKEN"));
+        if (envKey != null
+                || envToken != null
+                || props.containsKey(account(DEFAULT, "key"))
+                || props.containsKey(account(DEFAULT, "auth.token"))) {
             names.add(DEFAULT);
         }
         checkUnlistedKeys(props, names, errors);
@@ -58,7 +65,21 @@ public final class ApiAccounts {
         Map<String, ApiAccount> result = new LinkedHashMap<>();
         for (String name : names) {
             boolean dflt = name.equals(DEFAULT);
-            String key = firstNonBlank(props.get(account(name, "key")), dflt ? envKey : null);
+            String ownKey = firstNonBlank(props.get(account(name, "key")), null);
+            String ownToken = firstNonBlank(props.get(account(name, "auth.token")), null);
+            if (ownKey != null && ownToken != null) {
+                errors.add(account(name, "key") + " and " + account(name, "auth.token")
+                        + " must not both be set but were (choose x-api-key or Authorization: Bearer)");
+            }
+            ApiAccount.Credential credential =
+                    ownToken != null && ownKey == null ? ApiAccount.Credential.BEARER : ApiAccount.Credential.API_KEY;
+            String key = ownKey != null ? ownKey : ownToken;
+            if (key == null && dflt) {
+                key = envKey != null ? envKey : envToken;
+                credential = envKey == null && envToken != null
+                        ? ApiAccount.Credential.BEARER
+                        : ApiAccount.Credential.API_KEY;
+            }
             String url = firstNonBlank(
                     props.get(account(name, "base.url")),
                     dflt ? firstNonBlank(props.get("anthropic.baseUrl"), env.get("ANTHROPIC_BASE_URL")) : null);
@@ -67,10 +88,10 @@ public final class ApiAccounts {
             Optional<String> workspace =
                     Optional.ofNullable(firstNonBlank(props.get(account(name, "workspace.id")), null));
             if (key == null) {
-                errors.add(account(name, "key") + " must be set but was missing"
-                        + (dflt ? " (or set ANTHROPIC_API_KEY)" : ""));
+                errors.add(account(name, "key") + " must be set but was missing (or " + account(name, "auth.token")
+                        + (dflt ? ", ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)" : ")"));
             } else if (baseUrl != null && rpm > 0) {
-                result.put(name, new ApiAccount(name, baseUrl, Secret.of(key), workspace, rpm));
+                result.put(name, new ApiAccount(name, baseUrl, Secret.of(key), workspace, rpm, credential));
             }
         }
         if (!errors.isEmpty()) {
@@ -132,7 +153,8 @@ public final class ApiAccounts {
         for (String k : props.keySet()) {
             Matcher m = ACCOUNT_KEY.matcher(k);
             if (k.startsWith("bridge.api.account.") && !m.matches()) {
-                errors.add(k + " is not a known account key (key, base.url, workspace.id, requests.per.minute)");
+                errors.add(k + " is not a known account key (key, auth.token, base.url, workspace.id,"
+                        + " requests.per.minute)");
             } else if (m.matches() && !names.contains(m.group(1))) {
                 errors.add(k + " refers to account " + m.group(1) + " which is not listed in " + ACCOUNTS_KEY + " "
                         + names);

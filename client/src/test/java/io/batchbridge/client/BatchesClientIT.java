@@ -112,6 +112,39 @@ class BatchesClientIT {
     }
 
     @Test
+    void thinkingToolUseAndParamsRefusalsComeThroughTheParser() throws Exception {
+        Map<String, byte[]> requests = new LinkedHashMap<>();
+        requests.put(
+                "tool",
+                ("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":4096,\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"look up #emulate output_tokens=60\"}],\"thinking\":{\"type\":\"enabled\","
+                                + "\"budget_tokens\":2048},\"tools\":[{\"name\":\"lookup\",\"input_schema\":{\"type\":"
+                                + "\"object\"}}],\"tool_choice\":{\"type\":\"any\"}}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        requests.put(
+                "robot",
+                "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        MessageBatch created = client.create(Fixtures.body(requests), List.of());
+        Map<String, ResultLine> lines = readAll(client.results(awaitEnded(created.id())));
+
+        ResultLine tool = lines.get("tool");
+        assertThat(tool.type()).isEqualTo(ResultType.SUCCEEDED);
+        assertThat(tool.stopReason()).isEqualTo("tool_use");
+        assertThat(tool.usage().outputTokens()).isEqualTo(60);
+        JsonNode content = JSON.readTree(tool.message()).path("content");
+        assertThat(List.of(
+                        content.path(0).path("type").asText(),
+                        content.path(1).path("type").asText(),
+                        content.path(2).path("type").asText()))
+                .containsExactly("thinking", "text", "tool_use");
+        ResultLine robot = lines.get("robot");
+        assertThat(robot.type()).isEqualTo(ResultType.ERRORED);
+        assertThat(robot.errorType()).isEqualTo("invalid_request_error");
+        assertThat(robot.errorMessage()).isEqualTo("messages.0.role: Input should be 'user' or 'assistant'");
+    }
+
+    @Test
     void resultsFallBackToTheDocumentedPathWithoutResultsUrl() {
         MessageBatch created = client.create(
                 Fixtures.body(Map.of("a", Fixtures.params("claude-haiku-4-5", 100, "output_tokens=10"))), List.of());

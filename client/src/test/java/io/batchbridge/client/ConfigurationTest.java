@@ -57,6 +57,43 @@ class ConfigurationTest {
     }
 
     @Test
+    void anAuthTokenFromTheSdkEnvironmentNameGivesABearerDefaultAccount() {
+        ApiAccount token = ApiAccounts.from(Map.of("ANTHROPIC_AUTH_TOKEN", "tok-env"), Map.of())
+                .defaultAccount();
+        assertThat(token.credential()).isEqualTo(ApiAccount.Credential.BEARER);
+        assertThat(token.apiKey().reveal()).isEqualTo("tok-env");
+
+        ApiAccount both = ApiAccounts.from(
+                        Map.of("ANTHROPIC_AUTH_TOKEN", "tok-env", "ANTHROPIC_API_KEY", "sk-env"), Map.of())
+                .defaultAccount();
+        assertThat(both.credential()).as("x-api-key stays the default").isEqualTo(ApiAccount.Credential.API_KEY);
+        assertThat(both.apiKey().reveal()).isEqualTo("sk-env");
+    }
+
+    @Test
+    void eachAccountMayUseABearerTokenButNotAlsoAKey() {
+        ApiAccounts a = ApiAccounts.from(
+                Map.of(),
+                Map.of(
+                        "bridge.api.accounts", "k,t",
+                        "bridge.api.account.k.key", "sk-k",
+                        "bridge.api.account.t.auth.token", "tok-t"));
+        assertThat(a.get("k").credential()).isEqualTo(ApiAccount.Credential.API_KEY);
+        assertThat(a.get("t").credential()).isEqualTo(ApiAccount.Credential.BEARER);
+        assertThat(a.get("t").apiKey().reveal()).isEqualTo("tok-t");
+
+        assertThatThrownBy(() -> ApiAccounts.from(
+                        Map.of(),
+                        Map.of(
+                                "bridge.api.accounts", "x",
+                                "bridge.api.account.x.key", "sk-secret-1",
+                                "bridge.api.account.x.auth.token", "tok-secret-2")))
+                .hasMessageContaining(
+                        "bridge.api.account.x.key and bridge.api.account.x.auth.token must not both be set")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
     void severalNamedAccountsComeFromProperties() {
         ApiAccounts a = ApiAccounts.from(
                 Map.of("ANTHROPIC_API_KEY", "sk-env"),

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code docs/emulator.md}.
  */
 public final class Emulator implements AutoCloseable {
+    /** {@code retry-after} on polls of an unfinished batch unless configured otherwise. */
+    public static final Duration DEFAULT_POLL_RETRY_AFTER = Duration.ofSeconds(10);
+
     private final EmulatorSettings settings;
     private final SimClock clock;
     private final FaultTable faultTable;
@@ -144,7 +147,7 @@ public final class Emulator implements AutoCloseable {
         private double tokensPerSecond = OutputProfile.DEFAULT.tokensPerSecond();
         private double maxQueueSeconds = OutputProfile.DEFAULT.maxQueueSeconds();
         private Duration cancelDelay = Duration.ofSeconds(10);
-        private Duration pollRetryAfter;
+        private Duration pollRetryAfter = DEFAULT_POLL_RETRY_AFTER;
 
         private Builder() {}
 
@@ -249,9 +252,15 @@ public final class Emulator implements AutoCloseable {
             return this;
         }
 
-        /** {@code retry-after} sent when retrieving an unfinished batch; default none. */
+        /**
+         * {@code retry-after} (whole seconds, at least 1) sent when retrieving an unfinished batch; default 10 s,
+         * as the contract's captures show on every poll; {@link Duration#ZERO} or null sends none.
+         */
         public Builder pollRetryAfter(Duration d) {
-            this.pollRetryAfter = d;
+            if (d != null && d.isNegative()) {
+                throw new IllegalArgumentException("pollRetryAfter must not be negative but was " + d);
+            }
+            this.pollRetryAfter = d == null || d.isZero() ? null : d;
             return this;
         }
 

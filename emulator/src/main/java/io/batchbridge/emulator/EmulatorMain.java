@@ -1,25 +1,53 @@
 package io.batchbridge.emulator;
 
+import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.emulator.internal.FaultSpec;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the emulator standalone until terminated.
+ * Runs the emulator standalone until terminated. {@code bridge emulator} takes the same options and hands them
+ * to {@link #parse}; {@link #OPTIONS} lists them for the test that keeps the CLI, this class and
+ * {@code docs/emulator.md} in step.
  *
  * <pre>
- * --port N             port (default 8089; 0 = free port)
- * --host H             bind address (default 127.0.0.1)
- * --time-scale X       simulated seconds per real second (default 1)
- * --faults SPEC        e.g. any:429=0.2,results:drop_mid_stream=0.1
- * --seed N             seed of ids and outcomes (default 42)
- * --api-key K          accept only this key (default: any non-empty key)
- * --error-rate X       fraction of undirected requests that end errored (default 0)
- * --expire-rate X      fraction of undirected requests that expire (default 0)
- * --counts-at-end      request counters move only when the batch ends
- * --cancel-delay D     simulated time from cancel to ended (default 10s)
+ * --port N                port (default 8089; 0 = free port)
+ * --host H                bind address (default 127.0.0.1)
+ * --time-scale X          simulated seconds per real second (default 1)
+ * --faults SPEC           e.g. any:429=0.2,results:drop_mid_stream=0.1
+ * --seed N                seed of ids and outcomes (default 42)
+ * --api-key K             accept only this key (default: any non-empty key)
+ * --models FILE           model catalogue file (default: the shipped catalogue)
+ * --error-rate X          fraction of undirected requests that end errored (default 0)
+ * --expire-rate X         fraction of undirected requests that expire (default 0)
+ * --output-tokens MIN-MAX output length of undirected requests (default 20-600)
+ * --tokens-per-second X   simulated generation speed (default 80)
+ * --max-queue-time D      longest simulated queue wait of a request (default 10s)
+ * --counts-at-end         request counters move only when the batch ends
+ * --cancel-delay D        simulated time from cancel to ended (default 10s)
+ * --poll-retry-after D    retry-after on polls of an unfinished batch (default 10s; 0 = none)
  * </pre>
  */
 public final class EmulatorMain {
+    /** Every option {@link #parse} takes; {@code --counts-at-end} is the only one without a value. */
+    public static final List<String> OPTIONS = List.of(
+            "--port",
+            "--host",
+            "--time-scale",
+            "--faults",
+            "--seed",
+            "--api-key",
+            "--models",
+            "--error-rate",
+            "--expire-rate",
+            "--output-tokens",
+            "--tokens-per-second",
+            "--max-queue-time",
+            "--counts-at-end",
+            "--cancel-delay",
+            "--poll-retry-after");
+
     private EmulatorMain() {}
 
     public static void main(String[] args) throws InterruptedException {
@@ -72,13 +100,28 @@ public final class EmulatorMain {
                 case "--faults" -> b.faults(value);
                 case "--seed" -> b.seed(Long.parseLong(value));
                 case "--api-key" -> b.apiKey(value);
+                case "--models" -> b.catalogue(ModelCatalogue.fromFile(Path.of(value)));
                 case "--error-rate" -> b.errorRate(Double.parseDouble(value));
                 case "--expire-rate" -> b.expireRate(Double.parseDouble(value));
+                case "--output-tokens" -> outputTokens(b, name, value);
+                case "--tokens-per-second" -> b.tokensPerSecond(Double.parseDouble(value));
+                case "--max-queue-time" -> b.maxQueueTime(FaultSpec.duration(value));
                 case "--cancel-delay" -> b.cancelDelay(FaultSpec.duration(value));
+                case "--poll-retry-after" -> b.pollRetryAfter(FaultSpec.duration(value));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a number but was '" + value + "'");
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
         }
+    }
+
+    private static void outputTokens(Emulator.Builder b, String name, String value) {
+        int dash = value.indexOf('-');
+        if (dash <= 0) {
+            throw new IllegalArgumentException(name + " must be MIN-MAX (e.g. 20-600) but was '" + value + "'");
+        }
+        b.outputTokens(Integer.parseInt(value.substring(0, dash)), Integer.parseInt(value.substring(dash + 1)));
     }
 }

@@ -27,5 +27,11 @@ class EmulatorMainTest {
         assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--faults", "any:nope=1"}))
                 .hasMessageContaining("unknown fault kind");
         assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--what"})).hasMessageContaining("--what");
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--output-tokens", "600"}))
+                .hasMessageContaining("--output-tokens must be MIN-MAX");
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--models", "/no/such/models.json"}))
+                .hasMessageContaining("--models");
+        assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--poll-retry-after", "-1s"}))
+                .hasMessageContaining("pollRetryAfter must not be negative");
     }
 }

@@ -158,17 +158,25 @@ class LifecycleIT {
     }
 
     @Test
-    void pollRetryAfterIsSentOnlyWhileTheBatchIsUnfinished() {
+    void pollRetryAfterOfTenSecondsIsSentByDefaultOnlyWhileTheBatchIsUnfinished() {
         ManualClock clock = new ManualClock();
-        try (Emulator e = Emulator.builder()
-                .clock(clock)
-                .pollRetryAfter(Duration.ofSeconds(10))
-                .build()
-                .start()) {
+        try (Emulator e = Emulator.builder().clock(clock).build().start()) {
             String id = twoRequestBatch(e);
             var poll = send(RawHttp.get(e, "/v1/messages/batches/" + id));
             assertThat(poll.headers().firstValue("retry-after")).contains("10");
             clock.add(Duration.ofHours(1));
+            assertThat(send(RawHttp.get(e, "/v1/messages/batches/" + id))
+                            .headers()
+                            .firstValue("retry-after"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void pollRetryAfterOfZeroSendsNone() {
+        try (Emulator e =
+                Emulator.builder().pollRetryAfter(Duration.ZERO).build().start()) {
+            String id = twoRequestBatch(e);
             assertThat(send(RawHttp.get(e, "/v1/messages/batches/" + id))
                             .headers()
                             .firstValue("retry-after"))

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
-import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.ConflictException;
 import com.anthropic.errors.ContentTooLargeException;
@@ -24,7 +23,6 @@ import com.anthropic.models.messages.batches.BatchCreateParams;
 import com.anthropic.models.messages.batches.BatchListParams;
 import com.anthropic.models.messages.batches.DeletedMessageBatch;
 import com.anthropic.models.messages.batches.MessageBatch;
-import com.anthropic.models.messages.batches.MessageBatchIndividualResponse;
 import com.anthropic.models.messages.batches.MessageBatchResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,11 +50,7 @@ class SdkContractIT {
     static void start() {
         emulator =
                 Emulator.builder().cancelDelay(Duration.ofSeconds(20)).build().start();
-        client = AnthropicOkHttpClient.builder()
-                .apiKey("sk-test")
-                .baseUrl(emulator.baseUrl())
-                .maxRetries(0)
-                .build();
+        client = SdkFixtures.client(emulator);
     }
 
     @AfterAll
@@ -90,12 +84,7 @@ class SdkContractIT {
     }
 
     private static Map<String, MessageBatchResult> results(String id) {
-        try (StreamResponse<MessageBatchIndividualResponse> s =
-                client.messages().batches().resultsStreaming(id)) {
-            return s.stream()
-                    .collect(Collectors.toMap(
-                            MessageBatchIndividualResponse::customId, MessageBatchIndividualResponse::result));
-        }
+        return SdkFixtures.results(client, id);
     }
 
     @Test

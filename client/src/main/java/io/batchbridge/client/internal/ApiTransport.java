@@ -42,7 +42,8 @@ public final class ApiTransport {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
-                // Never follow redirects: the x-api-key header must not be replayed to another origin.
+                // Never follow redirects: the credential (x-api-key or Authorization) must not be replayed to another
+                // origin.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(
                         "https".equalsIgnoreCase(account.baseUrl().getScheme())
@@ -69,9 +70,13 @@ public final class ApiTransport {
     public HttpRequest.Builder request(URI uri, Collection<String> betas) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(settings.callTimeout())
-                .header("x-api-key", account.apiKey().reveal())
                 .header("anthropic-version", settings.anthropicVersion())
                 .header("user-agent", "batch-bridge-client/0.1");
+        if (account.credential() == ApiAccount.Credential.BEARER) {
+            b.header("authorization", "Bearer " + account.apiKey().reveal());
+        } else {
+            b.header("x-api-key", account.apiKey().reveal());
+        }
         account.workspaceId().ifPresent(w -> b.header("anthropic-workspace-id", w));
         Set<String> unique = new LinkedHashSet<>();
         for (String beta : betas) {

@@ -7,6 +7,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The models batch-bridge knows: caps, extended-output eligibility, batch prices, and the beta values the
@@ -26,6 +30,7 @@ public final class ModelCatalogue {
     /** The extended-output beta: up to 300,000 output tokens per request, batch only. */
     public static final String EXTENDED_OUTPUT_BETA = "output-300k-2026-03-24";
 
+    private static final Pattern DATED = Pattern.compile(".+-\\d{8}");
     private static final String RESOURCE = "/io/batchbridge/common/models.json";
 
     private final Map<String, ModelInfo> byId;
@@ -83,6 +88,10 @@ public final class ModelCatalogue {
                     || !m.path("batch_input").isNumber()
                     || !m.path("batch_output").isNumber()) {
                 errors.add("models[" + i + "] needs id, max_tokens, batch_input and batch_output");
+            } else if (m.has("context_window")
+                    && !(m.path("context_window").canConvertToInt()
+                            && m.path("context_window").asInt() > 0)) {
+                errors.add("models[" + i + "] context_window must be a positive number of tokens");
             } else {
                 List<String> aliases = new ArrayList<>();
                 m.path("aliases").forEach(a -> aliases.add(a.asText()));
@@ -96,7 +105,8 @@ public final class ModelCatalogue {
                                 m.path("batch_output").asDouble(),
                                 write5m,
                                 write1h,
-                                m.path("cache_read_multiplier").asDouble(read))));
+                                m.path("cache_read_multiplier").asDouble(read)),
+                        m.path("context_window").asInt(ModelInfo.STANDARD_CONTEXT_WINDOW)));
             }
             i++;
         }
@@ -115,9 +125,29 @@ public final class ModelCatalogue {
         return new ModelCatalogue(models, root.path("extended_max_tokens").asInt(300_000), betas, retired);
     }
 
-    /** The model for an id or alias. */
+    /**
+     * The model for an id or alias, or for a dated id of one ({@code claude-opus-4-8-20260101} is
+     * {@code claude-opus-4-8}): the API names snapshots {@code <model>-YYYYMMDD}, and the sources use dated ids
+     * the catalogue cannot list in advance.
+     */
     public Optional<ModelInfo> find(String model) {
-        return Optional.ofNullable(model == null ? null : byId.get(model));
+        if (model == null) {
+            return Optional.empty();
+        }
+        ModelInfo m = byId.get(model);
+        if (m == null && DATED.matcher(model).matches() && validDate(model.substring(model.length() - 8))) {
+            m = byId.get(model.substring(0, model.length() - 9));
+        }
+        return Optional.ofNullable(m);
+    }
+
+    private static boolean validDate(String yyyymmdd) {
+        try {
+            LocalDate.parse(yyyymmdd, DateTimeFormatter.BASIC_ISO_DATE);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     public List<ModelInfo> models() {

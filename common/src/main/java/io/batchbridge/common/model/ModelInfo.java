@@ -10,13 +10,22 @@ import java.util.List;
  * @param maxTokens standard {@code max_tokens} cap (sync API, and batches without the extended-output beta)
  * @param extendedOutput whether {@code output-300k-2026-03-24} raises the cap for this model in a batch
  * @param prices batch prices and cache multipliers
+ * @param contextWindow most input tokens (prompt) a request may have; the emulator refuses larger estimates
  */
-public record ModelInfo(String id, List<String> aliases, int maxTokens, boolean extendedOutput, Prices prices) {
+public record ModelInfo(
+        String id, List<String> aliases, int maxTokens, boolean extendedOutput, Prices prices, int contextWindow) {
+
+    /** The context window assumed where no source gives one: the standard 200,000 tokens. */
+    public static final int STANDARD_CONTEXT_WINDOW = 200_000;
 
     public ModelInfo {
         aliases = List.copyOf(aliases);
         if (maxTokens < 1) {
             throw new IllegalArgumentException("max_tokens of " + id + " must be at least 1 but was " + maxTokens);
+        }
+        if (contextWindow < 1) {
+            throw new IllegalArgumentException(
+                    "context_window of " + id + " must be at least 1 but was " + contextWindow);
         }
     }
 

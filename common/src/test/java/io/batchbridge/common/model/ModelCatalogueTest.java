@@ -34,6 +34,69 @@ class ModelCatalogueTest {
     }
 
     @Test
+    void anyDatedIdOfAKnownModelResolvesToIt() {
+        assertThat(catalogue.find("claude-opus-4-8-20260101"))
+                .hasValueSatisfying(m -> assertThat(m.id()).isEqualTo("claude-opus-4-8"));
+        assertThat(catalogue.find("claude-haiku-4-5-20990101"))
+                .hasValueSatisfying(m -> assertThat(m.id()).isEqualTo("claude-haiku-4-5"));
+        assertThat(catalogue.find("claude-opus-4-8-20261341")).as("not a date").isEmpty();
+        assertThat(catalogue.find("claude-opus-4-8-2026010")).as("seven digits").isEmpty();
+        assertThat(catalogue.find("claude-nope-20260101")).isEmpty();
+    }
+
+    @Test
+    void everyModelTheContractOrTheSourcesNameIsKnown() {
+        assertThat(catalogue.find("claude-3-7-sonnet-20250219")).hasValueSatisfying(m -> {
+            assertThat(m.maxTokens()).isEqualTo(64_000);
+            assertThat(m.extendedOutput()).isFalse();
+        });
+        assertThat(catalogue.find("claude-3-opus-20240229"))
+                .hasValueSatisfying(
+                        m -> assertThat(m.prices().batchOutputPerMTok()).isEqualTo(37.50));
+        for (String id : List.of(
+                "claude-opus-5-5",
+                "claude-opus-5",
+                "claude-opus-4-8",
+                "claude-opus-4-7",
+                "claude-opus-4-6",
+                "claude-sonnet-5",
+                "claude-sonnet-4-6",
+                "claude-fable-5",
+                "claude-fable-5-1",
+                "claude-mythos-5",
+                "claude-mythos-5-1",
+                "claude-opus-4-5",
+                "claude-sonnet-4-5",
+                "claude-haiku-4-5",
+                "claude-opus-4-1",
+                "claude-opus-4-0",
+                "claude-sonnet-4-0",
+                "claude-3-5-haiku-20241022",
+                "claude-3-haiku-20240307")) {
+            assertThat(catalogue.find(id)).as(id).isPresent();
+        }
+    }
+
+    @Test
+    void contextWindowsFollowTheSourcesAndDefaultToTheStandardWindow() {
+        assertThat(catalogue.find("claude-sonnet-4-6").orElseThrow().contextWindow())
+                .isEqualTo(1_000_000);
+        assertThat(catalogue.find("claude-opus-4-6").orElseThrow().contextWindow())
+                .isEqualTo(1_000_000);
+        assertThat(catalogue.find("claude-sonnet-4-5").orElseThrow().contextWindow())
+                .isEqualTo(200_000);
+        assertThat(catalogue.find("claude-haiku-4-5").orElseThrow().contextWindow())
+                .isEqualTo(200_000);
+        for (ModelInfo m : catalogue.models()) {
+            if (m.extendedOutput()) {
+                assertThat(m.contextWindow())
+                        .as(m.id() + " is 300k-eligible, so its window must hold a 300,000-token output")
+                        .isGreaterThan(catalogue.extendedMaxTokens());
+            }
+        }
+    }
+
+    @Test
     void batchCostCountsCacheWritesAndReadsAtTheirMultipliers() {
         Prices sonnet = catalogue.find("claude-sonnet-4-6").orElseThrow().prices();
         // 1M input at $1.50, 1M output at $7.50, 1M 5m-writes at 1.25x, 1M 1h-writes at 2x, 1M reads at 0.1x
@@ -54,7 +117,8 @@ class ModelCatalogueTest {
                 """);
         ModelCatalogue custom = ModelCatalogue.fromFile(file);
 
-        assertThat(custom.find("claude-custom")).isPresent();
+        assertThat(custom.find("claude-custom"))
+                .hasValueSatisfying(m -> assertThat(m.contextWindow()).isEqualTo(ModelInfo.STANDARD_CONTEXT_WINDOW));
         assertThat(custom.find("claude-opus-4-6")).isEmpty();
         assertThat(custom.knownBetas()).contains("x-2026-01-01", ModelCatalogue.EXTENDED_OUTPUT_BETA);
     }
@@ -67,5 +131,11 @@ class ModelCatalogueTest {
         assertThatThrownBy(() -> ModelCatalogue.fromFile(file))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("models[0] needs id, max_tokens, batch_input and batch_output");
+        Files.writeString(
+                file,
+                "{\"models\":[{\"id\":\"x\",\"max_tokens\":1,\"batch_input\":1,"
+                        + "\"batch_output\":1,\"context_window\":0}]}");
+        assertThatThrownBy(() -> ModelCatalogue.fromFile(file))
+                .hasMessageContaining("models[0] context_window must be a positive number of tokens");
     }
 }

@@ -129,16 +129,7 @@ public final class CreateParser {
         if (params == null) {
             throw ApiError.invalid(at + ".params: Field required");
         }
-        return new RequestFacts(
-                customId,
-                params.model(),
-                params.modelInvalid(),
-                params.maxTokens(),
-                params.maxTokensInvalid(),
-                params.stream(),
-                params.messages(),
-                params.directive(),
-                params.paramsBytes());
+        return params.withCustomId(customId);
     }
 
     private static void checkCustomId(String customId, String at) {

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * Reads one request's {@code params} object far enough to learn model, {@code max_tokens}, {@code stream},
- * whether {@code messages} is there, and the directive of the last user message. Everything else is skipped
- * without being decoded.
+ * Reads one request's {@code params} object in one streaming pass: model, {@code max_tokens}, {@code stream},
+ * whether {@code messages} is there, the directive of the last user message, what the params ask of the
+ * answer's shape, and the first structural problem ({@link MessagesRules}, {@link ParamsRules}). Only texts
+ * that may hold a directive are decoded; nothing of the params is kept.
  */
 final class ParamsScanner {
     private String model;
@@ -17,6 +18,8 @@ final class ParamsScanner {
     private boolean stream;
     private int messages;
     private Directive directive;
+    private String invalid;
+    private final ParamsRules rules = new ParamsRules(this::fail);
 
     private ParamsScanner() {}
 
@@ -40,7 +43,9 @@ final class ParamsScanner {
                 s.stream,
                 s.messages,
                 s.directive,
-                bytes);
+                bytes,
+                s.invalid,
+                s.rules.asked());
     }
 
     private void field(JsonParser p, String name, JsonToken value) throws IOException {
@@ -59,72 +64,24 @@ final class ParamsScanner {
                     p.skipChildren();
                 }
             }
-            case "stream" -> stream = value == JsonToken.VALUE_TRUE;
+            case "stream" -> {
+                stream = value == JsonToken.VALUE_TRUE;
+                p.skipChildren();
+            }
             case "messages" -> {
                 if (value == JsonToken.START_ARRAY) {
                     messages = 1;
-                    directive = lastUserDirective(p);
+                    directive = MessagesRules.scan(p, this::fail);
                 } else {
                     messages = value == JsonToken.VALUE_NULL ? 0 : 2;
                     p.skipChildren();
                 }
             }
-            default -> p.skipChildren();
+            default -> rules.field(p, name, value);
         }
     }
 
-    private static Directive lastUserDirective(JsonParser p) throws IOException {
-        Directive last = null;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                continue;
-            }
-            boolean user = false;
-            Directive found = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals("role")) {
-                    user = value == JsonToken.VALUE_STRING && p.getText().equals("user");
-                } else if (name.equals("content")) {
-                    found = contentDirective(p, value);
-                } else {
-                    p.skipChildren();
-                }
-            }
-            if (user) {
-                last = found;
-            }
-        }
-        return last;
-    }
-
-    private static Directive contentDirective(JsonParser p, JsonToken value) throws IOException {
-        if (value == JsonToken.VALUE_STRING) {
-            return Directive.find(p.getText());
-        }
-        if (value != JsonToken.START_ARRAY) {
-            p.skipChildren();
-            return null;
-        }
-        Directive found = null;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                continue;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                if (name.equals("text") && v == JsonToken.VALUE_STRING) {
-                    Directive d = Directive.find(p.getText());
-                    found = d != null ? d : found;
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
-        return found;
+    private void fail(String message) {
+        invalid = invalid == null ? message : invalid;
     }
 }

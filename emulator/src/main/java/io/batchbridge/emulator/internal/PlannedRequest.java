@@ -7,6 +7,7 @@ package io.batchbridge.emulator.internal;
  *
  * @param hash deterministic per (seed, batch, custom_id): result order, message id and generated text
  * @param requestId the {@code request_id} of an execution-time error, or null
+ * @param asked what the params ask of a succeeded message's shape (thinking, a forced tool, stop sequences)
  */
 public record PlannedRequest(
         String customId,
@@ -21,7 +22,8 @@ public record PlannedRequest(
         long cacheWriteTokens,
         String stopReason,
         long finishMicros,
-        long hash) {
+        long hash,
+        AskedContent asked) {
 
     public static final long NEVER = Long.MAX_VALUE;
 }

@@ -10,6 +10,11 @@ import java.util.Optional;
  * request's {@code #emulate} directive, else the seeded {@link OutputProfile}.
  */
 public final class Planner {
+    /** The API's answer to a thinking budget not below {@code max_tokens} (seen in public error reports). */
+    static final String THINKING_BUDGET = "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult"
+            + " our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
+            + "#max-tokens-and-context-window-size";
+
     private final ModelCatalogue catalogue;
     private final OutputProfile profile;
     private final long seed;
@@ -35,7 +40,7 @@ public final class Planner {
         }
         Directive d = f.directive();
         String outcome = d != null && d.outcome() != null && directiveApplies(d) ? d.outcome() : drawOutcome(hash);
-        long input = d != null && d.inputTokens() >= 0 ? d.inputTokens() : Math.max(1, f.paramsBytes() / 4);
+        long input = d != null && d.inputTokens() >= 0 ? d.inputTokens() : f.estimatedInputTokens();
         if (outcome.equals("expired")) {
             return new PlannedRequest(
                     f.customId(),
@@ -50,7 +55,8 @@ public final class Planner {
                     0,
                     null,
                     PlannedRequest.NEVER,
-                    hash);
+                    hash,
+                    AskedContent.PLAIN);
         }
         if (outcome.equals("errored")) {
             String type = d != null && d.errorType() != null ? d.errorType() : drawErrorType(hash);
@@ -72,8 +78,13 @@ public final class Planner {
         long max = f.maxTokens();
         long wanted = d != null && d.outputTokens() >= 0 ? d.outputTokens() : drawOutputTokens(hash);
         long out = Math.max(1, Math.min(wanted, max));
-        String stop =
-                d != null && d.stopReason() != null ? d.stopReason() : (wanted >= max ? "max_tokens" : "end_turn");
+        String stop = d != null && d.stopReason() != null ? d.stopReason() : stopReason(wanted >= max, f.asked());
+        long room = catalogue.find(f.model()).orElseThrow().contextWindow() - input;
+        if (out > room) {
+            // Newer models stop at the window's edge rather than refuse (input was checked against it already).
+            out = Math.max(1, room);
+            stop = "model_context_window_exceeded";
+        }
         long read = d == null ? 0 : d.cacheReadTokens();
         long write = d == null ? 0 : d.cacheWriteTokens();
         return new PlannedRequest(
@@ -89,7 +100,16 @@ public final class Planner {
                 write,
                 stop,
                 finish(d, queueMicros, out),
-                hash);
+                hash,
+                f.asked());
+    }
+
+    /** Why an undirected answer stops: the cap, a call of the tool the tool choice forces, or its end. */
+    private static String stopReason(boolean capped, AskedContent asked) {
+        if (capped) {
+            return "max_tokens";
+        }
+        return asked.mustCall() != null ? "tool_use" : "end_turn";
     }
 
     private long finish(Directive d, long queueMicros, long outputTokens) {
@@ -114,7 +134,8 @@ public final class Planner {
                 0,
                 null,
                 finishMicros,
-                hash);
+                hash,
+                AskedContent.PLAIN);
     }
 
     /** The deferred validation message of a request, or null when its params pass (model existence aside). */
@@ -131,6 +152,9 @@ public final class Planner {
         if (f.maxTokens() == null) {
             return f.maxTokensInvalid() ? "max_tokens: Input should be a valid integer" : "max_tokens: Field required";
         }
+        if (f.invalid() != null) {
+            return f.invalid();
+        }
         if (f.stream()) {
             return "\"stream=True\" is not supported in the Message Batches API";
         }
@@ -144,6 +168,13 @@ public final class Planner {
                 return "max_tokens: " + f.maxTokens() + " > " + cap
                         + ", which is the maximum allowed number of output tokens for " + f.model();
             }
+        }
+        if ("enabled".equals(f.asked().thinkingType()) && f.asked().thinkingBudget() >= f.maxTokens()) {
+            return THINKING_BUDGET;
+        }
+        if (model.isPresent() && f.estimatedInputTokens() > model.get().contextWindow()) {
+            return "prompt is too long: " + f.estimatedInputTokens() + " tokens > "
+                    + model.get().contextWindow() + " maximum";
         }
         return null;
     }

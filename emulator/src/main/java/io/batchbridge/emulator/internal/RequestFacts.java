@@ -12,6 +12,8 @@ package io.batchbridge.emulator.internal;
  * @param messages {@code params.messages}: 0 missing, 1 a list, 2 present but not a list
  * @param directive the {@code #emulate} directive of the last user message, or null
  * @param paramsBytes size of {@code params} in bytes (input tokens are estimated at 4 bytes each)
+ * @param invalid the first structural problem of the params (deferred validation message), or null
+ * @param asked what the params ask of the answer's shape
  */
 public record RequestFacts(
         String customId,
@@ -22,4 +24,28 @@ public record RequestFacts(
         boolean stream,
         int messages,
         Directive directive,
-        long paramsBytes) {}
+        long paramsBytes,
+        String invalid,
+        AskedContent asked) {
+
+    /** Estimated input tokens: params bytes / 4, at least 1 (the same figure {@code usage.input_tokens} reports). */
+    public long estimatedInputTokens() {
+        return Math.max(1, paramsBytes / 4);
+    }
+
+    /** The same facts under another custom_id. */
+    RequestFacts withCustomId(String id) {
+        return new RequestFacts(
+                id,
+                model,
+                modelInvalid,
+                maxTokens,
+                maxTokensInvalid,
+                stream,
+                messages,
+                directive,
+                paramsBytes,
+                invalid,
+                asked);
+    }
+}

@@ -42,21 +42,46 @@ public final class ResultWriter {
     }
 
     private void succeeded(PlannedRequest r) throws IOException {
+        AskedContent asked = r.asked();
+        long thinking = asked.thinks() ? thinkingTokens(r.outputTokens(), asked.thinkingBudget()) : 0;
         raw(",\"message\":{\"id\":\"" + Ids.derived("msg_", r.hash())
                 + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
         string(r.model());
-        raw(",\"content\":[{\"type\":\"text\",\"text\":\"");
-        line.writeTo(out);
-        line.reset();
-        text(r.hash(), r.outputTokens() * TextPool.CHARS_PER_TOKEN);
-        raw("\",\"citations\":null}],\"stop_reason\":");
+        raw(",\"content\":[");
+        if (asked.thinks()) {
+            raw("{\"type\":\"thinking\",\"thinking\":\"");
+            text(~r.hash(), thinking * TextPool.CHARS_PER_TOKEN);
+            raw("\",\"signature\":\"" + Ids.derived("sig_", r.hash()) + "\"},");
+        }
+        raw("{\"type\":\"text\",\"text\":\"");
+        text(r.hash(), (r.outputTokens() - thinking) * TextPool.CHARS_PER_TOKEN);
+        raw("\",\"citations\":null}");
+        String tool = asked.mustCall() != null ? asked.mustCall() : asked.toolName();
+        if ("tool_use".equals(r.stopReason()) && tool != null) {
+            raw(",{\"type\":\"tool_use\",\"id\":\"" + Ids.derived("toolu_", r.hash()) + "\",\"name\":");
+            string(tool);
+            raw(",\"input\":{}}");
+        }
+        raw("],\"stop_reason\":");
         string(r.stopReason());
-        raw(",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + r.inputTokens()
+        raw(",\"stop_sequence\":");
+        if ("stop_sequence".equals(r.stopReason()) && asked.stopSequence() != null) {
+            string(asked.stopSequence());
+        } else {
+            raw("null");
+        }
+        raw(",\"usage\":{\"input_tokens\":" + r.inputTokens()
                 + ",\"cache_creation_input_tokens\":" + r.cacheWriteTokens()
                 + ",\"cache_read_input_tokens\":" + r.cacheReadTokens()
                 + ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":" + r.cacheWriteTokens()
                 + ",\"ephemeral_1h_input_tokens\":0},\"output_tokens\":" + r.outputTokens()
                 + ",\"service_tier\":\"batch\",\"inference_geo\":\"not_available\"}}}}\n");
+    }
+
+    /** Half the output is thinking, within the budget of {@code enabled} thinking (-1: adaptive, no budget). */
+    static long thinkingTokens(long outputTokens, long budget) {
+        long half = outputTokens / 2;
+        return budget > 0 ? Math.min(half, budget) : half;
     }
 
     private void errored(PlannedRequest r) throws IOException {
@@ -73,7 +98,10 @@ public final class ResultWriter {
         raw("}}}\n");
     }
 
+    /** Copies {@code chars} pool characters after what is buffered, straight to the output. */
     private void text(long hash, long chars) throws IOException {
+        line.writeTo(out);
+        line.reset();
         int off = TextPool.start(hash);
         long left = chars;
         while (left > 0) {

@@ -12,7 +12,8 @@ class BatchRecordTest {
 
     static PlannedRequest planned(String id, Outcome outcome, long finishSeconds) {
         long finish = finishSeconds == Long.MAX_VALUE ? PlannedRequest.NEVER : finishSeconds * 1_000_000;
-        return new PlannedRequest(id, outcome, null, null, null, "m", 1, 1, 0, 0, "end_turn", finish, id.hashCode());
+        return new PlannedRequest(
+                id, outcome, null, null, null, "m", 1, 1, 0, 0, "end_turn", finish, id.hashCode(), AskedContent.PLAIN);
     }
 
     static BatchRecord batch() {

@@ -9,8 +9,10 @@ class DirectiveTest {
     void timesAndKeyLimitTheOutcomeToTheFirstSubmissionsOfTheKey() {
         Planner planner = new Planner(io.batchbridge.common.model.ModelCatalogue.defaults(), OutputProfile.DEFAULT, 1);
         Directive d = Directive.find("#emulate outcome=errored:overloaded_error times=1 key=flaky-7");
-        RequestFacts first = new RequestFacts("s0-p0-o1", "claude-opus-4-6", false, 100L, false, false, 1, d, 200);
-        RequestFacts retry = new RequestFacts("s1-p0-o9", "claude-opus-4-6", false, 100L, false, false, 1, d, 200);
+        RequestFacts first = new RequestFacts(
+                "s0-p0-o1", "claude-opus-4-6", false, 100L, false, false, 1, d, 200, null, AskedContent.PLAIN);
+        RequestFacts retry = new RequestFacts(
+                "s1-p0-o9", "claude-opus-4-6", false, 100L, false, false, 1, d, 200, null, AskedContent.PLAIN);
 
         assertThat(d.times()).isEqualTo(1);
         assertThat(d.key()).isEqualTo("flaky-7");
