@@ -134,7 +134,22 @@ final class HostileCorpus {
                 "terminal escapes in custom_id, a later field fails",
                 ("{\"custom_id\":\"a\\u001b[2J\\nforged\",\"betas\":42,\"params\":" + OK_PARAMS + "}")
                         .getBytes(UTF_8)));
+        for (String param : List.of(
+                ",\"temperature\":2",
+                ",\"top_k\":-1",
+                ",\"stop_sequences\":[1]",
+                ",\"tools\":[{\"input_schema\":{}}]",
+                ",\"tool_choice\":{\"type\":\"maybe\"}",
+                ",\"thinking\":{\"type\":\"sometimes\"}",
+                ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":\"many\"}")) {
+            out.add(new Hostile(
+                    "params" + param,
+                    ("{\"custom_id\":\"par-1\",\"params\":"
+                                    + OK_PARAMS.replace("{\"model\"", "{" + param.substring(1) + ",\"model\"") + "}")
+                            .getBytes(UTF_8)));
+        }
         for (String messages : List.of(
+                "[{\"role\":\"user\",\"content\":\"\"}]",
                 "[]",
                 "[{\"role\":\"robot\",\"content\":\"x\"}]",
                 "[{\"role\":\"user\",\"content\":42}]",

@@ -30,6 +30,11 @@ public enum DeadLetterReason {
     UNKNOWN_BETA,
     /** {@code params.messages} or {@code params.system} has a shape the API can never accept. */
     INVALID_MESSAGES,
+    /**
+     * A {@code params} field has a value the API never accepts: sampling out of range, stop sequences that are not
+     * strings, a custom tool without a name or schema, an unknown tool choice or thinking type.
+     */
+    INVALID_PARAM,
     /** An envelope field has the wrong type or size (e.g. {@code betas} not a list of strings). */
     INVALID_FIELD,
     /** The API rejected the request at batch creation (isolated by bisection). */

@@ -25,12 +25,28 @@ final class MessagesShape {
         }
         String problem = null;
         int index = 0;
+        int empty = -1; // the first message with empty content, and whether it is an assistant's
+        boolean emptyIsAssistant = false;
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken(), index++) {
-            String found = message(p, e, "params.messages." + index);
-            problem = problem == null ? found : problem;
+            Message m = message(p, e, "params.messages." + index);
+            problem = problem == null ? m.problem() : problem;
+            if (m.empty() && empty < 0) {
+                empty = index;
+                emptyIsAssistant = m.assistant();
+            }
         }
-        return problem == null && index == 0 ? "params.messages must not be empty" : problem;
+        if (problem == null && index == 0) {
+            return "params.messages must not be empty";
+        }
+        if (problem == null && empty >= 0 && !(empty == index - 1 && emptyIsAssistant)) {
+            return "params.messages." + empty
+                    + ".content must not be empty (only a final assistant message may be empty)";
+        }
+        return problem;
     }
+
+    /** What one message showed: its first problem, whether its content is empty, whether it is an assistant's. */
+    private record Message(String problem, boolean empty, boolean assistant) {}
 
     /** The parser is on the value of {@code system}; same contract as {@link #messages}. */
     static String system(JsonParser p, JsonToken t) throws IOException {
@@ -41,27 +57,32 @@ final class MessagesShape {
             p.skipChildren();
             return "params.system must be a string or a list of content blocks but was " + EnvelopeCodec.kind(t);
         }
-        return blocks(p, "params.system");
+        return blocks(p, "params.system", p.nextToken());
     }
 
-    private static String message(JsonParser p, JsonToken t, String at) throws IOException {
+    private static Message message(JsonParser p, JsonToken t, String at) throws IOException {
         if (t != JsonToken.START_OBJECT) {
             p.skipChildren();
-            return at + " must be an object but was " + EnvelopeCodec.kind(t);
+            return new Message(at + " must be an object but was " + EnvelopeCodec.kind(t), false, false);
         }
         String problem = null;
         boolean role = false;
         boolean content = false;
+        boolean assistant = false;
+        boolean empty = false;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             String found = null;
             if (field.equals("role")) {
                 role = true;
+                assistant = v == JsonToken.VALUE_STRING && p.getText().equals("assistant");
                 found = role(p, v, at);
             } else if (field.equals("content")) {
                 content = true;
-                found = content(p, v, at);
+                empty = (v == JsonToken.VALUE_STRING && p.getTextLength() == 0)
+                        || (v == JsonToken.START_ARRAY && p.nextToken() == JsonToken.END_ARRAY);
+                found = empty ? null : content(p, v, at, p.currentToken());
             } else {
                 p.skipChildren();
             }
@@ -73,7 +94,7 @@ final class MessagesShape {
         if (problem == null && !content) {
             problem = at + ".content is required";
         }
-        return problem;
+        return new Message(problem, empty, assistant);
     }
 
     private static String role(JsonParser p, JsonToken v, String at) throws IOException {
@@ -86,7 +107,11 @@ final class MessagesShape {
         return at + ".role must be \"user\" or \"assistant\" but was " + was;
     }
 
-    private static String content(JsonParser p, JsonToken v, String at) throws IOException {
+    /**
+     * @param v the content's first token
+     * @param current where the parser is: on {@code v}, or (for a list) already on its first element
+     */
+    private static String content(JsonParser p, JsonToken v, String at, JsonToken current) throws IOException {
         if (v == JsonToken.VALUE_STRING) {
             return null;
         }
@@ -94,14 +119,14 @@ final class MessagesShape {
             p.skipChildren();
             return at + ".content must be a string or a list of content blocks but was " + EnvelopeCodec.kind(v);
         }
-        return blocks(p, at + ".content");
+        return blocks(p, at + ".content", current);
     }
 
-    /** The parser is on a START_ARRAY of content blocks; returns on its END_ARRAY. */
-    private static String blocks(JsonParser p, String at) throws IOException {
+    /** The parser is on the first element of a list of content blocks ({@code first}); returns on its END_ARRAY. */
+    private static String blocks(JsonParser p, String at, JsonToken first) throws IOException {
         String problem = null;
         int index = 0;
-        for (JsonToken b = p.nextToken(); b != JsonToken.END_ARRAY; b = p.nextToken(), index++) {
+        for (JsonToken b = first; b != JsonToken.END_ARRAY; b = p.nextToken(), index++) {
             String found = block(p, b, at + "." + index);
             problem = problem == null ? found : problem;
         }

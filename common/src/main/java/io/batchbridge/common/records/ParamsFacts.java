@@ -17,6 +17,8 @@ import java.util.Set;
  * @param messagesIsList whether {@code params.messages} is a JSON array
  * @param shapeProblem the first structural problem of {@code messages} or {@code system} that the API can never
  *     accept (empty messages, a role other than user/assistant, content neither a string nor blocks), or null
+ * @param paramProblem the first value of a sampling, stop-sequence or tool field that the API never accepts, or null
+ * @param thinkingBudgetInvalid {@code thinking.budget_tokens} is present but not an integer
  * @param disallowed top-level keys that the Batches API does not allow (e.g. {@code speed})
  */
 public record ParamsFacts(
@@ -30,6 +32,8 @@ public record ParamsFacts(
         boolean messagesPresent,
         boolean messagesIsList,
         String shapeProblem,
+        String paramProblem,
+        boolean thinkingBudgetInvalid,
         Set<String> disallowed) {
 
     /** Top-level {@code params} keys the Batches API refuses ({@code shared/design/batches-api.md} §3.3). */

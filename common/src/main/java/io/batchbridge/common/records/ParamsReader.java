@@ -22,6 +22,8 @@ final class ParamsReader {
         boolean messages = false;
         boolean messagesList = false;
         String shapeProblem = null;
+        String paramProblem = null;
+        boolean thinkingBudgetInvalid = false;
         Set<String> disallowed = new HashSet<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -53,6 +55,7 @@ final class ParamsReader {
                 }
                 case "thinking" -> {
                     if (t == JsonToken.START_OBJECT) {
+                        thinkingType = "";
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String f = p.currentName();
                             JsonToken v = p.nextToken();
@@ -60,11 +63,38 @@ final class ParamsReader {
                                 thinkingType = p.getText();
                             } else if (f.equals("budget_tokens") && v == JsonToken.VALUE_NUMBER_INT) {
                                 thinkingBudget = p.getLongValue();
+                            } else if (f.equals("budget_tokens") && v != JsonToken.VALUE_NULL) {
+                                thinkingBudgetInvalid = true;
                             }
                             p.skipChildren();
                         }
                         continue;
                     }
+                }
+                case "temperature", "top_p" -> {
+                    String found = ParamsShape.unitInterval(p, t, field);
+                    paramProblem = paramProblem == null ? found : paramProblem;
+                    continue;
+                }
+                case "top_k" -> {
+                    String found = ParamsShape.topK(p, t);
+                    paramProblem = paramProblem == null ? found : paramProblem;
+                    continue;
+                }
+                case "stop_sequences" -> {
+                    String found = ParamsShape.stopSequences(p, t);
+                    paramProblem = paramProblem == null ? found : paramProblem;
+                    continue;
+                }
+                case "tools" -> {
+                    String found = ParamsShape.tools(p, t);
+                    paramProblem = paramProblem == null ? found : paramProblem;
+                    continue;
+                }
+                case "tool_choice" -> {
+                    String found = ParamsShape.toolChoice(p, t);
+                    paramProblem = paramProblem == null ? found : paramProblem;
+                    continue;
                 }
                 default -> {
                     if (ParamsFacts.DISALLOWED_KEYS.contains(field)) {
@@ -85,6 +115,8 @@ final class ParamsReader {
                 messages,
                 messagesList,
                 shapeProblem,
+                paramProblem,
+                thinkingBudgetInvalid,
                 disallowed);
     }
 }

@@ -5,6 +5,7 @@ import static io.batchbridge.common.records.DeadLetterReason.EXTENDED_OUTPUT_NOT
 import static io.batchbridge.common.records.DeadLetterReason.INVALID_BETA;
 import static io.batchbridge.common.records.DeadLetterReason.INVALID_FIELD;
 import static io.batchbridge.common.records.DeadLetterReason.INVALID_MESSAGES;
+import static io.batchbridge.common.records.DeadLetterReason.INVALID_PARAM;
 import static io.batchbridge.common.records.DeadLetterReason.INVALID_THINKING_BUDGET;
 import static io.batchbridge.common.records.DeadLetterReason.MAX_TOKENS_OVER_CAP;
 import static io.batchbridge.common.records.DeadLetterReason.MISSING_FIELD;
@@ -42,6 +43,8 @@ public final class RequestValidator {
     static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     /** A beta name as the API spells them (e.g. output-300k-2026-03-24): always a legal header token. */
     static final Pattern BETA = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
+    /** The thinking types the API knows. */
+    static final java.util.Set<String> THINKING_TYPES = java.util.Set.of("enabled", "disabled", "adaptive");
     /** More betas than any request needs; the header stays small. */
     static final int MAX_BETAS = 16;
 
@@ -227,6 +230,9 @@ public final class RequestValidator {
         if (f.shapeProblem() != null) {
             throw new InvalidRecordException(INVALID_MESSAGES, f.shapeProblem(), id);
         }
+        if (f.paramProblem() != null) {
+            throw new InvalidRecordException(INVALID_PARAM, f.paramProblem(), id);
+        }
     }
 
     private static void checkDisallowed(ParamsFacts f, String id) throws InvalidRecordException {
@@ -272,8 +278,17 @@ public final class RequestValidator {
     }
 
     private static void checkThinking(ParamsFacts f, String id) throws InvalidRecordException {
+        if (f.thinkingType() != null && !THINKING_TYPES.contains(f.thinkingType())) {
+            throw new InvalidRecordException(
+                    INVALID_PARAM,
+                    "thinking.type must be one of enabled, disabled, adaptive but was " + Echo.quoted(f.thinkingType()),
+                    id);
+        }
         if (!"enabled".equals(f.thinkingType())) {
             return;
+        }
+        if (f.thinkingBudgetInvalid()) {
+            throw new InvalidRecordException(INVALID_THINKING_BUDGET, "thinking.budget_tokens must be an integer", id);
         }
         Long budget = f.thinkingBudget();
         if (budget == null) {

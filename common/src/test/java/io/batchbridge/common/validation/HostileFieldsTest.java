@@ -203,6 +203,44 @@ class HostileFieldsTest {
     }
 
     @Test
+    void paramsTheApiNeverAcceptsAreRefusedAtTheEdgeAndServerToolsPass() throws Exception {
+        assertThat(reason(request(",\"temperature\":2", ""))).isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"top_p\":-0.1", ""))).isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"temperature\":\"hot\"", ""))).isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"top_k\":-1", ""))).isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"stop_sequences\":[\"ok\",1]", ""))).isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"stop_sequences\":\"END\"", ""))).isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"tools\":[{\"input_schema\":{}}]", ""))).isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"tools\":[{\"name\":\"t\"}]", ""))).isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"tool_choice\":{\"type\":\"maybe\"}", "")))
+                .isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"tool_choice\":{\"type\":\"tool\"}", "")))
+                .isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"thinking\":{\"type\":\"sometimes\"}", "")))
+                .isEqualTo(DeadLetterReason.INVALID_PARAM);
+        assertThat(reason(request(",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":\"many\"}", "")))
+                .isEqualTo(DeadLetterReason.INVALID_THINKING_BUDGET);
+        String empty =
+                "{\"custom_id\":\"r1\",\"params\":{\"model\":\"claude-opus-4-6\",\"max_tokens\":10,\"messages\":";
+        assertThat(reason(empty + "[{\"role\":\"user\",\"content\":\"\"}]}}"))
+                .isEqualTo(DeadLetterReason.INVALID_MESSAGES);
+        assertThat(reason(empty + "[{\"role\":\"user\",\"content\":[]},{\"role\":\"assistant\",\"content\":\"a\"}]}}"))
+                .isEqualTo(DeadLetterReason.INVALID_MESSAGES);
+
+        IntakeSource t = IntakeSource.request("t", "default");
+        ok(empty + "[{\"role\":\"user\",\"content\":\"go\"},{\"role\":\"assistant\",\"content\":\"\"}]}}", t);
+        ok(
+                request(
+                        ",\"temperature\":0.7,\"top_p\":1,\"top_k\":5,\"stop_sequences\":[\"END\"],\"tools\":["
+                                + "{\"name\":\"lookup\",\"input_schema\":{\"type\":\"object\"}},"
+                                + "{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}],"
+                                + "\"tool_choice\":{\"type\":\"tool\",\"name\":\"lookup\"},"
+                                + "\"thinking\":{\"type\":\"adaptive\"}",
+                        ""),
+                t);
+    }
+
+    @Test
     void echoedValuesAreBoundedAndPrintable() {
         String hugeModel = "m".repeat(7 << 20);
         InvalidRecordException e = rejection(request("", "").replace("claude-opus-4-6", hugeModel + "\\u001b[2J\\n"));
