@@ -36,9 +36,12 @@ public record ParamsFacts(
         boolean thinkingBudgetInvalid,
         Set<String> disallowed) {
 
-    /** Top-level {@code params} keys the Batches API refuses ({@code shared/design/batches-api.md} §3.3). */
-    public static final Set<String> DISALLOWED_KEYS = Set.of(
-            "speed", "store", "previous_thread_event_id", "cache_hint", "context_hint", "research_preview_2026_02");
+    /**
+     * Top-level {@code params} keys the Batches API refuses whatever their value ({@code shared/design/batches-api.md}
+     * §3.3); {@code research_preview_2026_02} is refused only as {@code "active"}.
+     */
+    public static final Set<String> DISALLOWED_KEYS =
+            Set.of("speed", "store", "previous_thread_event_id", "cache_hint", "context_hint");
 
     public ParamsFacts {
         disallowed = Set.copyOf(disallowed);

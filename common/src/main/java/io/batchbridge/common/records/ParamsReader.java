@@ -96,6 +96,12 @@ final class ParamsReader {
                     paramProblem = paramProblem == null ? found : paramProblem;
                     continue;
                 }
+                case "research_preview_2026_02" -> {
+                    // refused in batches only when "active" (contract §3.3); other values are the API's call
+                    if (t == JsonToken.VALUE_STRING && p.getText().equals("active")) {
+                        disallowed.add(field);
+                    }
+                }
                 default -> {
                     if (ParamsFacts.DISALLOWED_KEYS.contains(field)) {
                         disallowed.add(field);

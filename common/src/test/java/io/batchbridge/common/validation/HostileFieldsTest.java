@@ -227,7 +227,10 @@ class HostileFieldsTest {
         assertThat(reason(empty + "[{\"role\":\"user\",\"content\":[]},{\"role\":\"assistant\",\"content\":\"a\"}]}}"))
                 .isEqualTo(DeadLetterReason.INVALID_MESSAGES);
 
+        assertThat(reason(request(",\"research_preview_2026_02\":\"active\"", "")))
+                .isEqualTo(DeadLetterReason.UNSUPPORTED_PARAM);
         IntakeSource t = IntakeSource.request("t", "default");
+        ok(request(",\"research_preview_2026_02\":\"inactive\"", ""), t);
         ok(empty + "[{\"role\":\"user\",\"content\":\"go\"},{\"role\":\"assistant\",\"content\":\"\"}]}}", t);
         ok(
                 request(
