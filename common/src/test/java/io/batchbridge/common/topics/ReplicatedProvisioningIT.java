@@ -1,8 +1,10 @@
 package io.batchbridge.common.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.kafka.embedded.ChildProcessKafkaCluster;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,20 +27,23 @@ class ReplicatedProvisioningIT {
             TopicNames names = TopicNames.withPrefix("rep.");
             provisioner.provision(names.specs(2, provisioner.replicationFactor()), false);
 
-            TopicDescription batches = admin.describeTopics(List.of(names.batches()))
-                    .allTopicNames()
-                    .get()
-                    .get(names.batches());
-            assertThat(batches.partitions())
-                    .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+            // a new topic's metadata reaches every broker a moment after the create returns: ask until it has
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, names.batches());
-            assertThat(admin.describeConfigs(List.of(resource))
-                            .all()
-                            .get()
-                            .get(resource)
-                            .get("min.insync.replicas")
-                            .value())
-                    .isEqualTo("2");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+                TopicDescription batches = admin.describeTopics(List.of(names.batches()))
+                        .allTopicNames()
+                        .get()
+                        .get(names.batches());
+                assertThat(batches.partitions())
+                        .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+                assertThat(admin.describeConfigs(List.of(resource))
+                                .all()
+                                .get()
+                                .get(resource)
+                                .get("min.insync.replicas")
+                                .value())
+                        .isEqualTo("2");
+            });
         }
     }
 }

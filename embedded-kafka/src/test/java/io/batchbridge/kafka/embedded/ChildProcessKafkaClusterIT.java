@@ -1,7 +1,9 @@
 package io.batchbridge.kafka.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +34,17 @@ class ChildProcessKafkaClusterIT {
             admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3)))
                     .all()
                     .get();
-            assertThat(admin.describeTopics(List.of("replicated"))
-                            .allTopicNames()
-                            .get()
-                            .get("replicated")
-                            .partitions()
-                            .get(0)
-                            .replicas())
-                    .hasSize(3);
+            // the new topic's metadata reaches every broker a moment after the create returns
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .untilAsserted(() -> assertThat(admin.describeTopics(List.of("replicated"))
+                                    .allTopicNames()
+                                    .get()
+                                    .get("replicated")
+                                    .partitions()
+                                    .get(0)
+                                    .replicas())
+                            .hasSize(3));
 
             List<String> sent = new ArrayList<>();
             try (KafkaProducer<String, String> producer = transactional(cluster.bootstrapServers())) {
