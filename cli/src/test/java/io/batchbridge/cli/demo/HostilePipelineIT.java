@@ -56,6 +56,9 @@ class HostilePipelineIT {
             admin.createTopics(List.of(new NewTopic(TEAM_TOPIC, 1, (short) 1)))
                     .all()
                     .get();
+            // the broker lists a new topic a moment after the create returns; publish only then
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> admin.listTopics().names().get().contains(TEAM_TOPIC));
             String requests = stack.topics().requests().get(0);
             Map<String, String> hostile = hostile(); // label -> value
             Map<Coordinates, String> expectedReason = new HashMap<>();

@@ -2,6 +2,7 @@ package io.batchbridge.common.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.common.validation.ValidationPolicy.TopicDirectory;
 import io.batchbridge.kafka.embedded.EmbeddedKafka;
@@ -63,7 +64,8 @@ class AdminTopicDirectoryIT {
                     admin, Clock.systemUTC(), Duration.ofSeconds(60), Duration.ZERO, Duration.ofSeconds(10));
             assertThat(directory.exists(topic)).isFalse();
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            assertThat(directory.exists(topic)).isTrue();
+            // the broker's metadata has the topic a moment after the create returns; every miss lists again
+            await().atMost(Duration.ofSeconds(30)).until(() -> directory.exists(topic));
             assertThat(admin.listTopics().names().get()).doesNotContain(topic + ".other");
             assertThat(directory.exists(topic + ".other")).isFalse();
             assertThat(admin.listTopics().names().get()).doesNotContain(topic + ".other");
