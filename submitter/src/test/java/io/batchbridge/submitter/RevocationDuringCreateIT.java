@@ -1,0 +1,73 @@
+package io.batchbridge.submitter;
+
+import static io.batchbridge.submitter.SubmitterHarness.params;
+import static io.batchbridge.submitter.SubmitterHarness.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.batchbridge.emulator.Endpoint;
+import io.batchbridge.emulator.Fault;
+import io.batchbridge.kafka.embedded.KafkaCluster;
+import io.batchbridge.kafka.embedded.KafkaClusterExtension;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue #18's reported double delivery: a create is slow (75 s at the API), a second submitter joins the group,
+ * the first one's partitions are revoked while the create is in flight. Before, the late create's ticket was
+ * written without offsets and the partitions' new owner submitted the same requests again — two tickets, two
+ * deliveries. Now the late batch is abandoned and cancelled at the API (counted as an orphan), and each request
+ * is ticketed exactly once.
+ */
+@ExtendWith(KafkaClusterExtension.class)
+@Timeout(360)
+class RevocationDuringCreateIT {
+
+    @Test
+    void aCreateThatOutlivesItsPartitionsIsCancelledAndEveryRequestTicketedOnce(KafkaCluster cluster) {
+        try (SubmitterHarness h = new SubmitterHarness(cluster, 2)) {
+            h.emulator.faults().script(Endpoint.CREATE, Fault.slow(Duration.ofSeconds(75)));
+            h.start();
+            List<String> ids = List.of("slow-0", "slow-1", "slow-2", "slow-3");
+            for (int i = 0; i < ids.size(); i++) {
+                h.publish(
+                        h.names.requests().get(0),
+                        "k" + i,
+                        request(ids.get(i), params("claude-opus-4-6", 10, "x"), ""));
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> h.emulator.faults().injectedCount() >= 1);
+
+            // a second instance joins while the create is at the API: the first one's partitions move
+            h.start(Map.of(SubmitterConfig.INSTANCE_ID, "it-second-" + UUID.randomUUID()));
+
+            await().atMost(Duration.ofSeconds(240))
+                    .until(() -> new HashSet<>(h.ticketedCustomIds()).containsAll(ids) && orphans(h, "cancelled") >= 1);
+            // settle: a late ticket would show up now
+            await().pollDelay(Duration.ofSeconds(5)).until(() -> true);
+
+            List<String> ticketed = h.ticketedCustomIds();
+            assertThat(ticketed).as("each request ticketed exactly once").containsExactlyInAnyOrderElementsOf(ids);
+            Set<String> ticketedBatches = new HashSet<>();
+            h.tickets().forEach(t -> ticketedBatches.add(t.batchId()));
+            assertThat(h.client.listAll())
+                    .as("API creates = ticketed batches + cancelled orphans")
+                    .hasSize(ticketedBatches.size() + (int) orphans(h, "cancelled"));
+        }
+    }
+
+    private static double orphans(SubmitterHarness h, String outcome) {
+        var c = h.registry
+                .find("bridge.submitter.orphan.batches")
+                .tag("outcome", outcome)
+                .counter();
+        return c == null ? 0 : c.count();
+    }
+}
