@@ -45,6 +45,7 @@ class RevocationDuringCreateIT {
             }
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> h.emulator.faults().injectedCount() >= 1);
+            long slowAnswersAt = System.nanoTime() + Duration.ofSeconds(80).toNanos();
 
             // a second instance joins while the create is at the API: the first one's partitions move
             h.start(Map.of(SubmitterConfig.INSTANCE_ID, "it-second-" + UUID.randomUUID()));
