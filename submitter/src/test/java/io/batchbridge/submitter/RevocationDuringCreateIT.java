@@ -73,11 +73,14 @@ class RevocationDuringCreateIT {
         }
     }
 
-    private static double orphans(SubmitterHarness h, String outcome) {
-        var c = h.registry
-                .find("bridge.submitter.orphan.batches")
-                .tag("outcome", outcome)
-                .counter();
+    private static Set<String> ticketedBatches(SubmitterHarness h) {
+        Set<String> ids = new HashSet<>();
+        h.tickets().forEach(t -> ids.add(t.batchId()));
+        return ids;
+    }
+
+    private static double counter(SubmitterHarness h, String name, String tag, String value) {
+        var c = h.registry.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();
     }
 }
