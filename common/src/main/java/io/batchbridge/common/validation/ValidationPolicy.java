@@ -83,6 +83,6 @@ public record ValidationPolicy(
 
     /** The accounts records on {@code topic} may name besides the topic's own. */
     Set<String> allowedFor(String topic) {
-        return topicAccountsAllowed.getOrDefault(topic, Set.of());
+        return topic == null ? Set.of() : topicAccountsAllowed.getOrDefault(topic, Set.of());
     }
 }
