@@ -198,8 +198,6 @@ final class BenchEnv implements AutoCloseable {
         c.put(WorkerConfig.INSTANCE_ID, "bench-" + UUID.randomUUID().toString().substring(0, 8));
         c.put(WorkerConfig.POLL_INITIAL_MS, "100");
         c.put(WorkerConfig.POLL_MAX_MS, "500");
-        c.put("kafka.consumer.session.timeout.ms", "10000");
-        c.put("kafka.consumer.heartbeat.interval.ms", "500");
         c.putAll(overrides);
         return c;
     }
