@@ -150,8 +150,8 @@ public final class ChaosRun {
                 "bridge.api.retry.initial.backoff.ms=100",
                 "bridge.api.retry.max.backoff.ms=1000")) {
             // No consumer timeout is tuned: the roles run with the group settings a user gets (static membership,
-            // session.timeout.ms 45 s), and a killed role restarted under its instance id takes its partitions back
-            // at once.
+            // Kafka's default timeouts), and a killed role restarted under its instance id takes its partitions
+            // back at once.
             if (kv.startsWith("bridge." + role) || kv.startsWith("bridge.api") || kv.startsWith("kafka.")) {
                 args.add("--set");
                 args.add(kv);
