@@ -29,7 +29,7 @@ final class TicketSchema {
     /** Betas come from requests (the lane's set): any string of a sane length; the worker only reports them. */
     static final Pattern BETA = Pattern.compile("(?s).{1,256}");
     /** A legal Kafka topic name (Kafka's own rule: 1 to 249 of these characters, not "." or ".."). */
-    static final Pattern TOPIC = Pattern.compile("(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}");
+    static final Pattern TOPIC = io.batchbridge.common.topics.TopicNames.LEGAL_NAME;
     /** Any string (a field copied from a request record, checked where it is used). */
     static final Pattern ANY = Pattern.compile("(?s).*");
     /** {@link TicketItem#batchCustomId}: source index, partition, offset. */

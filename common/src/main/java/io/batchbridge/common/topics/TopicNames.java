@@ -18,6 +18,15 @@ public record TopicNames(
 
     public static final String DEFAULT_PREFIX = "bridge.";
 
+    /** Kafka's rule for a topic name: 1 to 249 characters of a-z A-Z 0-9 . _ -, and neither "." nor "..". */
+    public static final java.util.regex.Pattern LEGAL_NAME =
+            java.util.regex.Pattern.compile("(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}");
+
+    /** Whether {@code name} is a legal Kafka topic name ({@link #LEGAL_NAME}). */
+    public static boolean isLegal(String name) {
+        return name != null && LEGAL_NAME.matcher(name).matches();
+    }
+
     public TopicNames {
         requests = List.copyOf(requests);
         if (requests.isEmpty()) {

@@ -26,6 +26,7 @@ import io.batchbridge.common.records.InvalidRecordException;
 import io.batchbridge.common.records.ParamsFacts;
 import io.batchbridge.common.records.ParsedRequest;
 import io.batchbridge.common.records.RequestEnvelope;
+import io.batchbridge.common.topics.TopicNames;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -39,8 +40,6 @@ import java.util.regex.Pattern;
 public final class RequestValidator {
     /** Minimum {@code thinking.budget_tokens} the API accepts. */
     static final long MIN_THINKING_BUDGET = 1024;
-    /** A legal Kafka topic name (Kafka's own rule: at most 249 characters of these, not "." or ".."). */
-    static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     /** A beta name as the API spells them (e.g. output-300k-2026-03-24): always a legal header token. */
     static final Pattern BETA = Pattern.compile("[a-z0-9][a-z0-9-]{0,127}");
     /** The thinking types the API knows. */
@@ -179,8 +178,7 @@ public final class RequestValidator {
 
     private void checkEnvelope(RequestEnvelope e) throws InvalidRecordException {
         String replyTo = e.replyTo();
-        if (replyTo != null
-                && (!TOPIC_NAME.matcher(replyTo).matches() || replyTo.equals(".") || replyTo.equals(".."))) {
+        if (replyTo != null && !TopicNames.isLegal(replyTo)) {
             throw new InvalidRecordException(
                     REPLY_TO_NOT_ALLOWED,
                     "reply_to " + Echo.quoted(replyTo) + " is not a legal Kafka topic name (at most 249 characters"

@@ -25,7 +25,7 @@ final class DeliveryGuard {
     private static final Logger log = LoggerFactory.getLogger(DeliveryGuard.class);
 
     /** Kafka's rule for topic names: 1 to 249 of these characters, not "." or "..". */
-    private static final Pattern LEGAL_TOPIC = Pattern.compile("(?!\\.{1,2}$)[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern LEGAL_TOPIC = io.batchbridge.common.topics.TopicNames.LEGAL_NAME;
 
     private final Destinations destinations;
     private final int maxResultBytes;
