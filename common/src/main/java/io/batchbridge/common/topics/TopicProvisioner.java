@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ public final class TopicProvisioner {
     public static final int LARGE_RECORD_BYTES = 8 * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+    /** How long a new topic may take to reach every broker's metadata. */
+    private static final java.time.Duration PROPAGATION = java.time.Duration.ofSeconds(5);
 
     private final Admin admin;
 
@@ -133,8 +137,7 @@ public final class TopicProvisioner {
         for (TopicSpec spec : specs) {
             byResource.put(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), spec);
         }
-        Map<ConfigResource, Config> configs =
-                admin.describeConfigs(byResource.keySet()).all().get();
+        Map<ConfigResource, Config> configs = describeConfigs(byResource.keySet());
         List<ProvisionReport.Violation> violations = new ArrayList<>();
         for (TopicSpec spec : specs) {
             Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
@@ -147,6 +150,25 @@ public final class TopicProvisioner {
             }
         }
         return List.copyOf(violations);
+    }
+
+    /**
+     * The topics' configs. A topic created a moment ago can be listed before every broker's metadata has it, and
+     * its configs then answer "unknown topic": that passes within moments, so it is asked again (up to 5 s).
+     */
+    private Map<ConfigResource, Config> describeConfigs(Collection<ConfigResource> resources)
+            throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + PROPAGATION.toNanos();
+        while (true) {
+            try {
+                return admin.describeConfigs(resources).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
     }
 
     private List<ProvisionReport.Violation> fix(List<ProvisionReport.Violation> violations)
