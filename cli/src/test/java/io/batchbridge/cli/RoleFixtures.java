@@ -55,8 +55,6 @@ final class RoleFixtures {
         set(a, "bridge.topics.dlq=" + topics.dlq());
         set(a, "bridge.topics.batch.events=" + topics.batchEvents());
         set(a, "bridge.topics.checkpoints=" + topics.checkpoints());
-        set(a, "kafka.consumer.session.timeout.ms=6000");
-        set(a, "kafka.consumer.heartbeat.interval.ms=500");
         set(a, "bridge.http.port=0"); // a free port: tests and builds run side by side
         for (String s : sets) {
             set(a, s);

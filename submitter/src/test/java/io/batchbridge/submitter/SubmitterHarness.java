@@ -77,8 +77,6 @@ final class SubmitterHarness implements AutoCloseable {
         config.put(SubmitterConfig.CREATE_BACKOFF_MS, "200");
         config.put(SubmitterConfig.REPLY_TO_ALLOWED, "bridge\\.results.*|.*\\.results");
         config.put(SubmitterConfig.POLL_TIMEOUT_MS, "50");
-        config.put("kafka.consumer.session.timeout.ms", "10000");
-        config.put("kafka.consumer.heartbeat.interval.ms", "500");
     }
 
     SubmitterApp start() {

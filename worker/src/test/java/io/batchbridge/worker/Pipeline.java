@@ -202,8 +202,6 @@ final class Pipeline implements AutoCloseable {
         c.put(WorkerConfig.MAX_CALLS_PER_SECOND, "200");
         c.put(WorkerConfig.FANOUT_RETRY_MS, "300");
         c.put(WorkerConfig.RETRY_BACKOFF_INITIAL_MS, "1000");
-        c.put("kafka.consumer.session.timeout.ms", "6000");
-        c.put("kafka.consumer.heartbeat.interval.ms", "500");
         c.putAll(overrides);
         return c;
     }
