@@ -124,10 +124,24 @@ final class MessagesShape {
 
     /** The parser is on the first element of a list of content blocks ({@code first}); returns on its END_ARRAY. */
     private static String blocks(JsonParser p, String at, JsonToken first) throws IOException {
+        return firstProblem(p, first, at, MessagesShape::block);
+    }
+
+    /** Checks one element of a list: the parser is on its first token and is left on its last. */
+    @FunctionalInterface
+    interface Element {
+        String check(JsonParser p, JsonToken first, String at) throws IOException;
+    }
+
+    /**
+     * Checks every element of a list (the parser on the first element's token, {@code first}; left on the list's
+     * END_ARRAY), each at {@code at.<index>}; returns the first problem, or null.
+     */
+    static String firstProblem(JsonParser p, JsonToken first, String at, Element element) throws IOException {
         String problem = null;
         int index = 0;
-        for (JsonToken b = first; b != JsonToken.END_ARRAY; b = p.nextToken(), index++) {
-            String found = block(p, b, at + "." + index);
+        for (JsonToken e = first; e != JsonToken.END_ARRAY; e = p.nextToken(), index++) {
+            String found = element.check(p, e, at + "." + index);
             problem = problem == null ? found : problem;
         }
         return problem;

@@ -69,13 +69,7 @@ final class ParamsShape {
             p.skipChildren();
             return t == JsonToken.VALUE_NULL ? null : "params.tools must be a list but was " + EnvelopeCodec.kind(t);
         }
-        String problem = null;
-        int index = 0;
-        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken(), index++) {
-            String found = tool(p, e, "params.tools." + index);
-            problem = problem == null ? found : problem;
-        }
-        return problem;
+        return MessagesShape.firstProblem(p, p.nextToken(), "params.tools", ParamsShape::tool);
     }
 
     private static String tool(JsonParser p, JsonToken t, String at) throws IOException {
