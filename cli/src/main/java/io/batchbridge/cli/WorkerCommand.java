@@ -85,6 +85,11 @@ final class WorkerCommand implements Callable<Integer> {
                 }
 
                 @Override
+                public boolean fanoutThreadsUp() {
+                    return app.degraded().isEmpty();
+                }
+
+                @Override
                 public Collection<BatchesClient> apiClients() {
                     return clients.all();
                 }

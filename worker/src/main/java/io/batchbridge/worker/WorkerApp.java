@@ -9,6 +9,7 @@ import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.worker.internal.BatchLifecycle;
 import io.batchbridge.worker.internal.BatchTracker;
 import io.batchbridge.worker.internal.CallPacer;
 import io.batchbridge.worker.internal.CheckpointStore;
@@ -49,6 +50,7 @@ public final class WorkerApp implements AutoCloseable {
     private final CommitBook book = new CommitBook();
     private final WorkerClients kafka;
     private final EventPublisher events;
+    private final BatchLifecycle lifecycle;
     private final BatchTracker tracker;
     private final FanoutPool pool;
     private final TicketIntake intake;
@@ -83,11 +85,20 @@ public final class WorkerApp implements AutoCloseable {
                 .bindKafkaClient(kafka.ticketConsumer())
                 .bindKafkaClient(eventProducer);
         this.events = new EventPublisher(eventProducer, topics.batchEvents(), clock);
-        Hooks hooks = new Hooks(beforeCommit);
+        FanoutHooks hooks = new Hooks(beforeCommit);
+        this.lifecycle = new BatchLifecycle(this::startTracking);
+        CheckpointStore checkpoints = new CheckpointStore(
+                () -> kafka.plainConsumer(true),
+                () -> kafka.plainConsumer(false),
+                topics.checkpoints(),
+                Duration.ofMinutes(2));
         this.pool = new FanoutPool(
                 config.getInt(WorkerConfig.FANOUT_THREADS),
-                n -> kafka.fanout(n, clientsByAccount, pacer, book, events, hooks, metrics, clock),
-                n -> () -> kafka.closeFanout(n, halted));
+                lifecycle,
+                n -> kafka.fanout(
+                        n, lifecycle, checkpoints, clientsByAccount, pacer, book, events, hooks, metrics, clock),
+                n -> () -> kafka.closeFanout(n, halted),
+                metrics::fanoutThreadReplaced);
         PollSchedule schedule = new PollSchedule(
                 config.duration(WorkerConfig.POLL_INITIAL_MS),
                 config.getDouble(WorkerConfig.POLL_MULTIPLIER),
@@ -100,29 +111,25 @@ public final class WorkerApp implements AutoCloseable {
                 pacer,
                 config.getInt(WorkerConfig.MAX_CONCURRENT_CALLS),
                 config.getInt(WorkerConfig.NOT_FOUND_LIMIT),
-                pool::submit,
+                lifecycle,
                 events,
                 metrics,
                 clock);
-        CheckpointStore checkpoints = new CheckpointStore(
-                () -> kafka.plainConsumer(true),
-                () -> kafka.plainConsumer(false),
-                topics.checkpoints(),
-                Duration.ofMinutes(2));
         this.intake = new TicketIntake(
                 kafka.ticketConsumer(),
                 book,
                 checkpoints,
-                tracker,
-                pool,
+                lifecycle,
                 metrics,
                 clock,
                 config.duration(WorkerConfig.POLL_TIMEOUT_MS),
                 account -> configured(clientsByAccount, account));
-        hooks.intake = intake;
-        hooks.tracker = tracker;
-        hooks.pool = pool;
         registerGauges();
+    }
+
+    /** A batch became tracked: the tracker starts polling it. */
+    private void startTracking(OpenBatch b) {
+        tracker.track(b);
     }
 
     /** Whether this worker has API credentials for {@code account} (a ticket naming another is skipped). */
@@ -179,6 +186,7 @@ public final class WorkerApp implements AutoCloseable {
     private void shutDown(boolean failed) {
         state.set(RoleState.STOPPING);
         tracker.close();
+        lifecycle.close();
         if (!halted) {
             intake.revokeAll();
         }
@@ -264,16 +272,27 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     int openBatches() {
-        return tracker.openCount();
+        return lifecycle.openCount();
+    }
+
+    /**
+     * Why the worker cannot do all its work now, or empty: fan-out threads that died and wait for their
+     * replacement (readiness reports it; the pool replaces them).
+     */
+    public java.util.Optional<String> degraded() {
+        int down = pool.threadsDown();
+        return down == 0
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(down + " fan-out thread(s) being replaced");
     }
 
     private void registerGauges() {
         metrics.gauge(BridgeMetric.WORKER_STATE, () -> state.get().code());
-        metrics.gauge(BridgeMetric.WORKER_BATCHES_OPEN, tracker::openCount);
+        metrics.gauge(BridgeMetric.WORKER_BATCHES_OPEN, lifecycle::openCount);
         metrics.gauge(
                 BridgeMetric.WORKER_BATCHES_OLDEST_OPEN_AGE,
                 () -> tracker.oldestAge().toSeconds());
-        metrics.gauge(BridgeMetric.WORKER_BATCHES_ENDED_NOT_FANNED_OUT, pool::backlog);
+        metrics.gauge(BridgeMetric.WORKER_BATCHES_ENDED_NOT_FANNED_OUT, lifecycle::backlog);
         metrics.gauge(
                 BridgeMetric.WORKER_ENDED_OLDEST_AGE,
                 () -> tracker.endedOldestAge().toSeconds());
@@ -289,26 +308,9 @@ public final class WorkerApp implements AutoCloseable {
 
     private final class Hooks implements FanoutHooks {
         private final BeforeCommit beforeCommit;
-        volatile TicketIntake intake;
-        volatile BatchTracker tracker;
-        volatile FanoutPool pool;
 
         Hooks(BeforeCommit beforeCommit) {
             this.beforeCommit = beforeCommit;
-        }
-
-        @Override
-        public void retryLater(OpenBatch b, Duration delay) {
-            tracker.later(delay, () -> {
-                if (!b.revoked()) {
-                    pool.submit(b);
-                }
-            });
-        }
-
-        @Override
-        public void finished(OpenBatch b) {
-            intake.finished(b);
         }
 
         @Override

@@ -5,7 +5,9 @@ import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.metrics.MetricsBinder;
+import io.batchbridge.worker.internal.BatchLifecycle;
 import io.batchbridge.worker.internal.CallPacer;
+import io.batchbridge.worker.internal.CheckpointStore;
 import io.batchbridge.worker.internal.CommitBook;
 import io.batchbridge.worker.internal.Destinations;
 import io.batchbridge.worker.internal.EventPublisher;
@@ -21,9 +23,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -38,7 +42,7 @@ final class WorkerClients {
     private final KafkaConsumer<byte[], byte[]> tickets;
     private final Admin admin;
     private final Destinations destinations;
-    private final Map<Integer, KafkaProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
+    private final Map<Integer, ResultFanout> fanouts = new ConcurrentHashMap<>();
     private final Map<Integer, SourceReader> readers = new ConcurrentHashMap<>();
     private final Map<Integer, MetricsBinder> binders = new ConcurrentHashMap<>();
 
@@ -51,6 +55,9 @@ final class WorkerClients {
         this.bootstrap = servers.toString();
         Map<String, Object> c = KafkaClientDefaults.consumer(bootstrap, config.getString(WorkerConfig.GROUP_ID));
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "bridge-worker-" + instanceId() + "-tickets");
+        // Incremental rebalancing: only partitions that move stop; a worker keeping its partitions goes on fanning
+        // out (a generation bump costs at most the transactions in flight). kafka.consumer.* may choose otherwise.
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         c.putAll(config.kafkaSettings("consumer"));
         GroupMembership.configure(c, config, "worker", instanceId());
         this.tickets = new KafkaConsumer<>(c);
@@ -103,9 +110,14 @@ final class WorkerClients {
         return new KafkaConsumer<>(c);
     }
 
-    /** The fan-out of thread {@code n}: its transactional producer is initialised (fencing a predecessor) here. */
+    /**
+     * The fan-out of thread {@code n}. Its transactional producer is initialised (fencing a predecessor with the
+     * same transactional id) here, and again whenever the fan-out renews it after a commit of unknown outcome.
+     */
     ResultFanout fanout(
             int n,
+            BatchLifecycle lifecycle,
+            CheckpointStore checkpoints,
             Function<String, BatchesClient> clients,
             CallPacer pacer,
             CommitBook book,
@@ -113,14 +125,24 @@ final class WorkerClients {
             FanoutHooks hooks,
             WorkerMetrics metrics,
             Clock clock) {
-        Map<String, Object> p =
-                KafkaClientDefaults.transactionalProducer(bootstrap, "bridge-worker-" + instanceId() + "-fanout-" + n);
+        String transactionalId = "bridge-worker-" + instanceId() + "-fanout-" + n;
+        Map<String, Object> p = KafkaClientDefaults.transactionalProducer(bootstrap, transactionalId);
         p.putAll(config.kafkaSettings("producer"));
-        p.put("transactional.id", "bridge-worker-" + instanceId() + "-fanout-" + n);
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
-        producer.initTransactions();
-        producers.put(n, producer);
-        binders.put(n, new MetricsBinder(metrics.registry()).bindKafkaClient(producer));
+        p.put("transactional.id", transactionalId);
+        Supplier<Producer<byte[], byte[]>> producers = () -> {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+            try {
+                producer.initTransactions();
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
+            MetricsBinder old = binders.put(n, new MetricsBinder(metrics.registry()).bindKafkaClient(producer));
+            if (old != null) {
+                old.close();
+            }
+            return producer;
+        };
         SourceReader reader = new SourceReader(plainConsumer(true), Duration.ofSeconds(30), destinations);
         readers.put(n, reader);
         FanoutSettings settings = new FanoutSettings(
@@ -137,8 +159,10 @@ final class WorkerClients {
                 config.duration(WorkerConfig.RETRY_BACKOFF_INITIAL_MS),
                 config.duration(WorkerConfig.RETRY_BACKOFF_MAX_MS));
         OutcomeRecords records = new OutcomeRecords(CommonKeys.topicNames(config), CommonKeys.catalogue(config), clock);
-        return new ResultFanout(
-                producer,
+        ResultFanout fanout = new ResultFanout(
+                producers,
+                lifecycle,
+                checkpoints,
                 reader,
                 clients,
                 pacer,
@@ -151,6 +175,8 @@ final class WorkerClients {
                 hooks,
                 metrics,
                 clock);
+        fanouts.put(n, fanout);
+        return fanout;
     }
 
     /** Closes thread {@code n}'s clients; a halted (crash-simulating) worker leaves its producer's transaction open. */
@@ -163,9 +189,9 @@ final class WorkerClients {
         if (r != null) {
             r.close();
         }
-        KafkaProducer<byte[], byte[]> p = producers.remove(n);
-        if (p != null && !halted) {
-            p.close(Duration.ofSeconds(10));
+        ResultFanout f = fanouts.remove(n);
+        if (f != null && !halted) {
+            f.closeProducer(Duration.ofSeconds(10));
         }
     }
 }

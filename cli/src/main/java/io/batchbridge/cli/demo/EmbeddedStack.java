@@ -138,6 +138,11 @@ public final class EmbeddedStack implements AutoCloseable {
                     }
 
                     @Override
+                    public boolean fanoutThreadsUp() {
+                        return worker.degraded().isEmpty();
+                    }
+
+                    @Override
                     public Collection<BatchesClient> apiClients() {
                         return List.of(workerClient);
                     }

@@ -42,6 +42,11 @@ public final class RoleOps implements AutoCloseable {
         default boolean spendGuardEngaged() {
             return false;
         }
+
+        /** True while a worker's fan-out threads are all running (a dead one is being replaced otherwise). */
+        default boolean fanoutThreadsUp() {
+            return true;
+        }
     }
 
     /**
@@ -61,6 +66,7 @@ public final class RoleOps implements AutoCloseable {
                 .readiness(ReadinessCheck.of(ReadinessCheck.KAFKA_UNREACHABLE, probe::reachable))
                 .readiness(ReadinessCheck.of(ReadinessCheck.PARTITIONS_NOT_ASSIGNED, role::assignmentSettled))
                 .readiness(ReadinessCheck.of(ReadinessCheck.API_CIRCUIT_OPEN, noneOpen(role)))
+                .readiness(ReadinessCheck.of(ReadinessCheck.FANOUT_THREADS_DOWN, role::fanoutThreadsUp))
                 .readiness(() ->
                         role.spendGuardEngaged() ? Optional.of(ReadinessCheck.SPEND_GUARD_ENGAGED) : Optional.empty())
                 .start();

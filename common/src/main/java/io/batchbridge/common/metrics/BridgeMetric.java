@@ -196,8 +196,16 @@ public enum BridgeMetric {
             "bridge.worker.transactions",
             Meter.Type.COUNTER,
             null,
-            "Fan-out transactions, by outcome (committed, aborted)",
+            "Fan-out transactions, by outcome (committed; aborted; commit_timeout: a commitTransaction attempt that"
+                    + " timed out and was retried; outcome_unknown: every attempt timed out, the producer was fenced"
+                    + " and renewed and the checkpoint re-read)",
             "outcome"),
+    WORKER_FANOUT_THREADS_REPLACED(
+            Role.WORKER,
+            "bridge.worker.fanout.threads.replaced",
+            Meter.Type.COUNTER,
+            null,
+            "Fan-out threads that died (an Error, or their producer could not be built) and were replaced"),
     WORKER_CHECKPOINTS(
             Role.WORKER,
             "bridge.worker.checkpoints",

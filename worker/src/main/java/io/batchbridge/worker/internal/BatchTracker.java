@@ -8,20 +8,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tracks open batches: each has its own poll schedule ({@link PollSchedule}) on one timer thread; due retrieves
+ * Tracks open batches: each has its own poll schedule ({@link PollSchedule}) on the lifecycle's timer; due retrieves
  * run on a fixed pool of {@code maxConcurrentCalls} threads, paced by the {@link CallPacer}, so neither the
  * number of threads nor the call rate grows with the number of open batches. A failed retrieve means "unknown,
  * try later", never "ended"; only a number of consecutive 404 answers counts as the batch being gone.
@@ -33,13 +29,11 @@ public final class BatchTracker implements AutoCloseable {
     private final PollSchedule schedule;
     private final CallPacer pacer;
     private final int notFoundLimit;
-    private final Consumer<OpenBatch> onEnded;
+    private final BatchLifecycle lifecycle;
     private final EventPublisher events;
     private final WorkerMetrics metrics;
     private final Clock clock;
-    private final ScheduledExecutorService timer;
     private final ExecutorService calls;
-    private final ConcurrentHashMap<String, OpenBatch> open = new ConcurrentHashMap<>();
 
     public BatchTracker(
             Function<String, BatchesClient> clients,
@@ -47,7 +41,7 @@ public final class BatchTracker implements AutoCloseable {
             CallPacer pacer,
             int maxConcurrentCalls,
             int notFoundLimit,
-            Consumer<OpenBatch> onEnded,
+            BatchLifecycle lifecycle,
             EventPublisher events,
             WorkerMetrics metrics,
             Clock clock) {
@@ -55,37 +49,21 @@ public final class BatchTracker implements AutoCloseable {
         this.schedule = schedule;
         this.pacer = pacer;
         this.notFoundLimit = notFoundLimit;
-        this.onEnded = onEnded;
+        this.lifecycle = lifecycle;
         this.events = events;
         this.metrics = metrics;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(named("bridge-worker-timer"));
         this.calls = Executors.newFixedThreadPool(maxConcurrentCalls, named("bridge-worker-call"));
     }
 
     /** Starts tracking; the first retrieve is due after the schedule's initial delay. Never blocks. */
     public void track(OpenBatch b) {
-        open.put(b.batchId(), b);
         later(b, schedule.next(0, Optional.empty()));
     }
 
-    /** Runs {@code task} after {@code delay} (a fan-out resuming from its checkpoint). */
-    public void later(Duration delay, Runnable task) {
-        try {
-            timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // shutting down: the next owner of the partition resumes from the checkpoint
-        }
-    }
-
-    /** Stops tracking (fanned out or revoked). */
-    public void forget(OpenBatch b) {
-        open.remove(b.batchId(), b);
-    }
-
     private void later(OpenBatch b, Duration delay) {
-        later(delay, () -> {
-            if (!b.revoked()) {
+        lifecycle.later(delay, () -> {
+            if (b.stage() == BatchStage.TRACKING) {
                 try {
                     calls.execute(() -> poll(b));
                 } catch (RejectedExecutionException e) {
@@ -96,7 +74,7 @@ public final class BatchTracker implements AutoCloseable {
     }
 
     private void poll(OpenBatch b) {
-        if (b.revoked() || !pacer.acquire()) {
+        if (b.stage() != BatchStage.TRACKING || !pacer.acquire()) {
             return;
         }
         BatchesClient client = clients.apply(b.account());
@@ -134,7 +112,7 @@ public final class BatchTracker implements AutoCloseable {
             b.markResultsUnavailable();
         }
         log.info("batch_id={} ended: {}", b.batchId(), mb.requestCounts());
-        onEnded.accept(b);
+        lifecycle.ended(b);
     }
 
     private void failed(OpenBatch b, BatchesClient client, BatchesApiException e) {
@@ -145,7 +123,7 @@ public final class BatchTracker implements AutoCloseable {
                 log.warn("batch_id={} not found {} times in a row; its results are unavailable", b.batchId(), n);
                 b.endedSeenAt(clock.instant());
                 b.markResultsUnavailable();
-                onEnded.accept(b);
+                lifecycle.ended(b);
                 return;
             }
         } else {
@@ -159,14 +137,11 @@ public final class BatchTracker implements AutoCloseable {
         later(b, next);
     }
 
-    public int openCount() {
-        return open.size();
-    }
-
     /** Age of the oldest tracked batch (since its ticket was created), or zero. */
     public Duration oldestAge() {
         Instant now = clock.instant();
-        return open.values().stream()
+        return lifecycle
+                .open()
                 .map(b -> Duration.between(b.ticket().createdAt(), now))
                 .max(Duration::compareTo)
                 .orElse(Duration.ZERO);
@@ -175,7 +150,8 @@ public final class BatchTracker implements AutoCloseable {
     /** Time since the oldest ended batch still waiting for (or in) fan-out was seen ended, or zero. */
     public Duration endedOldestAge() {
         Instant now = clock.instant();
-        return open.values().stream()
+        return lifecycle
+                .open()
                 .map(OpenBatch::endedSeenAt)
                 .filter(Objects::nonNull)
                 .map(at -> Duration.between(at, now))
@@ -186,14 +162,14 @@ public final class BatchTracker implements AutoCloseable {
     /** Open batches within {@code window} of their {@code expires_at} that have not ended. */
     public long nearExpiry(Duration window) {
         Instant limit = clock.instant().plus(window);
-        return open.values().stream()
+        return lifecycle
+                .open()
                 .filter(b -> b.endedSeenAt() == null && b.expiresAt().isBefore(limit))
                 .count();
     }
 
     @Override
     public void close() {
-        timer.shutdownNow();
         calls.shutdownNow();
     }
 

@@ -50,6 +50,40 @@ public final class CheckpointStore {
     /** Re-reads the whole topic; called on the poll thread when partitions are assigned. */
     public void reload() {
         Map<String, Checkpoint> loaded = new HashMap<>();
+        if (!read(r -> apply(loaded, r))) {
+            log.warn(
+                    "checkpoint topic {} not read to its end within {}; an open transaction blocks it", topic, maxWait);
+        }
+        checkpoints = new ConcurrentHashMap<>(loaded);
+        log.info("loaded {} fan-out checkpoints from {}", loaded.size(), topic);
+    }
+
+    /**
+     * Reads the committed checkpoint of one batch from Kafka now (after a commit of unknown outcome, once the
+     * producer was fenced): null when none was ever committed; a {@linkplain Checkpoint#done() done} one when its
+     * last record is a tombstone (only a fanned-out batch's checkpoint is tombstoned).
+     *
+     * @throws org.apache.kafka.common.KafkaException when the topic could not be read to its end in time
+     */
+    public Checkpoint fetch(String batchId) {
+        byte[] key = batchId.getBytes(StandardCharsets.UTF_8);
+        Checkpoint[] last = {null};
+        boolean complete = read(r -> {
+            if (r.key() != null && java.util.Arrays.equals(r.key(), key)) {
+                last[0] = r.value() == null
+                        ? new Checkpoint(0, new java.util.BitSet(), true)
+                        : Checkpoint.fromJson(r.value());
+            }
+        });
+        if (!complete) {
+            throw new org.apache.kafka.common.KafkaException(
+                    "checkpoint topic " + topic + " not read to its end within " + maxWait);
+        }
+        return last[0];
+    }
+
+    /** Reads the topic from the beginning to the high watermark taken now; false when it took longer than allowed. */
+    private boolean read(java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
         try (Consumer<byte[], byte[]> c = consumers.get()) {
             List<TopicPartition> tps = c.partitionsFor(topic).stream()
                     .map((PartitionInfo p) -> new TopicPartition(topic, p.partition()))
@@ -60,19 +94,14 @@ public final class CheckpointStore {
             long deadline = System.nanoTime() + maxWait.toNanos();
             while (!reached(c, end)) {
                 if (System.nanoTime() > deadline) {
-                    log.warn(
-                            "checkpoint topic {} not read to its end within {}; an open transaction blocks it",
-                            topic,
-                            maxWait);
-                    break;
+                    return false;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    apply(loaded, r);
+                    apply.accept(r);
                 }
             }
+            return true;
         }
-        checkpoints = new ConcurrentHashMap<>(loaded);
-        log.info("loaded {} fan-out checkpoints from {}", loaded.size(), topic);
     }
 
     private Map<TopicPartition, Long> highWatermarks(List<TopicPartition> tps) {

@@ -31,7 +31,7 @@ public final class CommitBook {
     public static final class Partition {
         public final TopicPartition tp;
         public final OffsetLedger ledger;
-        public final ReentrantLock lock = new ReentrantLock();
+        private final ReentrantLock lock = new ReentrantLock();
         private final Map<String, Long> doneAwaitingCommit = new HashMap<>();
         private volatile boolean revoked;
 
@@ -61,6 +61,34 @@ public final class CommitBook {
 
         public void tombstoned(List<String> ids) {
             ids.forEach(doneAwaitingCommit::remove);
+        }
+    }
+
+    /** What runs under a partition's commit lock. */
+    @FunctionalInterface
+    public interface Locked {
+        void run(Partition p);
+    }
+
+    /**
+     * Runs {@code action} under the commit lock of {@code tp} while the partition is this worker's; returns false
+     * (and runs nothing) when it is not assigned or was revoked. Holding the lock from computing an offset to
+     * {@code commitTransaction} keeps the partition's commits monotonic, and a revocation waits for it.
+     */
+    public boolean underLock(TopicPartition tp, Locked action) {
+        Partition p = partitions.get(tp);
+        if (p == null) {
+            return false;
+        }
+        p.lock.lock();
+        try {
+            if (p.revoked) {
+                return false;
+            }
+            action.run(p);
+            return true;
+        } finally {
+            p.lock.unlock();
         }
     }
 

@@ -8,19 +8,25 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The transactions of one fan-out thread's producer: a fan-out's commits (records, checkpoint, ticket offset
- * with the group metadata, under the partition's lock so a revoked partition commits nothing more) and the
- * offsets-only commits of partitions whose batches completed elsewhere. Used by {@link ResultFanout} on its
+ * with the group metadata, under the partition's commit lock so a revoked partition commits nothing more) and
+ * the offsets-only commits of partitions whose batches completed elsewhere. Used by {@link ResultFanout} on its
  * thread only.
+ *
+ * <p>A {@code commitTransaction} that times out has an unknown outcome, and Kafka forbids aborting it: it is
+ * retried ({@value #COMMIT_ATTEMPTS} attempts of {@code max.block.ms} each); if it still times out,
+ * {@link CommitOutcomeUnknown} tells the caller to fence the producer and re-read the committed checkpoint.
  */
 final class FanoutCommits {
     private static final Logger log = LoggerFactory.getLogger(FanoutCommits.class);
+    static final int COMMIT_ATTEMPTS = 3;
 
-    private final Producer<byte[], byte[]> producer;
+    private final FanoutProducer producers;
     private final CommitBook book;
     private final OutcomeRecords records;
     private final EventPublisher events;
@@ -28,13 +34,13 @@ final class FanoutCommits {
     private final WorkerMetrics metrics;
 
     FanoutCommits(
-            Producer<byte[], byte[]> producer,
+            FanoutProducer producers,
             CommitBook book,
             OutcomeRecords records,
             EventPublisher events,
             FanoutHooks hooks,
             WorkerMetrics metrics) {
-        this.producer = producer;
+        this.producers = producers;
         this.book = book;
         this.records = records;
         this.events = events;
@@ -48,20 +54,14 @@ final class FanoutCommits {
      *
      * @param latency the fan-out latency for the {@code fanned_out} event (only read when {@code last})
      * @throws ResultFanout.RevokedException when the partition is no longer this worker's
+     * @throws CommitOutcomeUnknown when every commit attempt timed out
      */
     void commit(OpenBatch b, FanoutTxn txn, boolean last, Duration latency) {
         txn.begin();
-        CommitBook.Partition p = book.get(b.partition());
-        if (p == null) {
-            throw new ResultFanout.RevokedException(b.batchId());
-        }
         hooks.beforeCommit(b.batchId(), last);
-        p.lock.lock();
-        try {
+        boolean owned = book.underLock(b.partition(), p -> {
             ResultFanout.checkRevoked(b);
-            if (p.revoked()) {
-                throw new ResultFanout.RevokedException(b.batchId());
-            }
+            Producer<byte[], byte[]> producer = producers.get();
             long offset = last ? p.ledger.committableWith(b.offsets()) : p.ledger.committable();
             List<String> tombstones = p.doneBelow(offset);
             tombstones.forEach(id -> producer.send(records.checkpoint(id, null)));
@@ -73,7 +73,7 @@ final class FanoutCommits {
             }
             producer.sendOffsetsToTransaction(
                     Map.of(b.partition(), new OffsetAndMetadata(offset)), book.groupMetadata());
-            producer.commitTransaction();
+            commitTransaction("the transaction of batch " + b.batchId());
             txn.committed();
             b.checkpoint(next);
             metrics.transaction("committed");
@@ -86,41 +86,68 @@ final class FanoutCommits {
                 }
             }
             p.ledger.pruneBelow(offset);
-        } finally {
-            p.lock.unlock();
+        });
+        if (!owned) {
+            throw new ResultFanout.RevokedException(b.batchId());
         }
     }
 
     /** An offsets-only transaction: commits the partition's committable offset and due tombstones. */
     void commitOffsets(TopicPartition tp) {
-        CommitBook.Partition p = book.get(tp);
-        if (p == null) {
-            return;
-        }
-        p.lock.lock();
         try {
-            if (p.revoked()) {
-                return;
-            }
-            long offset = p.ledger.committable();
-            producer.beginTransaction();
-            List<String> tombstones = p.doneBelow(offset);
-            tombstones.forEach(id -> producer.send(records.checkpoint(id, null)));
-            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset)), book.groupMetadata());
-            producer.commitTransaction();
-            p.tombstoned(tombstones);
-            p.ledger.pruneBelow(offset);
+            book.underLock(tp, p -> {
+                Producer<byte[], byte[]> producer = producers.get();
+                long offset = p.ledger.committable();
+                producer.beginTransaction();
+                List<String> tombstones = p.doneBelow(offset);
+                tombstones.forEach(id -> producer.send(records.checkpoint(id, null)));
+                producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset)), book.groupMetadata());
+                commitTransaction("the offsets-only transaction of " + tp);
+                p.tombstoned(tombstones);
+                p.ledger.pruneBelow(offset);
+            });
         } catch (ProducerFencedException e) {
             hooks.fatal(e);
+        } catch (CommitOutcomeUnknown e) {
+            // offsets only move forward and tombstones may be written twice: the next transaction repeats them
+            metrics.transaction("outcome_unknown");
+            producers.renew();
+            log.warn(
+                    "offsets of {}: {}; the producer was renewed, the next transaction commits them",
+                    tp,
+                    e.getMessage());
         } catch (KafkaException e) {
             try {
-                producer.abortTransaction();
+                producers.get().abortTransaction();
             } catch (RuntimeException ignored) {
                 // nothing to abort
             }
             log.warn("offsets of {} not committed; the next transaction of that partition will: {}", tp, e.toString());
-        } finally {
-            p.lock.unlock();
+        }
+    }
+
+    /**
+     * {@code commitTransaction}, retried while it times out (Kafka: the commit may have reached the broker, so the
+     * only allowed next step is to call it again, or to close the producer).
+     */
+    private void commitTransaction(String what) {
+        Producer<byte[], byte[]> producer = producers.get();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                metrics.transaction("commit_timeout");
+                if (attempt >= COMMIT_ATTEMPTS) {
+                    throw new CommitOutcomeUnknown(what, e);
+                }
+                log.warn(
+                        "committing {} timed out (attempt {} of {}); retrying the commit: {}",
+                        what,
+                        attempt,
+                        COMMIT_ATTEMPTS,
+                        e.getMessage());
+            }
         }
     }
 }

@@ -1,103 +1,129 @@
 package io.batchbridge.worker.internal;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntFunction;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A few fan-out threads, each with its own {@link ResultFanout} (and so its own transactional producer), taking
- * ended batches and offsets-only commits from one queue. The number of threads, not the number of ended
- * batches, bounds the streams open at once and the memory they hold.
+ * jobs from the {@link BatchLifecycle}. The number of threads, not the number of ended batches, bounds the
+ * streams open at once and the memory they hold.
+ *
+ * <p>A thread never goes missing silently: a job's failure is the job's (its batch waits and resumes from the
+ * committed checkpoint); a thread that dies anyway (an {@link Error}, or its fan-out could not be built) is
+ * logged, counted and replaced after a pause, and {@link #threadsDown()} says how many are missing meanwhile.
  */
 public final class FanoutPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FanoutPool.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** Pause before a dead thread's replacement starts (and resumption delay of the batch it held). */
+    static final Duration REPLACE_AFTER = Duration.ofSeconds(1);
 
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private final Set<OpenBatch> running = ConcurrentHashMap.newKeySet();
-    private final List<Thread> threads = new ArrayList<>();
+    private final BatchLifecycle lifecycle;
+    private final IntFunction<ResultFanout> fanouts;
+    private final IntFunction<Runnable> onExit;
+    private final Runnable onReplaced;
+    private final AtomicReferenceArray<Thread> threads;
+    private final AtomicInteger down = new AtomicInteger();
     private volatile boolean stopping;
 
-    /** @param fanouts builds the fan-out of thread {@code n} (on that thread, so its producer belongs to it) */
-    public FanoutPool(int threadCount, IntFunction<ResultFanout> fanouts, IntFunction<Runnable> onExit) {
-        for (int n = 0; n < threadCount; n++) {
-            int id = n;
-            Thread t = new Thread(() -> loop(fanouts.apply(id), onExit.apply(id)), "bridge-worker-fanout-" + n);
-            t.setDaemon(true);
-            threads.add(t);
-        }
+    /**
+     * @param fanouts builds the fan-out of thread {@code n} (on that thread, so its producer belongs to it)
+     * @param onExit what thread {@code n} runs when it ends (closes its clients)
+     * @param onReplaced counts a replaced thread
+     */
+    public FanoutPool(
+            int threadCount,
+            BatchLifecycle lifecycle,
+            IntFunction<ResultFanout> fanouts,
+            IntFunction<Runnable> onExit,
+            Runnable onReplaced) {
+        this.lifecycle = lifecycle;
+        this.fanouts = fanouts;
+        this.onExit = onExit;
+        this.onReplaced = onReplaced;
+        this.threads = new AtomicReferenceArray<>(threadCount);
     }
 
     public void start() {
-        threads.forEach(Thread::start);
-    }
-
-    public void submit(OpenBatch b) {
-        queue.add(b);
-    }
-
-    public void commitOffsets(TopicPartition tp) {
-        queue.add(tp);
-    }
-
-    /** Ended batches waiting for a thread or being fanned out now. */
-    public int backlog() {
-        return (int) queue.stream().filter(o -> o instanceof OpenBatch).count() + running.size();
-    }
-
-    /** Waits until no running fan-out belongs to a revoked batch (they stop at their next line). */
-    public boolean awaitRevoked(Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (running.stream().anyMatch(OpenBatch::revoked)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(10);
+        for (int n = 0; n < threads.length(); n++) {
+            spawn(n);
         }
-        queue.removeIf(o -> o instanceof OpenBatch b && b.revoked());
-        return true;
     }
 
-    private void loop(ResultFanout fanout, Runnable onExit) {
+    private void spawn(int n) {
+        Thread t = new Thread(() -> loop(n), "bridge-worker-fanout-" + n);
+        t.setDaemon(true);
+        threads.set(n, t);
+        t.start();
+    }
+
+    private void loop(int n) {
+        Throwable died = null;
         try {
+            ResultFanout fanout = fanouts.apply(n);
             while (!stopping) {
-                Object job = queue.poll(100, TimeUnit.MILLISECONDS);
-                try {
+                BatchLifecycle.Job job = lifecycle.take(POLL);
+                if (job != null) {
                     run(fanout, job);
-                } catch (RuntimeException e) { // one job's failure never costs the pool a thread
-                    log.error(
-                            "fan-out thread {} failed on {}",
-                            Thread.currentThread().getName(),
-                            job,
-                            e);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            died = e;
         } finally {
-            onExit.run();
+            try {
+                onExit.apply(n).run();
+            } catch (RuntimeException e) {
+                log.warn("closing the clients of fan-out thread {} failed", n, e);
+            }
+            if (died != null && !stopping) {
+                replace(n, died);
+            }
         }
     }
 
-    private void run(ResultFanout fanout, Object job) {
-        if (job instanceof OpenBatch b && !b.revoked()) {
-            running.add(b);
+    private void run(ResultFanout fanout, BatchLifecycle.Job job) {
+        if (job instanceof BatchLifecycle.FanOut f) {
+            OpenBatch b = f.batch();
             try {
-                fanout.run(b);
+                fanout.run(b); // decides the batch's next stage itself, whatever happens short of an Error
+            } catch (Error e) {
+                lifecycle.release();
+                lifecycle.retryLater(b, REPLACE_AFTER); // resumes from its checkpoint on another thread
+                throw e;
             } finally {
-                running.remove(b);
+                lifecycle.release();
             }
-        } else if (job instanceof TopicPartition tp) {
-            fanout.commitOffsets(tp);
+        } else if (job instanceof BatchLifecycle.CommitOffsets c) {
+            try {
+                fanout.commitOffsets(c.partition());
+            } catch (RuntimeException e) {
+                log.error("offsets-only commit of {} failed", c.partition(), e);
+            }
         }
+    }
+
+    private void replace(int n, Throwable why) {
+        down.incrementAndGet();
+        onReplaced.run();
+        log.error("fan-out thread {} died; a replacement starts in {}", n, REPLACE_AFTER, why);
+        lifecycle.later(REPLACE_AFTER, () -> {
+            down.decrementAndGet();
+            if (!stopping) {
+                spawn(n);
+            }
+        });
+    }
+
+    /** Threads that died and whose replacement has not started yet. */
+    public int threadsDown() {
+        return down.get();
     }
 
     /** Stops taking jobs; running fan-outs are told to stop by revoking their batches (the caller does that). */
@@ -109,16 +135,28 @@ public final class FanoutPool implements AutoCloseable {
     /** Waits for the threads to exit. */
     public boolean join(Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
-        for (Thread t : threads) {
+        for (int n = 0; n < threads.length(); n++) {
+            Thread t = threads.get(n);
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left > 0) {
+            if (t != null && left > 0) {
                 t.join(left);
             }
         }
-        return threads.stream().noneMatch(Thread::isAlive);
+        for (int n = 0; n < threads.length(); n++) {
+            Thread t = threads.get(n);
+            if (t != null && t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void interrupt() {
-        threads.forEach(Thread::interrupt);
+        for (int n = 0; n < threads.length(); n++) {
+            Thread t = threads.get(n);
+            if (t != null) {
+                t.interrupt();
+            }
+        }
     }
 }

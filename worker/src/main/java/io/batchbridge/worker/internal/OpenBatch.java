@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * One API batch this worker tracks: its ticket parts (and their offsets on the batches topic), the routing facts
  * of every request indexed by batch {@code custom_id}, the latest batch object seen, and the committed fan-out
- * checkpoint. The tracker and fan-out threads hand it to each other; a batch is only ever worked on by one
- * thread at a time, and {@link #revoke()} is how the poll thread tells them to stop.
+ * checkpoint, and its {@link BatchStage}. The tracker and fan-out threads hand it to each other through the
+ * {@link BatchLifecycle}, so a batch is only ever worked on by one thread at a time; a revocation moves it to
+ * {@link BatchStage#REVOKED}, which is how the poll thread tells them to stop.
  */
 public final class OpenBatch {
     private final String batchId;
@@ -34,8 +36,9 @@ public final class OpenBatch {
     private List<Coordinates> sources;
     private volatile MessageBatch batch;
     private volatile Checkpoint checkpoint = Checkpoint.empty();
-    private volatile boolean revoked;
+    private final AtomicReference<BatchStage> stage = new AtomicReference<>(BatchStage.ASSEMBLING);
     private volatile boolean resultsUnavailable;
+    private volatile boolean checkpointUnknown;
     /** Items whose result a send refused (too large for its topic, not authorized): dead-lettered from then on. */
     private final Map<Integer, Problem> undeliverable = new ConcurrentHashMap<>();
 
@@ -173,12 +176,37 @@ public final class OpenBatch {
         this.checkpoint = c;
     }
 
+    /** True once its partition was revoked: whatever runs for it stops. */
     public boolean revoked() {
-        return revoked;
+        return stage.get() == BatchStage.REVOKED;
     }
 
-    public void revoke() {
-        revoked = true;
+    public BatchStage stage() {
+        return stage.get();
+    }
+
+    /** Moves it from {@code from} to {@code to}; false when it is not in {@code from} (only {@link BatchLifecycle}). */
+    boolean move(BatchStage from, BatchStage to) {
+        return stage.compareAndSet(from, to);
+    }
+
+    /** Moves it to {@code to} from any stage that is not terminal; false when it already ended. */
+    boolean end(BatchStage to) {
+        for (BatchStage s = stage.get(); !s.terminal(); s = stage.get()) {
+            if (stage.compareAndSet(s, to)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True after a commit of unknown outcome: the checkpoint held here must be re-read from Kafka first. */
+    public boolean checkpointUnknown() {
+        return checkpointUnknown;
+    }
+
+    public void checkpointUnknown(boolean unknown) {
+        checkpointUnknown = unknown;
     }
 
     public boolean resultsUnavailable() {
@@ -234,6 +262,6 @@ public final class OpenBatch {
 
     @Override
     public String toString() {
-        return "OpenBatch[batch_id=" + batchId + ", tickets=" + partition + "@" + offsets() + "]";
+        return "OpenBatch[batch_id=" + batchId + ", " + stage.get() + ", tickets=" + partition + "@" + offsets() + "]";
     }
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -31,8 +33,13 @@ import org.slf4j.MDC;
  */
 public final class ResultFanout {
     private static final Logger log = LoggerFactory.getLogger(ResultFanout.class);
+    /** How soon a fan-out resumes after a rebalance failed its transaction (the poll thread has new metadata). */
+    private static final Duration REBALANCE_RETRY = Duration.ofSeconds(1);
 
-    private final Producer<byte[], byte[]> producer;
+    private final FanoutProducer producers;
+    private final BatchLifecycle lifecycle;
+    private final CommitBook book;
+    private final CheckpointStore checkpoints;
     private final SourceReader sources;
     private final Function<String, BatchesClient> clients;
     private final CallPacer pacer;
@@ -52,8 +59,15 @@ public final class ResultFanout {
         }
     }
 
+    /**
+     * @param producers builds this thread's transactional producer (and initialises it, fencing a predecessor with
+     *     the same transactional id); called again to renew it when a commit's outcome stays unknown
+     * @param checkpoints re-read after a commit of unknown outcome
+     */
     public ResultFanout(
-            Producer<byte[], byte[]> producer,
+            Supplier<Producer<byte[], byte[]>> producers,
+            BatchLifecycle lifecycle,
+            CheckpointStore checkpoints,
             SourceReader sources,
             Function<String, BatchesClient> clients,
             CallPacer pacer,
@@ -66,7 +80,10 @@ public final class ResultFanout {
             FanoutHooks hooks,
             WorkerMetrics metrics,
             Clock clock) {
-        this.producer = producer;
+        this.producers = new FanoutProducer(producers);
+        this.lifecycle = lifecycle;
+        this.book = book;
+        this.checkpoints = checkpoints;
         this.sources = sources;
         this.clients = clients;
         this.pacer = pacer;
@@ -76,7 +93,7 @@ public final class ResultFanout {
         this.hooks = hooks;
         this.metrics = metrics;
         this.clock = clock;
-        this.commits = new FanoutCommits(producer, book, records, events, hooks, metrics);
+        this.commits = new FanoutCommits(this.producers, book, records, events, hooks, metrics);
         this.guard = new DeliveryGuard(destinations, settings.maxResultBytes());
     }
 
@@ -88,8 +105,12 @@ public final class ResultFanout {
     }
 
     private void fanOut(OpenBatch b) {
-        FanoutTxn txn = new FanoutTxn(producer, b.checkpoint());
+        FanoutTxn txn = null;
         try {
+            if (b.checkpointUnknown() && !reloadCheckpoint(b)) {
+                return;
+            }
+            txn = new FanoutTxn(producers.get(), b.checkpoint());
             if (!b.resultsUnavailable()) {
                 stream(b, txn);
             }
@@ -99,23 +120,26 @@ public final class ResultFanout {
             commit(b, txn, true);
             finish(b, txn);
         } catch (RevokedException e) {
-            txn.abortQuietly();
+            abortQuietly(txn);
             log.info("batch_id={} fan-out stopped: partition {} was revoked", b.batchId(), b.partition());
-            hooks.finished(b);
         } catch (ProducerFencedException e) {
             hooks.fatal(e);
+        } catch (CommitOutcomeUnknown e) {
+            resumeAfterUnknownCommit(b, e);
         } catch (BatchesApiException | KafkaException e) {
-            txn.abortQuietly(); // the abort completes every send: the failed ones are known from here
+            abortQuietly(txn); // the abort completes every send: the failed ones are known from here
             metrics.transaction("aborted");
-            if (guard.attribute(b, txn)) {
+            if (txn != null && guard.attribute(b, txn)) {
                 log.warn(
                         "batch_id={} transaction aborted over a refused result; redoing it without: {}",
                         b.batchId(),
                         e.toString());
-                hooks.retryLater(b, Duration.ZERO);
+                lifecycle.retryLater(b, Duration.ZERO);
                 return;
             }
-            Duration delay = settings.retryDelay();
+            Duration delay = rebalanced(e)
+                    ? REBALANCE_RETRY.compareTo(settings.retryDelay()) < 0 ? REBALANCE_RETRY : settings.retryDelay()
+                    : settings.retryDelay();
             if (e instanceof BatchesApiException api && api.retryAfter().isPresent()) {
                 delay = api.retryAfter().get().compareTo(delay) > 0
                         ? api.retryAfter().get()
@@ -128,17 +152,52 @@ public final class ResultFanout {
                     b.itemCount(),
                     delay,
                     e.toString());
-            hooks.retryLater(b, delay);
+            lifecycle.retryLater(b, delay);
         } catch (RuntimeException e) { // a bug or an input nobody foresaw: never lose the thread or the batch
-            txn.abortQuietly();
+            abortQuietly(txn);
             metrics.transaction("aborted");
             log.error(
                     "batch_id={} fan-out failed unexpectedly; resuming from checkpoint in {}",
                     b.batchId(),
                     settings.retryDelay(),
                     e);
-            hooks.retryLater(b, settings.retryDelay());
+            lifecycle.retryLater(b, settings.retryDelay());
         }
+    }
+
+    /**
+     * A commit whose outcome stayed unknown: the checkpoint in memory may be behind what Kafka holds, so resuming
+     * from it could send committed records again. Fence first (a new producer with the same transactional id
+     * settles the old transaction); the resumed fan-out re-reads the committed checkpoint before anything else.
+     */
+    private void resumeAfterUnknownCommit(OpenBatch b, CommitOutcomeUnknown e) {
+        metrics.transaction("outcome_unknown");
+        log.warn("batch_id={} {}; fencing the producer and re-reading the checkpoint", b.batchId(), e.getMessage());
+        b.checkpointUnknown(true);
+        producers.renew();
+        lifecycle.retryLater(b, Duration.ZERO);
+    }
+
+    /**
+     * Re-reads the batch's committed checkpoint after a commit of unknown outcome; false when it shows the last
+     * transaction did commit (the batch is fanned out, and is finished here).
+     */
+    private boolean reloadCheckpoint(OpenBatch b) {
+        Checkpoint committed = checkpoints.fetch(b.batchId());
+        b.checkpointUnknown(false);
+        if (committed != null && committed.done()) {
+            log.info("batch_id={} its last transaction did commit: it is fanned out", b.batchId());
+            book.underLock(b.partition(), p -> {
+                p.ledger.complete(b.offsets());
+                p.awaitCommit(b.batchId(), b.maxOffset());
+            });
+            lifecycle.committed(b);
+            lifecycle.commitOffsets(b.partition());
+            return false;
+        }
+        b.checkpoint(committed == null ? Checkpoint.empty() : committed);
+        log.info("batch_id={} resumes from its committed checkpoint: {}", b.batchId(), b.checkpoint());
+        return true;
     }
 
     private void stream(OpenBatch b, FanoutTxn txn) {
@@ -277,6 +336,11 @@ public final class ResultFanout {
         commits.commit(b, txn, last, last ? latency(b) : null);
     }
 
+    /** Closes this thread's producer (a crash-simulating halt leaves it as it is instead). */
+    public void closeProducer(Duration timeout) {
+        producers.close(timeout);
+    }
+
     /** An offsets-only transaction: commits the partition's committable offset and due tombstones. */
     public void commitOffsets(TopicPartition tp) {
         commits.commitOffsets(tp);
@@ -293,12 +357,31 @@ public final class ResultFanout {
                 log.warn("batch_id={} not deleted after fan-out: {}", b.batchId(), e.getMessage());
             }
         }
-        hooks.finished(b);
+        lifecycle.committed(b);
     }
 
     private Duration latency(OpenBatch b) {
         Instant seen = b.endedSeenAt();
         return seen == null ? Duration.ZERO : Duration.between(seen, clock.instant());
+    }
+
+    /**
+     * True when the transaction failed because the group's generation moved on (a rebalance while it was open):
+     * the partition may still be this worker's, and the next transaction carries the new group metadata.
+     */
+    private static boolean rebalanced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CommitFailedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void abortQuietly(FanoutTxn txn) {
+        if (txn != null) {
+            txn.abortQuietly();
+        }
     }
 
     static void checkRevoked(OpenBatch b) {

@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -34,13 +32,11 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     private final Consumer<byte[], byte[]> consumer;
     private final CommitBook book;
     private final CheckpointStore checkpoints;
-    private final BatchTracker tracker;
-    private final FanoutPool pool;
+    private final BatchLifecycle lifecycle;
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final Duration pollTimeout;
     private final Predicate<String> accountConfigured;
-    private final Map<String, OpenBatch> active = new ConcurrentHashMap<>();
     /** Partitions where this poll skipped records (poll thread only). */
     private final Set<TopicPartition> skippedIn = new HashSet<>();
 
@@ -51,8 +47,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
             Consumer<byte[], byte[]> consumer,
             CommitBook book,
             CheckpointStore checkpoints,
-            BatchTracker tracker,
-            FanoutPool pool,
+            BatchLifecycle lifecycle,
             WorkerMetrics metrics,
             Clock clock,
             Duration pollTimeout,
@@ -60,8 +55,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         this.consumer = consumer;
         this.book = book;
         this.checkpoints = checkpoints;
-        this.tracker = tracker;
-        this.pool = pool;
+        this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.clock = clock;
         this.pollTimeout = pollTimeout;
@@ -79,10 +73,8 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         if (!records.isEmpty()) {
             metrics.loop("track").record(() -> records.forEach(this::accept));
         }
-        if (!active.isEmpty()) {
-            dropIncomplete();
-        }
-        skippedIn.forEach(pool::commitOffsets);
+        dropIncomplete();
+        skippedIn.forEach(lifecycle::commitOffsets);
         skippedIn.clear();
     }
 
@@ -100,10 +92,14 @@ public final class TicketIntake implements ConsumerRebalanceListener {
             skip(p, List.of(r.offset()), "invalid", "not a valid ticket: " + e.getMessage());
             return;
         }
-        OpenBatch b = active.computeIfAbsent(t.batchId(), id -> new OpenBatch(id, tp, t.parts(), clock.instant()));
+        OpenBatch b =
+                lifecycle.assembling(t.batchId(), () -> new OpenBatch(t.batchId(), tp, t.parts(), clock.instant()));
         try {
             if (!b.partition().equals(tp)) {
                 throw new IllegalArgumentException("batch " + t.batchId() + " is assembling on " + b.partition());
+            }
+            if (b.stage() != BatchStage.ASSEMBLING) {
+                throw new IllegalArgumentException("batch " + t.batchId() + " already has all its parts");
             }
             if (b.addPart(t, r.offset())) {
                 start(b, p);
@@ -111,7 +107,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         } catch (IllegalArgumentException e) {
             skip(p, List.of(r.offset()), "inconsistent", e.getMessage());
         } catch (IllegalStateException e) {
-            active.remove(b.batchId(), b);
+            lifecycle.drop(b);
             skip(p, b.offsets(), "inconsistent", e.getMessage());
         }
     }
@@ -141,12 +137,12 @@ public final class TicketIntake implements ConsumerRebalanceListener {
      * all at once, so once the position reaches the last stable offset every part that will ever come has come.
      */
     private void dropIncomplete() {
-        for (OpenBatch b : active.values()) {
+        for (OpenBatch b : lifecycle.assembling().toList()) {
             if (b.complete() || !caughtUp(b.partition())) {
                 continue;
             }
             CommitBook.Partition p = book.get(b.partition());
-            active.remove(b.batchId(), b);
+            lifecycle.drop(b);
             if (p != null) {
                 skip(
                         p,
@@ -180,28 +176,19 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         if (cp != null && cp.done()) {
             // Fanned out before, but its ticket offsets were not committed yet (an earlier ticket was still open).
             log.info("batch_id={} was already fanned out; committing its tickets only", b.batchId());
-            p.lock.lock();
-            try {
-                p.ledger.complete(b.offsets());
-                p.awaitCommit(b.batchId(), b.maxOffset());
-            } finally {
-                p.lock.unlock();
-            }
-            active.remove(b.batchId(), b);
-            pool.commitOffsets(p.tp);
+            book.underLock(p.tp, q -> {
+                q.ledger.complete(b.offsets());
+                q.awaitCommit(b.batchId(), b.maxOffset());
+            });
+            lifecycle.alreadyDone(b);
+            lifecycle.commitOffsets(p.tp);
             return;
         }
         if (cp != null) {
             log.info("batch_id={} resumes from its checkpoint: {}", b.batchId(), cp);
             b.checkpoint(cp);
         }
-        tracker.track(b);
-    }
-
-    /** A batch is done with (fanned out, or revoked): forget it. */
-    public void finished(OpenBatch b) {
-        active.remove(b.batchId(), b);
-        tracker.forget(b);
+        lifecycle.track(b);
     }
 
     /** Crash simulation: rebalance callbacks do nothing from now on (no abort, no wait). */
@@ -229,19 +216,14 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     }
 
     private void revoke(Collection<TopicPartition> partitions) {
-        for (OpenBatch b : active.values()) {
-            if (partitions.contains(b.partition())) {
-                b.revoke();
-                finished(b);
-            }
-        }
+        lifecycle.revoke(partitions);
         try {
             for (TopicPartition tp : partitions) {
                 if (!book.revoke(tp, REVOKE_WAIT)) {
                     log.warn("a commit on {} did not finish within {} of its revocation", tp, REVOKE_WAIT);
                 }
             }
-            if (!pool.awaitRevoked(REVOKE_WAIT)) {
+            if (!lifecycle.awaitStopped(REVOKE_WAIT)) {
                 log.warn("fan-outs of revoked batches did not stop within {}", REVOKE_WAIT);
             }
         } catch (InterruptedException e) {
@@ -273,6 +255,6 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     }
 
     public int assembling() {
-        return (int) active.values().stream().filter(b -> b.batch() == null).count();
+        return (int) lifecycle.assembling().count();
     }
 }

@@ -97,6 +97,10 @@ public final class WorkerMetrics {
     }
 
     /** A fan-out checkpoint committed with its transaction. */
+    public void fanoutThreadReplaced() {
+        meters.counter(BridgeMetric.WORKER_FANOUT_THREADS_REPLACED).increment();
+    }
+
     public void checkpoint() {
         meters.counter(BridgeMetric.WORKER_CHECKPOINTS).increment();
     }

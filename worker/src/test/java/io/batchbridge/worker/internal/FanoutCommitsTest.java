@@ -1,0 +1,168 @@
+package io.batchbridge.worker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.topics.TopicNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fan-out commit that times out: Kafka forbids aborting it (the commit may already be completing), so it is
+ * retried; when every attempt times out the outcome is unknown and the caller must fence and re-read, never
+ * resume from the checkpoint held in memory.
+ */
+class FanoutCommitsTest {
+    private static final TopicPartition TP = new TopicPartition("batches", 0);
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final WorkerMetrics metrics = new WorkerMetrics(registry);
+    private final CommitBook book = new CommitBook();
+    private final List<TimingOutProducer> built = new ArrayList<>();
+
+    /** A mock producer whose first {@code timeouts} commits time out (abort after a timeout is refused, as in Kafka). */
+    static final class TimingOutProducer extends MockProducer<byte[], byte[]> {
+        private final AtomicInteger timeouts;
+        boolean timedOut;
+        int aborts;
+
+        TimingOutProducer(int timeouts) {
+            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            this.timeouts = new AtomicInteger(timeouts);
+        }
+
+        @Override
+        public void commitTransaction() {
+            if (timeouts.getAndDecrement() > 0) {
+                timedOut = true;
+                throw new TimeoutException("Timeout expired after 60000ms while awaiting EndTxn(true)");
+            }
+            timedOut = false;
+            super.commitTransaction();
+        }
+
+        @Override
+        public void abortTransaction() {
+            aborts++;
+            if (timedOut) {
+                throw new IllegalStateException("the previous call to commitTransaction timed out and must be retried");
+            }
+            super.abortTransaction();
+        }
+    }
+
+    private FanoutCommits commits(int timeouts) {
+        FanoutProducer producers = new FanoutProducer(() -> {
+            TimingOutProducer p = new TimingOutProducer(built.isEmpty() ? timeouts : 0);
+            p.initTransactions();
+            built.add(p);
+            return p;
+        });
+        Clock clock = Clock.systemUTC();
+        return new FanoutCommits(
+                producers,
+                book,
+                new OutcomeRecords(TopicNames.defaults(), ModelCatalogue.defaults(), clock),
+                new EventPublisher(new MockProducer<>(), "events", clock),
+                e -> {
+                    throw e;
+                },
+                metrics);
+    }
+
+    private OpenBatch batch() {
+        book.assign(TP, 0);
+        book.publish(new ConsumerGroupMetadata("bridge-worker"));
+        return new OpenBatch("msgbatch_1", TP, 1, Instant.EPOCH);
+    }
+
+    private double transactions(String outcome) {
+        var c = registry.find("bridge.worker.transactions")
+                .tag("outcome", outcome)
+                .counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static FanoutTxn txnWithOneItem(Producer<byte[], byte[]> producer) {
+        FanoutTxn txn = new FanoutTxn(producer, Checkpoint.empty());
+        txn.begin();
+        txn.lineRead();
+        txn.delivered(0, "succeeded");
+        return txn;
+    }
+
+    @Test
+    void aCommitThatTimedOutIsRetriedAndNeverAborted() {
+        FanoutCommits commits = commits(2);
+        OpenBatch b = batch();
+        FanoutTxn txn = txnWithOneItem(built.get(0));
+
+        commits.commit(b, txn, false, null);
+
+        TimingOutProducer p = built.get(0);
+        assertThat(p.commitCount()).isEqualTo(1);
+        assertThat(p.aborts).as("a timed-out commit is never aborted").isZero();
+        assertThat(transactions("commit_timeout")).isEqualTo(2);
+        assertThat(transactions("committed")).isEqualTo(1);
+        assertThat(b.checkpoint().deliveredCount())
+                .as("the committed checkpoint")
+                .isEqualTo(1);
+        assertThat(built).as("no producer renewed").hasSize(1);
+    }
+
+    @Test
+    void aCommitThatKeepsTimingOutHasAnUnknownOutcomeAndKeepsTheOldCheckpoint() {
+        FanoutCommits commits = commits(Integer.MAX_VALUE);
+        OpenBatch b = batch();
+        FanoutTxn txn = txnWithOneItem(built.get(0));
+
+        assertThatThrownBy(() -> commits.commit(b, txn, false, null)).isInstanceOf(CommitOutcomeUnknown.class);
+
+        assertThat(transactions("commit_timeout")).isEqualTo(FanoutCommits.COMMIT_ATTEMPTS);
+        assertThat(built.get(0).aborts).isZero();
+        assertThat(b.checkpoint().deliveredCount())
+                .as("what may not have committed is not taken as committed")
+                .isZero();
+    }
+
+    @Test
+    void anOffsetsOnlyCommitOfUnknownOutcomeRenewsTheProducer() {
+        FanoutCommits commits = commits(Integer.MAX_VALUE);
+        batch();
+
+        commits.commitOffsets(TP);
+
+        assertThat(transactions("outcome_unknown")).isEqualTo(1);
+        assertThat(built)
+                .as("fenced: a new producer with the same transactional id")
+                .hasSize(2);
+        assertThat(built.get(0).closed()).isTrue();
+        commits.commitOffsets(TP);
+        assertThat(built.get(1).commitCount())
+                .as("the renewed producer commits")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aRevokedPartitionCommitsNothing() throws InterruptedException {
+        FanoutCommits commits = commits(0);
+        OpenBatch b = batch();
+        FanoutTxn txn = txnWithOneItem(built.get(0));
+        book.revoke(TP, java.time.Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> commits.commit(b, txn, false, null)).isInstanceOf(ResultFanout.RevokedException.class);
+        assertThat(built.get(0).commitCount()).isZero();
+    }
+}
