@@ -78,6 +78,13 @@ class CommitTimeoutIT {
     private static final Logger log = LoggerFactory.getLogger(CommitTimeoutIT.class);
     private static final int MAX_BLOCK_MS = 5_000;
     private static final Duration FREEZE = Duration.ofMillis(MAX_BLOCK_MS + 5_000);
+    /**
+     * Longer than every commit attempt together (3 × {@code max.block.ms}): the outcome stays unknown, so the
+     * worker fences (a new producer with the same transactional id) and re-reads the checkpoint. Still under the
+     * request, transaction and session timeouts above.
+     */
+    private static final Duration FREEZE_PAST_RETRIES = Duration.ofMillis(3L * MAX_BLOCK_MS + 5_000);
+
     private static final Pattern FANOUT_THREAD = Pattern.compile("bridge-worker-fanout-(\\d+)");
     private static final int FIRST = 40;
     private static final int SECOND = 10;
@@ -87,6 +94,21 @@ class CommitTimeoutIT {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aCommitThatTimesOutButLandsIsNeitherRepeatedNorLost() throws Exception {
+        scenario(FREEZE, "commit_timeout");
+    }
+
+    /**
+     * The broker stays frozen past every retry of the commit: the worker renews its producer (fencing the old one,
+     * which settles its transaction once the broker thaws — here: committed) and resumes from the checkpoint it
+     * re-reads from Kafka, not from the one in memory.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aCommitWhoseOutcomeStaysUnknownIsFencedAndResumedFromTheCommittedCheckpoint() throws Exception {
+        scenario(FREEZE_PAST_RETRIES, "outcome_unknown");
+    }
+
+    private void scenario(Duration freeze, String expectedOutcome) throws Exception {
         long t0 = System.nanoTime();
         try (EndTxnFreezer freezer = new EndTxnFreezer();
                 ChildProcessKafka broker =
@@ -105,14 +127,18 @@ class CommitTimeoutIT {
             try (Emulator emu =
                             Emulator.builder().timeScale(3600).seed(18).build().start();
                     Pipeline p = new Pipeline(viaRelay, emu, 1)) {
-                run(p, broker, freezer, t0);
+                run(p, broker, freezer, t0, freeze);
+                assertThat(p.counter("bridge.worker.transactions", "outcome", expectedOutcome))
+                        .as("transactions with outcome %s", expectedOutcome)
+                        .isGreaterThanOrEqualTo(1);
             } finally {
                 freezer.thawNow();
             }
         }
     }
 
-    private void run(Pipeline p, ChildProcessKafka broker, EndTxnFreezer freezer, long t0) throws Exception {
+    private void run(Pipeline p, ChildProcessKafka broker, EndTxnFreezer freezer, long t0, Duration freeze)
+            throws Exception {
         List<Pipeline.Published> first = new ArrayList<>();
         for (int i = 0; i < FIRST; i++) {
             String outcome = i % 10 == 3
@@ -138,14 +164,14 @@ class CommitTimeoutIT {
                     if (batchId.equals(batch1.id()) && n == 2 && !last) {
                         // this thread's producer is about to commit: freeze the broker on its EndTxn
                         Matcher m = FANOUT_THREAD.matcher(Thread.currentThread().getName());
-                        freezer.arm(broker, m.matches() ? fanoutClient + m.group(1) : fanoutClient, FREEZE);
+                        freezer.arm(broker, m.matches() ? fanoutClient + m.group(1) : fanoutClient, freeze);
                     }
                 });
 
         assertThat(freezer.awaitFrozen(Duration.ofSeconds(90)))
                 .as("the second transaction of batch 1 reached the broker and froze it")
                 .isTrue();
-        assertThat(freezer.awaitThawed(FREEZE.plusSeconds(60))).isTrue();
+        assertThat(freezer.awaitThawed(freeze.plusSeconds(60))).isTrue();
         log.info(
                 "scenario: froze on {} for {} (producer max.block.ms {} ms)",
                 freezer.frozenClient(),
