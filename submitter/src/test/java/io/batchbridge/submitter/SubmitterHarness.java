@@ -45,21 +45,34 @@ final class SubmitterHarness implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     SubmitterHarness(KafkaCluster cluster, int partitions) {
+        this(cluster, partitions, Emulator.builder().timeScale(3600), Map.of());
+    }
+
+    /**
+     * @param emulator the emulator's settings (the harness sets seed 7)
+     * @param api client settings ({@code bridge.api.*}) over the harness's own: the submitters share this client
+     */
+    SubmitterHarness(KafkaCluster cluster, int partitions, Emulator.Builder emulator, Map<String, String> api) {
         this.cluster = cluster;
-        this.emulator = Emulator.builder().timeScale(3600).seed(7).build().start();
+        this.emulator = emulator.seed(7).build().start();
         this.names = TopicNames.withPrefix(KafkaClusterExtension.uniqueTopic("sub") + ".");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             new TopicProvisioner(admin).provision(names.specs(partitions, (short) 1), false);
         }
-        Map<String, String> api = Map.of(
+        Map<String, String> settings = new HashMap<>(Map.of(
                 "bridge.api.max.retries", "1",
                 "bridge.api.retry.initial.backoff.ms", "10",
                 "bridge.api.retry.max.backoff.ms", "20",
-                "bridge.api.breaker.minimum.calls", "100");
+                "bridge.api.breaker.minimum.calls", "100"));
+        settings.putAll(api);
         this.client = new BatchesClient(
                 new ApiAccount(
-                        "default", URI.create(emulator.baseUrl()), Secret.of("test-key"), Optional.empty(), 100_000),
-                ClientSettings.from(api),
+                        "default",
+                        URI.create(this.emulator.baseUrl()),
+                        Secret.of("test-key"),
+                        Optional.empty(),
+                        100_000),
+                ClientSettings.from(settings),
                 registry,
                 Clock.systemUTC());
         this.producer = new KafkaProducer<>(KafkaClientDefaults.producer(cluster.bootstrapServers()));
