@@ -182,7 +182,8 @@ public enum BridgeMetric {
             null,
             "Records on the batches topic skipped with a log line and their offsets committed, by reason: invalid"
                     + " (not a well-formed ticket), inconsistent (a part that contradicts its batch's other parts, or"
-                    + " parts that cannot make one batch), incomplete (parts whose other parts can never arrive)",
+                    + " parts that cannot make one batch), incomplete (parts whose other parts can never arrive),"
+                    + " unreadable (a tracked batch's tickets could not be read back for its fan-out)",
             "reason"),
     WORKER_POLLS(
             Role.WORKER,

@@ -142,7 +142,7 @@ public final class BatchTracker implements AutoCloseable {
         Instant now = clock.instant();
         return lifecycle
                 .open()
-                .map(b -> Duration.between(b.ticket().createdAt(), now))
+                .map(b -> Duration.between(b.createdAt(), now))
                 .max(Duration::compareTo)
                 .orElse(Duration.ZERO);
     }

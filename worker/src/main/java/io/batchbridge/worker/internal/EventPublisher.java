@@ -56,8 +56,7 @@ public final class EventPublisher implements AutoCloseable {
 
     private BatchEvent event(BatchEvent.Type type, OpenBatch b, Map<String, Long> counts, Map<String, Long> extra) {
         Instant now = clock.instant();
-        return new BatchEvent(
-                type, b.batchId(), b.account(), b.ticket().betas(), b.ticket().requestCount(), counts, now, extra);
+        return new BatchEvent(type, b.batchId(), b.account(), b.betas(), b.requestCount(), counts, now, extra);
     }
 
     static Map<String, Long> counts(RequestCounts c) {

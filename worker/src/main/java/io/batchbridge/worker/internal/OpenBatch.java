@@ -16,24 +16,36 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One API batch this worker tracks: its ticket parts (and their offsets on the batches topic), the routing facts
- * of every request indexed by batch {@code custom_id}, the latest batch object seen, and the committed fan-out
- * checkpoint, and its {@link BatchStage}. The tracker and fan-out threads hand it to each other through the
- * {@link BatchLifecycle}, so a batch is only ever worked on by one thread at a time; a revocation moves it to
- * {@link BatchStage#REVOKED}, which is how the poll thread tells them to stop.
+ * One API batch this worker tracks. While it is open the worker keeps only what tracking needs — its id, ticket
+ * partition and offsets, account, betas, times, request count, the latest batch object seen, the committed
+ * fan-out checkpoint and its {@link BatchStage} — a few hundred bytes whatever the number of requests. The
+ * routing facts of its requests (the ticket items, indexed by batch {@code custom_id}) lie durably in its ticket
+ * records; they are held only while its parts assemble and while a fan-out thread works on it ({@link #load},
+ * {@link #unload}), so the worker's heap grows with the open batches and the fan-out threads, not with the open
+ * requests.
+ *
+ * <p>The tracker and fan-out threads hand it to each other through the {@link BatchLifecycle}, so a batch is
+ * only ever worked on by one thread at a time; a revocation moves it to {@link BatchStage#REVOKED}, which is how
+ * the poll thread tells them to stop.
  */
 public final class OpenBatch {
     private final String batchId;
     private final TopicPartition partition;
     private final int expectedParts;
-    /** Parts by index, as they arrive: sized by what was received, never by what a ticket claims. */
-    private final TreeMap<Integer, Ticket> parts = new TreeMap<>();
+    /** Parts by index while they arrive (sized by what was received, never by what a ticket claims); then null. */
+    private TreeMap<Integer, Ticket> parts = new TreeMap<>();
 
     private final TreeMap<Integer, Long> offsets = new TreeMap<>();
     private final Instant trackedAt;
-    private Map<String, Integer> index;
-    private List<TicketItem> items;
-    private List<Coordinates> sources;
+    private volatile boolean assembled;
+    private String account;
+    private List<String> betas;
+    private Instant createdAt;
+    private Instant expiresAt;
+    private int requestCount;
+    /** The routing facts, while a fan-out works on the batch (or its parts assemble); else null. */
+    private volatile Contents contents;
+
     private volatile MessageBatch batch;
     private volatile Checkpoint checkpoint = Checkpoint.empty();
     private final AtomicReference<BatchStage> stage = new AtomicReference<>(BatchStage.ASSEMBLING);
@@ -46,6 +58,9 @@ public final class OpenBatch {
     private int notFound;
     private Instant endedSeenAt;
 
+    /** The ticket items of every part, in part order, indexed by batch {@code custom_id}. */
+    private record Contents(Map<String, Integer> index, List<TicketItem> items, List<Coordinates> sources) {}
+
     public OpenBatch(String batchId, TopicPartition partition, int parts, Instant trackedAt) {
         this.batchId = batchId;
         this.partition = partition;
@@ -54,14 +69,18 @@ public final class OpenBatch {
     }
 
     /**
-     * Adds one ticket record; returns true when every part has arrived and the batch can be tracked.
+     * Adds one ticket record; returns true when every part has arrived and the batch can be tracked. The parts
+     * are then checked as a set and let go: {@link #load} reads them back for the fan-out.
      *
      * @throws IllegalArgumentException when this part contradicts the parts seen so far (another part count,
      *     request count, account or time, an index seen before): the part alone is not taken
      * @throws IllegalStateException when the last part arrived but the parts cannot make one batch (their items
      *     do not add up to the request count, or one {@code custom_id} is in two parts): the whole set is unusable
      */
-    public boolean addPart(Ticket t, long offset) {
+    public synchronized boolean addPart(Ticket t, long offset) {
+        if (assembled) {
+            throw new IllegalArgumentException("batch " + batchId + " already has all its parts");
+        }
         Ticket first = parts.isEmpty() ? t : parts.firstEntry().getValue();
         if (t.parts() != expectedParts
                 || parts.containsKey(t.part())
@@ -74,10 +93,19 @@ public final class OpenBatch {
             throw new IllegalArgumentException("ticket part " + t.part() + "/" + t.parts() + " of batch " + batchId
                     + " does not fit the " + parts.size() + " part(s) seen so far");
         }
+        if (parts.isEmpty()) {
+            account = t.account();
+            betas = List.copyOf(t.betas());
+            createdAt = t.createdAt();
+            expiresAt = t.expiresAt();
+            requestCount = t.requestCount();
+        }
         parts.put(t.part(), t);
         offsets.put(t.part(), offset);
         if (parts.size() == expectedParts) {
-            buildIndex();
+            contents(parts.values()); // checks the set; the contents are not kept
+            parts = null;
+            assembled = true;
             return true;
         }
         return false;
@@ -85,35 +113,75 @@ public final class OpenBatch {
 
     /** True once every part arrived (the batch is tracked or fanned out). */
     public boolean complete() {
-        return index != null;
+        return assembled;
     }
 
-    private void buildIndex() {
+    /**
+     * Loads the routing facts from the batch's ticket parts, read back from the batches topic, for a fan-out.
+     *
+     * @throws IllegalStateException when the parts are not this batch's parts any more (they cannot be, unless
+     *     the topic was rewritten): the batch cannot be fanned out
+     */
+    public void load(List<Ticket> readBack) {
+        if (readBack.size() != expectedParts) {
+            throw new IllegalStateException("batch " + batchId + " has " + readBack.size() + " readable ticket part(s)"
+                    + " of " + expectedParts);
+        }
+        TreeMap<Integer, Ticket> byPart = new TreeMap<>();
+        for (Ticket t : readBack) {
+            if (!t.batchId().equals(batchId) || t.requestCount() != requestCount || byPart.put(t.part(), t) != null) {
+                throw new IllegalStateException("the ticket records of batch " + batchId + " changed");
+            }
+        }
+        contents = contents(byPart.values());
+    }
+
+    /** Lets the routing facts go (the fan-out thread is done with the batch for now). */
+    public void unload() {
+        contents = null;
+    }
+
+    /** True while the routing facts are held. */
+    public boolean loaded() {
+        return contents != null;
+    }
+
+    /** The offsets of the ticket parts, in part order (what {@link #load} must read back). */
+    public synchronized List<Long> partOffsets() {
+        return new ArrayList<>(offsets.values());
+    }
+
+    private Contents contents(java.util.Collection<Ticket> all) {
         int n = 0;
-        for (Ticket t : parts.values()) {
+        for (Ticket t : all) {
             n += t.items().size();
         }
-        if (n != parts.firstEntry().getValue().requestCount()) {
+        if (n != requestCount) {
             throw new IllegalStateException("the " + expectedParts + " part(s) of batch " + batchId + " hold " + n
-                    + " items for a request count of "
-                    + parts.firstEntry().getValue().requestCount());
+                    + " items for a request count of " + requestCount);
         }
         Map<String, Integer> byId = new HashMap<>(n * 4 / 3 + 1);
-        List<TicketItem> all = new ArrayList<>(n);
+        List<TicketItem> items = new ArrayList<>(n);
         List<Coordinates> where = new ArrayList<>(n);
-        for (Ticket t : parts.values()) {
+        for (Ticket t : all) {
             for (TicketItem i : t.items()) {
-                if (byId.put(i.batchCustomId(), all.size()) != null) {
+                if (byId.put(i.batchCustomId(), items.size()) != null) {
                     throw new IllegalStateException(
                             "batch " + batchId + " has item " + i.batchCustomId() + " in two parts");
                 }
-                all.add(i);
+                items.add(i);
                 where.add(i.source(t.sources()));
             }
         }
-        items = all;
-        sources = where;
-        index = byId;
+        return new Contents(byId, items, where);
+    }
+
+    private Contents loadedContents() {
+        Contents c = contents;
+        if (c == null) {
+            throw new IllegalStateException("the routing facts of batch " + batchId + " are not loaded");
+        }
+        return c;
     }
 
     public String batchId() {
@@ -124,40 +192,50 @@ public final class OpenBatch {
         return partition;
     }
 
-    public Ticket ticket() {
-        return parts.firstEntry().getValue();
+    public String account() {
+        return account;
     }
 
-    public String account() {
-        return ticket().account();
+    public List<String> betas() {
+        return betas;
+    }
+
+    /** When the submitter created the batch (its ticket's {@code created_at}). */
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public int requestCount() {
+        return requestCount;
     }
 
     /** The offsets of every ticket record of this batch received so far. */
-    public List<Long> offsets() {
+    public synchronized List<Long> offsets() {
         return new ArrayList<>(offsets.values());
     }
 
-    public long maxOffset() {
+    public synchronized long maxOffset() {
         return offsets.values().stream().mapToLong(Long::longValue).max().orElse(-1);
     }
 
     /** The item index of a batch {@code custom_id}, or -1 when the ticket does not know it. */
     public int indexOf(String batchCustomId) {
-        Integer i = index.get(batchCustomId);
+        Integer i = loadedContents().index().get(batchCustomId);
         return i == null ? -1 : i;
     }
 
     public int itemCount() {
-        return items.size();
+        return requestCount;
     }
 
+    /** Item {@code i}'s routing facts (only while {@link #loaded}). */
     public TicketItem item(int i) {
-        return items.get(i);
+        return loadedContents().items().get(i);
     }
 
     /** Where the submitted record of item {@code i} lives (a request or a retry record). */
     public Coordinates source(int i) {
-        return sources.get(i);
+        return loadedContents().sources().get(i);
     }
 
     public MessageBatch batch() {
@@ -232,7 +310,7 @@ public final class OpenBatch {
     }
 
     public Instant expiresAt() {
-        return ticket().expiresAt();
+        return expiresAt;
     }
 
     /** Retrieves that found the batch still in progress (drives the poll interval). */

@@ -54,7 +54,7 @@ public final class OutcomeRecords {
                 cost(line),
                 item.attempt(),
                 item.metadata(),
-                b.ticket().createdAt(),
+                b.createdAt(),
                 b.batch() == null ? null : b.batch().endedAt(),
                 clock.instant());
         RecordHeaders h = new RecordHeaders();

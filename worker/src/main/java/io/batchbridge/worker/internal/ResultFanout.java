@@ -4,13 +4,18 @@ import io.batchbridge.client.BatchesApiException;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.ResultStream;
+import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.InvalidRecordException;
 import io.batchbridge.common.records.Problem;
+import io.batchbridge.common.records.Ticket;
+import io.batchbridge.common.records.TicketCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -101,6 +106,8 @@ public final class ResultFanout {
     public void run(OpenBatch b) {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("batch_id", b.batchId())) {
             fanOut(b);
+        } finally {
+            b.unload(); // the routing facts are read back from the tickets when the batch is fanned out again
         }
     }
 
@@ -108,6 +115,9 @@ public final class ResultFanout {
         FanoutTxn txn = null;
         try {
             if (b.checkpointUnknown() && !reloadCheckpoint(b)) {
+                return;
+            }
+            if (!b.loaded() && !loadTickets(b)) {
                 return;
             }
             txn = new FanoutTxn(producers.get(), b.checkpoint());
@@ -176,6 +186,51 @@ public final class ResultFanout {
         b.checkpointUnknown(true);
         producers.renew();
         lifecycle.retryLater(b, Duration.ZERO);
+    }
+
+    /**
+     * Reads the batch's ticket parts back from the batches topic (the worker does not hold its requests' routing
+     * facts while it is open); false when they can no longer be read as this batch's parts (deleted by retention,
+     * or rewritten): the batch cannot be fanned out, its tickets are skipped like any unusable ticket, and its
+     * results stay downloadable from the API.
+     *
+     * @throws KafkaException when the topic did not answer in time (transient: the fan-out is tried again)
+     */
+    private boolean loadTickets(OpenBatch b) {
+        List<Ticket> parts = new ArrayList<>();
+        String unusable = null;
+        for (long offset : b.partOffsets()) {
+            byte[] value = sources.read(
+                    new Coordinates(b.partition().topic(), b.partition().partition(), offset));
+            if (value == null) {
+                unusable = "its ticket at " + b.partition() + "@" + offset + " can no longer be read";
+                break;
+            }
+            try {
+                parts.add(TicketCodec.read(value));
+            } catch (IllegalArgumentException e) {
+                unusable = "its ticket at " + b.partition() + "@" + offset + " is no longer valid: " + e.getMessage();
+                break;
+            }
+        }
+        if (unusable == null) {
+            try {
+                b.load(parts);
+                return true;
+            } catch (IllegalStateException e) {
+                unusable = e.getMessage();
+            }
+        }
+        log.error(
+                "batch_id={} cannot be fanned out: {}; its tickets are skipped, its results stay downloadable from the"
+                        + " API for 29 days after its creation",
+                b.batchId(),
+                unusable);
+        metrics.ticketSkipped("unreadable");
+        book.underLock(b.partition(), p -> p.ledger.complete(b.offsets()));
+        lifecycle.committed(b);
+        lifecycle.commitOffsets(b.partition());
+        return false;
     }
 
     /**
