@@ -194,6 +194,7 @@ final class BenchEnv implements AutoCloseable {
         c.put(CommonKeys.TOPIC_DLQ, t.dlq());
         c.put(CommonKeys.TOPIC_BATCH_EVENTS, t.batchEvents());
         c.put(CommonKeys.TOPIC_CHECKPOINTS, t.checkpoints());
+        c.put(CommonKeys.TOPIC_INTENTS, t.intents());
         c.put(WorkerConfig.GROUP_ID, "bench-" + UUID.randomUUID());
         c.put(WorkerConfig.INSTANCE_ID, "bench-" + UUID.randomUUID().toString().substring(0, 8));
         c.put(WorkerConfig.POLL_INITIAL_MS, "100");

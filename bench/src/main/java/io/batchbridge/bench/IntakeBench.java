@@ -139,6 +139,7 @@ final class IntakeBench {
         c.put(CommonKeys.TOPIC_DLQ, t.dlq());
         c.put(CommonKeys.TOPIC_BATCH_EVENTS, t.batchEvents());
         c.put(CommonKeys.TOPIC_CHECKPOINTS, t.checkpoints());
+        c.put(CommonKeys.TOPIC_INTENTS, t.intents());
         c.put(SubmitterConfig.GROUP_ID, "bench-" + UUID.randomUUID());
         c.put(
                 SubmitterConfig.INSTANCE_ID,

@@ -13,7 +13,7 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Where {@code bridge dlq replay} may publish: configured request topics only ({@code bridge.topics.requests},
  * or names matching {@code bridge.submitter.topics.pattern}), never a topic the product writes or reads as
- * something else (batches, results, retry, checkpoints, batch events, dead letters). A dead letter's origin
+ * something else (batches, results, retry, checkpoints, intents, batch events, dead letters). A dead letter's origin
  * header can come from a forged record; publishing it to the batches topic would make a worker read it as a
  * ticket.
  */
@@ -45,6 +45,7 @@ final class ReplayTargets {
         t.product(merged, CommonKeys.TOPIC_RESULTS, d.results(), "results");
         t.product(merged, CommonKeys.TOPIC_RETRY, d.retry(), "retry");
         t.product(merged, CommonKeys.TOPIC_CHECKPOINTS, d.checkpoints(), "checkpoints");
+        t.product(merged, CommonKeys.TOPIC_INTENTS, d.intents(), "intents");
         t.product(merged, CommonKeys.TOPIC_BATCH_EVENTS, d.batchEvents(), "batch events");
         t.product(merged, CommonKeys.TOPIC_DLQ, d.dlq(), "dead-letter");
         t.productTopics.putIfAbsent(dlq, "the dead-letter topic being replayed");

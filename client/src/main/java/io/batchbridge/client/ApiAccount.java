@@ -23,7 +23,8 @@ public record ApiAccount(
         Secret apiKey,
         Optional<String> workspaceId,
         int requestsPerMinute,
-        Credential credential) {
+        Credential credential,
+        boolean dedicated) {
 
     /** How an account's secret is sent. */
     public enum Credential {
@@ -35,7 +36,18 @@ public record ApiAccount(
 
     /** An account sending its key as {@code x-api-key}. */
     public ApiAccount(String name, URI baseUrl, Secret apiKey, Optional<String> workspaceId, int requestsPerMinute) {
-        this(name, baseUrl, apiKey, workspaceId, requestsPerMinute, Credential.API_KEY);
+        this(name, baseUrl, apiKey, workspaceId, requestsPerMinute, Credential.API_KEY, false);
+    }
+
+    /** An account shared with other applications ({@code dedicated} false). */
+    public ApiAccount(
+            String name,
+            URI baseUrl,
+            Secret apiKey,
+            Optional<String> workspaceId,
+            int requestsPerMinute,
+            Credential credential) {
+        this(name, baseUrl, apiKey, workspaceId, requestsPerMinute, credential, false);
     }
 
     public ApiAccount {
@@ -65,6 +77,14 @@ public record ApiAccount(
 
     /** The same account sending its secret the other way. */
     public ApiAccount withCredential(Credential c) {
-        return new ApiAccount(name, baseUrl, apiKey, workspaceId, requestsPerMinute, c);
+        return new ApiAccount(name, baseUrl, apiKey, workspaceId, requestsPerMinute, c, dedicated);
+    }
+
+    /**
+     * The same account declared (or not) dedicated to this deployment: only then may the bridge cancel or adopt a
+     * batch it recognises as its own by exclusion (no client tag exists on a batch).
+     */
+    public ApiAccount withDedicated(boolean d) {
+        return new ApiAccount(name, baseUrl, apiKey, workspaceId, requestsPerMinute, credential, d);
     }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>Properties {@code bridge.api.accounts=<a,b>} and per account {@code bridge.api.account.<name>.key}
  *       (sent as {@code x-api-key}) <em>or</em> {@code .auth.token} (sent as {@code Authorization: Bearer}),
- *       {@code .base.url}, {@code .workspace.id}, {@code .requests.per.minute}.
+ *       {@code .base.url}, {@code .workspace.id}, {@code .requests.per.minute}, {@code .dedicated} (true: the account serves this deployment only, so batches the bridge recognises as its own by exclusion may be adopted or cancelled; default false: such batches are only reported).
  *   <li>For the account named {@code default} only: properties {@code anthropic.apiKey} /
  *       {@code anthropic.authToken} / {@code anthropic.baseUrl}, then environment {@code ANTHROPIC_API_KEY} /
  *       {@code ANTHROPIC_AUTH_TOKEN} / {@code ANTHROPIC_BASE_URL} (the names the official SDKs read). A key or
@@ -40,7 +40,7 @@ public final class ApiAccounts {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern ACCOUNT_KEY = Pattern.compile(
-            "bridge\\.api\\.account\\.([^.]+)\\.(key|auth\\.token|base\\.url|workspace\\.id|requests\\.per\\.minute)");
+            "bridge\\.api\\.account\\.([^.]+)\\.(key|auth\\.token|base\\.url|workspace\\.id|requests\\.per\\.minute|dedicated)");
 
     private final Map<String, ApiAccount> accounts;
 
@@ -91,7 +91,8 @@ public final class ApiAccounts {
                 errors.add(account(name, "key") + " must be set but was missing (or " + account(name, "auth.token")
                         + (dflt ? ", ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN)" : ")"));
             } else if (baseUrl != null && rpm > 0) {
-                result.put(name, new ApiAccount(name, baseUrl, Secret.of(key), workspace, rpm, credential));
+                boolean dedicated = dedicated(props, account(name, "dedicated"), errors);
+                result.put(name, new ApiAccount(name, baseUrl, Secret.of(key), workspace, rpm, credential, dedicated));
             }
         }
         if (!errors.isEmpty()) {
@@ -154,12 +155,25 @@ public final class ApiAccounts {
             Matcher m = ACCOUNT_KEY.matcher(k);
             if (k.startsWith("bridge.api.account.") && !m.matches()) {
                 errors.add(k + " is not a known account key (key, auth.token, base.url, workspace.id,"
-                        + " requests.per.minute)");
+                        + " requests.per.minute, dedicated)");
             } else if (m.matches() && !names.contains(m.group(1))) {
                 errors.add(k + " refers to account " + m.group(1) + " which is not listed in " + ACCOUNTS_KEY + " "
                         + names);
             }
         }
+    }
+
+    private static boolean dedicated(Map<String, String> props, String key, List<String> errors) {
+        String v = props.get(key);
+        if (v == null || v.isBlank()) {
+            return false;
+        }
+        String t = v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!t.equals("true") && !t.equals("false")) {
+            errors.add(key + " must be true or false but was " + v.trim());
+            return false;
+        }
+        return t.equals("true");
     }
 
     private static URI baseUrl(String name, String value, List<String> errors) {

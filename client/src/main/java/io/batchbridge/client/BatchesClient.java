@@ -100,6 +100,14 @@ public final class BatchesClient implements AutoCloseable {
 
     /** Every batch of the account's workspace, newest first, following {@code last_id} across pages. */
     public List<MessageBatch> listAll() {
+        return listCreatedSince(java.time.Instant.MIN);
+    }
+
+    /**
+     * The batches of the account's workspace created at or after {@code since}, newest first (paging stops at the
+     * first older one: the API lists newest first).
+     */
+    public List<MessageBatch> listCreatedSince(java.time.Instant since) {
         List<MessageBatch> all = new ArrayList<>();
         String after = null;
         while (true) {
@@ -107,7 +115,12 @@ public final class BatchesClient implements AutoCloseable {
                     + (after == null ? "" : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             HttpRequest request = get(BATCHES + query);
             BatchJson.Page page = guards.call("list", () -> parse("list", request, BatchJson::page));
-            all.addAll(page.data());
+            for (MessageBatch b : page.data()) {
+                if (b.createdAt() != null && b.createdAt().isBefore(since)) {
+                    return all;
+                }
+                all.add(b);
+            }
             if (!page.hasMore() || page.data().isEmpty() || page.lastId() == null) {
                 return all;
             }

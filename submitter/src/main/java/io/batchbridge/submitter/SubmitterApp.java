@@ -14,6 +14,8 @@ import io.batchbridge.common.validation.RequestValidator;
 import io.batchbridge.common.validation.ValidationPolicy;
 import io.batchbridge.submitter.internal.BatchCreator;
 import io.batchbridge.submitter.internal.Intake;
+import io.batchbridge.submitter.internal.IntentLog;
+import io.batchbridge.submitter.internal.IntentRecovery;
 import io.batchbridge.submitter.internal.Lanes;
 import io.batchbridge.submitter.internal.OffsetLedger;
 import io.batchbridge.submitter.internal.OrphanBatches;
@@ -54,6 +56,9 @@ import org.slf4j.LoggerFactory;
 public final class SubmitterApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SubmitterApp.class);
 
+    /** How old another instance's open create intent must be before this one resolves it (it never came back). */
+    static final Duration FOREIGN_INTENT_AGE = Duration.ofMinutes(15);
+
     private final SubmitterConfig config;
     private final Function<String, BatchesClient> clients;
     private final Set<String> accounts;
@@ -64,6 +69,7 @@ public final class SubmitterApp implements AutoCloseable {
     private final ModelCatalogue catalogue;
     private final SpendGuard spendGuard;
     private final OrphanBatches orphans;
+    private final IntentLog intents;
     private final AtomicReference<RoleState> state = new AtomicReference<>(RoleState.STARTING);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -96,6 +102,13 @@ public final class SubmitterApp implements AutoCloseable {
         config.checkAccounts(this.accounts);
         this.orphans = new OrphanBatches(
                 clients, metrics, config.getDuration(SubmitterConfig.LINGER_MS).plusSeconds(30));
+        this.intents = new IntentLog(
+                new KafkaProducer<>(SubmitterClients.intentProducer(config)),
+                topics.intents(),
+                config.instanceId(),
+                clock,
+                Duration.ofSeconds(30));
+        orphans.onIntentClosed(intents::close);
         metrics.gauge(BridgeMetric.SUBMITTER_STATE, () -> state.get().code());
         metrics.gauge(BridgeMetric.SUBMITTER_SPEND_GUARD_ENGAGED, () -> spendGuard.engaged() ? 1 : 0);
     }
@@ -131,8 +144,38 @@ public final class SubmitterApp implements AutoCloseable {
         return l != null && l.intakePaused();
     }
 
+    /**
+     * Resolves the create intents a crash of this instance (or of one that never came back) left open, before any
+     * request is read again: a batch created for them is adopted by the same requests, or cancelled, or reported.
+     * A failure leaves the intents open for the next start.
+     */
+    private void recoverIntents() {
+        long t0 = System.nanoTime();
+        try {
+            int n = new IntentRecovery(
+                            () -> new KafkaConsumer<>(SubmitterClients.plainConsumer(config)),
+                            topics.intents(),
+                            topics.batches(),
+                            config.instanceId(),
+                            clients,
+                            orphans,
+                            intents,
+                            metrics,
+                            clock,
+                            FOREIGN_INTENT_AGE)
+                    .recover();
+            log.info(
+                    "create intents checked in {} ms ({} resolved)",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    n);
+        } catch (RuntimeException e) {
+            log.warn("create intents could not be checked now; they stay open for the next start: {}", e.toString());
+        }
+    }
+
     private void runUntilStopped() {
         try {
+            recoverIntents();
             while (running) {
                 try {
                     runGeneration();
@@ -167,6 +210,7 @@ public final class SubmitterApp implements AutoCloseable {
             state.set(RoleState.FAILED);
         } finally {
             orphans.close();
+            intents.close();
             stopped.countDown();
         }
     }
@@ -185,7 +229,14 @@ public final class SubmitterApp implements AutoCloseable {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
                 KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(SubmitterClients.consumer(config));
                 BatchCreator creator = new BatchCreator(
-                        clients, clock, createSettings, outcomes::tickets, outcomes.ticketParts(), orphans, metrics);
+                        clients,
+                        clock,
+                        createSettings,
+                        outcomes::tickets,
+                        outcomes.ticketParts(),
+                        orphans,
+                        intents,
+                        metrics);
                 Admin admin = Admin.create(SubmitterClients.admin(config));
                 MetricsBinder kafkaMetrics =
                         new MetricsBinder(registry).bindKafkaClient(producer).bindKafkaClient(c)) {
@@ -237,8 +288,13 @@ public final class SubmitterApp implements AutoCloseable {
             TransactionWriter writer,
             Admin admin) {
         Set<String> ownTopics = new HashSet<>(topics.requests());
-        ownTopics.addAll(
-                List.of(topics.batches(), topics.retry(), topics.dlq(), topics.batchEvents(), topics.checkpoints()));
+        ownTopics.addAll(List.of(
+                topics.batches(),
+                topics.retry(),
+                topics.dlq(),
+                topics.batchEvents(),
+                topics.checkpoints(),
+                topics.intents()));
         ValidationPolicy policy = new ValidationPolicy(
                 "reject".equals(config.getString(SubmitterConfig.UNKNOWN_MODEL_POLICY)),
                 Pattern.compile(config.getString(SubmitterConfig.REPLY_TO_ALLOWED)),

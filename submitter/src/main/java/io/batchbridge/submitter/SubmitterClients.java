@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** The Kafka client settings of one submitter generation, and what it reads from the broker before it starts. */
 final class SubmitterClients {
@@ -29,6 +30,32 @@ final class SubmitterClients {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         props.putAll(config.kafkaSettings("consumer"));
         GroupMembership.configure(props, config, "submitter", config.instanceId());
+        return props;
+    }
+
+    /** A non-transactional idempotent producer ({@code acks=all}) for create intents. */
+    static Map<String, Object> intentProducer(SubmitterConfig config) {
+        Map<String, Object> props = KafkaClientDefaults.producer("");
+        props.remove("bootstrap.servers");
+        props.putAll(config.kafkaSettings("producer"));
+        props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "bridge-submitter-intents-" + config.instanceId());
+        return props;
+    }
+
+    /** A read_committed consumer without a group (intent recovery reads the intents and batches topics). */
+    static Map<String, Object> plainConsumer(SubmitterConfig config) {
+        Map<String, Object> props = KafkaClientDefaults.consumer("", "unused");
+        props.remove("bootstrap.servers");
+        props.putAll(config.kafkaSettings("consumer"));
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bridge-submitter-recovery-" + config.instanceId());
         return props;
     }
 

@@ -53,6 +53,16 @@ final class SubmitterHarness implements AutoCloseable {
      * @param api client settings ({@code bridge.api.*}) over the harness's own: the submitters share this client
      */
     SubmitterHarness(KafkaCluster cluster, int partitions, Emulator.Builder emulator, Map<String, String> api) {
+        this(cluster, partitions, emulator, api, false);
+    }
+
+    /** @param dedicated whether the API account is declared dedicated to this deployment */
+    SubmitterHarness(
+            KafkaCluster cluster,
+            int partitions,
+            Emulator.Builder emulator,
+            Map<String, String> api,
+            boolean dedicated) {
         this.cluster = cluster;
         this.emulator = emulator.seed(7).build().start();
         this.names = TopicNames.withPrefix(KafkaClusterExtension.uniqueTopic("sub") + ".");
@@ -67,11 +77,12 @@ final class SubmitterHarness implements AutoCloseable {
         settings.putAll(api);
         this.client = new BatchesClient(
                 new ApiAccount(
-                        "default",
-                        URI.create(this.emulator.baseUrl()),
-                        Secret.of("test-key"),
-                        Optional.empty(),
-                        100_000),
+                                "default",
+                                URI.create(this.emulator.baseUrl()),
+                                Secret.of("test-key"),
+                                Optional.empty(),
+                                100_000)
+                        .withDedicated(dedicated),
                 ClientSettings.from(settings),
                 registry,
                 Clock.systemUTC());
@@ -84,6 +95,7 @@ final class SubmitterHarness implements AutoCloseable {
         config.put(CommonKeys.TOPIC_DLQ, names.dlq());
         config.put(CommonKeys.TOPIC_BATCH_EVENTS, names.batchEvents());
         config.put(CommonKeys.TOPIC_CHECKPOINTS, names.checkpoints());
+        config.put(CommonKeys.TOPIC_INTENTS, names.intents());
         config.put(SubmitterConfig.GROUP_ID, "sub-" + UUID.randomUUID());
         config.put(SubmitterConfig.INSTANCE_ID, "it-" + UUID.randomUUID());
         config.put(SubmitterConfig.LINGER_MS, "300");

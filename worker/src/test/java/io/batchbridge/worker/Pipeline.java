@@ -195,6 +195,7 @@ final class Pipeline implements AutoCloseable {
         c.put(CommonKeys.TOPIC_DLQ, topics.dlq());
         c.put(CommonKeys.TOPIC_BATCH_EVENTS, topics.batchEvents());
         c.put(CommonKeys.TOPIC_CHECKPOINTS, topics.checkpoints());
+        c.put(CommonKeys.TOPIC_INTENTS, topics.intents());
         c.put(WorkerConfig.GROUP_ID, groupId);
         c.put(WorkerConfig.INSTANCE_ID, instanceId);
         c.put(WorkerConfig.POLL_INITIAL_MS, "300");

@@ -17,6 +17,7 @@ public final class CommonKeys {
     public static final String TOPIC_DLQ = "bridge.topics.dlq";
     public static final String TOPIC_BATCH_EVENTS = "bridge.topics.batch.events";
     public static final String TOPIC_CHECKPOINTS = "bridge.topics.checkpoints";
+    public static final String TOPIC_INTENTS = "bridge.topics.intents";
     public static final String MODELS_FILE = "bridge.models.file";
 
     private CommonKeys() {}
@@ -68,6 +69,13 @@ public final class CommonKeys {
                         Importance.LOW,
                         "Compacted topic of fan-out checkpoints.")
                 .define(
+                        TOPIC_INTENTS,
+                        Type.STRING,
+                        d.intents(),
+                        Importance.LOW,
+                        "Compacted topic of the submitters' create intents (what a crash between a create and its"
+                                + " ticket left behind is found from).")
+                .define(
                         MODELS_FILE,
                         Type.STRING,
                         "",
@@ -84,7 +92,8 @@ public final class CommonKeys {
                 c.getString(TOPIC_RETRY),
                 c.getString(TOPIC_DLQ),
                 c.getString(TOPIC_BATCH_EVENTS),
-                c.getString(TOPIC_CHECKPOINTS));
+                c.getString(TOPIC_CHECKPOINTS),
+                c.getString(TOPIC_INTENTS));
     }
 
     public static ModelCatalogue catalogue(BridgeConfig c) {

@@ -14,7 +14,8 @@ public record TopicNames(
         String retry,
         String dlq,
         String batchEvents,
-        String checkpoints) {
+        String checkpoints,
+        String intents) {
 
     public static final String DEFAULT_PREFIX = "bridge.";
 
@@ -38,6 +39,7 @@ public record TopicNames(
         Objects.requireNonNull(dlq, "dlq");
         Objects.requireNonNull(batchEvents, "batchEvents");
         Objects.requireNonNull(checkpoints, "checkpoints");
+        Objects.requireNonNull(intents, "intents");
     }
 
     public static TopicNames defaults() {
@@ -53,7 +55,8 @@ public record TopicNames(
                 prefix + "retry",
                 prefix + "dlq",
                 prefix + "batch-events",
-                prefix + "checkpoints");
+                prefix + "checkpoints",
+                prefix + "intents");
     }
 
     /** Every topic with its role, request topics first. */
@@ -66,6 +69,7 @@ public record TopicNames(
         specs.add(new TopicSpec(dlq, TopicRole.DLQ, partitions, replicationFactor));
         specs.add(new TopicSpec(batchEvents, TopicRole.BATCH_EVENTS, partitions, replicationFactor));
         specs.add(new TopicSpec(checkpoints, TopicRole.CHECKPOINTS, partitions, replicationFactor));
+        specs.add(new TopicSpec(intents, TopicRole.INTENTS, partitions, replicationFactor));
         return specs;
     }
 }

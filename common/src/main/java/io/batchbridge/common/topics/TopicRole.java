@@ -23,7 +23,12 @@ public enum TopicRole {
     /** Batch lifecycle events for dashboards. */
     BATCH_EVENTS(Duration.ofDays(7), 1024 * 1024, false),
     /** Compacted fan-out progress per batch. */
-    CHECKPOINTS(null, 1024 * 1024, true);
+    CHECKPOINTS(null, 1024 * 1024, true),
+    /**
+     * The submitters' create intents: written before each create call, tombstoned with the batch's ticket (or once
+     * the batch is known not to exist); an intent left open names a batch that may exist without a ticket.
+     */
+    INTENTS(null, TopicProvisioner.LARGE_RECORD_BYTES, true);
 
     /** Retention below this on a request or retry topic can drop a request before it is retried. */
     public static final Duration MIN_REQUEST_RETENTION = Duration.ofHours(48);

@@ -4,6 +4,7 @@ import io.batchbridge.client.BatchesApiException;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.CreateBody;
 import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.Echo;
 import io.batchbridge.common.records.TicketItem;
@@ -49,6 +50,7 @@ public final class BatchCreator implements AutoCloseable {
     private final TicketBuilder tickets;
     private final CreateScreen screen;
     private final OrphanBatches orphans;
+    private final IntentLog intents;
     private final SubmitterMetrics metrics;
     private final CreateClassifier classifier;
     /** Revocations while creates were still in flight: partition → revocation number. */
@@ -70,6 +72,20 @@ public final class BatchCreator implements AutoCloseable {
             TicketParts ticketParts,
             OrphanBatches orphans,
             SubmitterMetrics metrics) {
+        this(clients, clock, settings, tickets, ticketParts, orphans, IntentLog.NONE, metrics);
+    }
+
+    /** @param intents where each create's intent is written before the call */
+    public BatchCreator(
+            Function<String, BatchesClient> clients,
+            Clock clock,
+            Settings settings,
+            TicketBuilder tickets,
+            TicketParts ticketParts,
+            OrphanBatches orphans,
+            IntentLog intents,
+            SubmitterMetrics metrics) {
+        this.intents = intents;
         this.clients = clients;
         this.settings = settings;
         this.tickets = tickets;
@@ -150,19 +166,19 @@ public final class BatchCreator implements AutoCloseable {
                 continue;
             }
             if (o instanceof CreateOutcome.Created c) {
-                orphans.hold(
-                        orphan(c.batch(), c.created()),
-                        "the partitions of its requests were revoked while it was being created");
+                orphans.hold(orphan(c), "the partitions of its requests were revoked while it was being created");
             }
             outcomes.add(new CreateOutcome.Abandoned(o.batch()));
         }
     }
 
-    static OrphanBatches.Orphan orphan(PendingBatch batch, MessageBatch created) {
+    static OrphanBatches.Orphan orphan(CreateOutcome.Created c) {
         return new OrphanBatches.Orphan(
-                batch.lane(),
-                created,
-                batch.items().stream().map(LaneItem::source).toList());
+                c.batch().lane(),
+                c.created(),
+                c.batch().items().stream().map(LaneItem::source).toList(),
+                c.sources(),
+                c.intentId());
     }
 
     List<CreateOutcome> create(PendingBatch batch) {
@@ -180,10 +196,7 @@ public final class BatchCreator implements AutoCloseable {
                 if (bisection != null) {
                     metrics.bisectCall();
                 }
-                CreateOutcome o = createOrReuse(s.kept(), refused);
-                if (o != null) {
-                    out.add(o);
-                }
+                out.addAll(createOrReuse(s.kept(), refused));
             }
         }
         if (!refused.isEmpty()) {
@@ -198,30 +211,69 @@ public final class BatchCreator implements AutoCloseable {
         return out;
     }
 
-    /** The outcome of the kept requests; requests the body refuses are added to {@code refused}. */
-    private CreateOutcome createOrReuse(PendingBatch batch, List<CreateOutcome.Refusal> refused) {
+    /**
+     * The outcomes of the kept requests: held batches that hold only requests of this batch are claimed for them
+     * (their tickets are written instead of a create), the rest is created under a create intent; requests the
+     * body refuses are added to {@code refused}.
+     */
+    private List<CreateOutcome> createOrReuse(PendingBatch batch, List<CreateOutcome.Refusal> refused) {
+        List<CreateOutcome> out = new ArrayList<>(2);
+        PendingBatch rest = batch;
+        for (OrphanBatches.Claimed c : orphans.claimWithin(batch)) {
+            OrphanBatches.Orphan o = c.orphan();
+            out.add(new CreateOutcome.Created(
+                    c.batch(),
+                    o.batch(),
+                    o.sources(),
+                    Duration.ZERO,
+                    ticketsOrNull(c.batch(), o.batch(), o.sources()),
+                    o.intentId()));
+            java.util.Set<Coordinates> taken = new java.util.HashSet<>(o.requests());
+            rest = rest.with(rest.items().stream()
+                    .filter(i -> !taken.contains(i.source()))
+                    .toList());
+        }
+        if (!rest.items().isEmpty()) {
+            CreateOutcome o = create(rest, refused);
+            if (o != null) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    private CreateOutcome create(PendingBatch batch, List<CreateOutcome.Refusal> refused) {
         long t0 = System.nanoTime();
         int refusedBefore = refused.size();
         PendingBatch sent = batch; // what the API is asked for: the batch less the requests the body refused
+        String intentId = null;
         try (CreateBodies b = CreateBodies.assemble(batch, settings.spoolThresholdBytes(), refused)) {
             if (b.kept().isEmpty()) {
                 return null;
             }
             sent = b.kept().size() == batch.items().size() ? batch : batch.with(b.kept());
-            MessageBatch reused = orphans.claim(
-                    sent.lane(), sent.items().stream().map(LaneItem::source).toList());
-            MessageBatch created = reused != null ? reused : send(sent, b.body().build());
+            intentId = intents.open(sent, b.sources());
+            MessageBatch created = send(sent, b.body().build());
             Duration latency = Duration.ofNanos(System.nanoTime() - t0);
             return new CreateOutcome.Created(
-                    sent, created, b.sources(), latency, ticketsOrNull(sent, created, b.sources()));
+                    sent, created, b.sources(), latency, ticketsOrNull(sent, created, b.sources()), intentId);
         } catch (BatchesApiException e) {
-            return classifier.classify(sent, e);
+            CreateOutcome o = classifier.classify(sent, e);
+            if (!(o instanceof CreateOutcome.Transient t && t.outcomeUnknown())) {
+                intents.close(intentId); // the API created nothing
+            }
+            return o;
         } catch (NotSendable e) {
+            intents.close(intentId);
             return CreateOutcome.Rejected.all(
                     sent,
                     DeadLetterReason.INVALID_FIELD,
                     "the batch cannot be turned into an HTTP request: "
                             + Echo.of(e.getCause().getMessage()));
+        } catch (IntentLog.NotWritten e) {
+            // infrastructure: the create is not called without its intent; the whole batch is tried again
+            refused.subList(refusedBefore, refused.size()).clear();
+            return new CreateOutcome.Transient(batch, classifier.retryAt(null), e.getMessage(), false);
         } catch (IOException | java.io.UncheckedIOException e) {
             // infrastructure: the local disk, never the API (nothing was sent); the whole batch is tried again
             refused.subList(refusedBefore, refused.size()).clear();

@@ -20,14 +20,26 @@ public sealed interface CreateOutcome {
      *
      * @param tickets the ticket records, built on the create thread; null when they could not be (the poll
      *     thread then builds them)
+     * @param intentId the create intent its ticket transaction closes, or null
      */
     record Created(
             PendingBatch batch,
             MessageBatch created,
             List<String> sources,
             Duration latency,
-            List<ProducerRecord<byte[], byte[]>> tickets)
-            implements CreateOutcome {}
+            List<ProducerRecord<byte[], byte[]>> tickets,
+            String intentId)
+            implements CreateOutcome {
+
+        public Created(
+                PendingBatch batch,
+                MessageBatch created,
+                List<String> sources,
+                Duration latency,
+                List<ProducerRecord<byte[], byte[]>> tickets) {
+            this(batch, created, sources, latency, tickets, null);
+        }
+    }
 
     /** One request that will never be part of a batch, and why: it becomes a dead letter. */
     record Refusal(LaneItem item, Problem problem) {}

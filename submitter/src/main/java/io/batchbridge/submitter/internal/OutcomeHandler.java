@@ -82,7 +82,10 @@ public final class OutcomeHandler {
             outbox.completes(i.partition(), i.source().offset());
         }
         tickets.forEach(outbox::add);
-        outbox.created(BatchCreator.orphan(batch, c.created()));
+        if (c.intentId() != null) {
+            outbox.add(intentTombstone(c.intentId())); // closed in the ticket's transaction
+        }
+        outbox.created(BatchCreator.orphan(c));
         String id = c.created().id();
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
         List<String> betas = List.copyOf(batch.lane().betas());
@@ -102,6 +105,10 @@ public final class OutcomeHandler {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("batch_id", id)) {
             log.info("created batch {} with {} requests in lane {}", id, requests, batch.lane());
         }
+    }
+
+    private ProducerRecord<byte[], byte[]> intentTombstone(String intentId) {
+        return new ProducerRecord<>(topics.intents(), intentId.getBytes(StandardCharsets.UTF_8), null);
     }
 
     /** Requests refused before or at create time: one dead letter each. */

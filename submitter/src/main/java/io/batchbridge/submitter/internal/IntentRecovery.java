@@ -1,0 +1,274 @@
+package io.batchbridge.submitter.internal;
+
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.records.Coordinates;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the batches a crash left at the API without a ticket, from the create intents left open.
+ *
+ * <p>The API's batch object carries no client tag, so a batch is recognised as ours by exclusion: the candidates
+ * of an open intent are the account's batches created in the intent's time window (its time minus
+ * {@link #SKEW}, to its time plus {@link #WINDOW}: server clocks, allowing for skew) with the intent's request
+ * count, that <em>no</em> ticket on the batches topic names and that this process does not hold. Then:
+ *
+ * <ul>
+ *   <li>no candidate: nothing was created; the intent is closed;
+ *   <li>the account is not declared dedicated ({@code bridge.api.account.<name>.dedicated}): another application's
+ *       batch could match, so candidates are only reported ({@code outcome=reported}, ids in the log) and the
+ *       intent is closed;
+ *   <li>this instance's own intent with exactly one candidate: the batch is adopted — held for the intent's
+ *       requests, which this instance reads again; the lane cut that holds them claims it and writes its ticket
+ *       instead of creating it again ({@code outcome=adopted}); if they do not come back within the grace period it
+ *       is cancelled;
+ *   <li>otherwise (several candidates, or the intent of another instance that never came back): every candidate
+ *       is cancelled ({@code outcome=cancelled}) and the requests are created anew by whoever owns them.
+ * </ul>
+ */
+public final class IntentRecovery {
+    private static final Logger log = LoggerFactory.getLogger(IntentRecovery.class);
+    /** Allowed clock skew between this host and the API. */
+    static final Duration SKEW = Duration.ofMinutes(5);
+    /** How long after an intent its create can have been accepted (call timeout, skew). */
+    static final Duration WINDOW = Duration.ofMinutes(10);
+    /**
+     * How old this instance's own intent must be before it is resolved: a create still on its way when the
+     * process died may be accepted a moment later. A restart after a crash in the window waits up to this long.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(10);
+    /** An intent younger than this that finds no batch stays open (a slow create may still be accepted). */
+    static final Duration LATE = Duration.ofMinutes(2);
+
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final String intentsTopic;
+    private final String batchesTopic;
+    private final String instance;
+    private final Function<String, BatchesClient> clients;
+    private final OrphanBatches orphans;
+    private final IntentLog intents;
+    private final SubmitterMetrics metrics;
+    private final Clock clock;
+    private final Duration foreignAge;
+
+    /**
+     * @param consumers read_committed consumers without a group
+     * @param foreignAge how old another instance's open intent must be to be resolved here (that instance did not
+     *     come back)
+     */
+    public IntentRecovery(
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            String intentsTopic,
+            String batchesTopic,
+            String instance,
+            Function<String, BatchesClient> clients,
+            OrphanBatches orphans,
+            IntentLog intents,
+            SubmitterMetrics metrics,
+            Clock clock,
+            Duration foreignAge) {
+        this.consumers = consumers;
+        this.intentsTopic = intentsTopic;
+        this.batchesTopic = batchesTopic;
+        this.instance = instance;
+        this.clients = clients;
+        this.orphans = orphans;
+        this.intents = intents;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.foreignAge = foreignAge;
+    }
+
+    /** Resolves this instance's open intents and other instances' old ones; returns how many were resolved. */
+    public int recover() {
+        List<Intent> open = openIntents();
+        settle(open);
+        Instant now = clock.instant();
+        int resolved = 0;
+        for (Intent i : open) {
+            boolean own = i.instance().equals(instance);
+            if (own || i.at().plus(foreignAge).isBefore(now)) {
+                resolve(i, own);
+                resolved++;
+            }
+        }
+        if (resolved > 0) {
+            log.info("resolved {} create intent(s) left open ({} open in all)", resolved, open.size());
+        }
+        return resolved;
+    }
+
+    /** Waits until this instance's youngest open intent is {@link #SETTLE} old (at most that long). */
+    private void settle(List<Intent> open) {
+        Instant youngest = open.stream()
+                .filter(i -> i.instance().equals(instance))
+                .map(Intent::at)
+                .max(Instant::compareTo)
+                .orElse(Instant.MIN);
+        if (youngest.equals(Instant.MIN)) {
+            return;
+        }
+        Duration wait = Duration.between(clock.instant(), youngest.plus(SETTLE));
+        if (wait.isNegative() || wait.compareTo(SETTLE) > 0) {
+            return;
+        }
+        log.info("a create was in flight when this instance stopped; waiting {} ms for it to settle", wait.toMillis());
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Every intent without a tombstone, read to the end of the intents topic. */
+    List<Intent> openIntents() {
+        Map<String, byte[]> last = new HashMap<>();
+        readToEnd(intentsTopic, null, r -> {
+            String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+            if (key == null) {
+                return;
+            }
+            if (r.value() == null) {
+                last.remove(key);
+            } else {
+                last.put(key, r.value());
+            }
+        });
+        List<Intent> open = new ArrayList<>();
+        last.forEach((key, value) -> {
+            try {
+                open.add(Intent.fromJson(value));
+            } catch (IllegalArgumentException e) {
+                log.warn("create intent {} is unreadable and ignored: {}", key, e.getMessage());
+            }
+        });
+        return open;
+    }
+
+    private void resolve(Intent i, boolean own) {
+        BatchesClient client;
+        try {
+            client = clients.apply(i.lane().account());
+        } catch (IllegalArgumentException e) {
+            log.warn("create intent {} names account {}, which is not configured here; left open", i.id(), i.lane());
+            return;
+        }
+        Instant from = i.at().minus(SKEW);
+        Instant to = i.at().plus(WINDOW);
+        Set<String> ticketed = ticketedSince(from);
+        Set<String> held = orphans.heldIds();
+        List<MessageBatch> candidates = new ArrayList<>();
+        for (MessageBatch b : client.listCreatedSince(from)) {
+            if (b.createdAt() != null
+                    && !b.createdAt().isAfter(to)
+                    && b.requestCounts() != null
+                    && b.requestCounts().total() == i.requestCount()
+                    && !ticketed.contains(b.id())
+                    && !held.contains(b.id())) {
+                candidates.add(b);
+            }
+        }
+        if (candidates.isEmpty() && i.at().plus(LATE).isAfter(clock.instant())) {
+            log.info("create intent {} ({} requests): no batch found yet; left open", i.id(), i.requestCount());
+            return;
+        }
+        if (candidates.isEmpty()) {
+            log.info(
+                    "create intent {} ({} requests, {}): no batch was created for it",
+                    i.id(),
+                    i.requestCount(),
+                    i.at());
+            intents.close(i.id());
+            return;
+        }
+        List<String> ids = candidates.stream().map(MessageBatch::id).toList();
+        if (!client.account().dedicated()) {
+            candidates.forEach(b -> metrics.orphan("reported"));
+            log.warn(
+                    "create intent {} ({} requests, {}) left open by a crash: batch(es) {} of account {} may be ours and"
+                            + " run without a ticket (billed, never delivered); the account is not declared dedicated"
+                            + " (bridge.api.account.{}.dedicated), so they are only reported",
+                    i.id(),
+                    i.requestCount(),
+                    i.at(),
+                    ids,
+                    i.lane().account(),
+                    i.lane().account());
+            intents.close(i.id());
+            return;
+        }
+        List<Coordinates> requests = List.copyOf(i.requests());
+        if (own && candidates.size() == 1) {
+            orphans.adopt(
+                    new OrphanBatches.Orphan(i.lane(), candidates.get(0), requests, i.sources(), i.id()),
+                    "found after a restart from create intent " + i.id());
+            return;
+        }
+        for (MessageBatch b : candidates) {
+            orphans.cancel(
+                    new OrphanBatches.Orphan(i.lane(), b, requests, i.sources(), null),
+                    (candidates.size() > 1 ? candidates.size() + " batches match" : "another instance's")
+                            + " create intent " + i.id() + " left open by a crash");
+        }
+        intents.close(i.id());
+    }
+
+    /** The batch ids named by ticket records written since {@code from} (tickets are keyed by batch id). */
+    private Set<String> ticketedSince(Instant from) {
+        Set<String> ids = new HashSet<>();
+        readToEnd(batchesTopic, from, r -> {
+            if (r.key() != null) {
+                ids.add(new String(r.key(), StandardCharsets.UTF_8));
+            }
+        });
+        return ids;
+    }
+
+    /** Reads every partition of {@code topic} from {@code from} (or the beginning) to its end offset now. */
+    private void readToEnd(
+            String topic, Instant from, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        try (Consumer<byte[], byte[]> c = consumers.get()) {
+            List<TopicPartition> tps = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            c.assign(tps);
+            Map<TopicPartition, Long> end = c.endOffsets(tps);
+            if (from == null) {
+                c.seekToBeginning(tps);
+            } else {
+                Map<TopicPartition, Long> query = new HashMap<>();
+                tps.forEach(tp -> query.put(tp, from.toEpochMilli()));
+                Map<TopicPartition, OffsetAndTimestamp> at = c.offsetsForTimes(query);
+                for (TopicPartition tp : tps) {
+                    OffsetAndTimestamp o = at.get(tp);
+                    c.seek(tp, o == null ? end.get(tp) : o.offset());
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new org.apache.kafka.common.KafkaException(
+                            topic + " could not be read to its end within 2 minutes");
+                }
+                c.poll(Duration.ofMillis(200)).forEach(each);
+            }
+        }
+    }
+}

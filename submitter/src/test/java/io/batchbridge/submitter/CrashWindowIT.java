@@ -1,0 +1,90 @@
+package io.batchbridge.submitter;
+
+import static io.batchbridge.submitter.SubmitterHarness.params;
+import static io.batchbridge.submitter.SubmitterHarness.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.metrics.BridgeMetric;
+import io.batchbridge.common.records.Ticket;
+import io.batchbridge.emulator.Emulator;
+import io.batchbridge.emulator.Endpoint;
+import io.batchbridge.emulator.Fault;
+import io.batchbridge.kafka.embedded.KafkaCluster;
+import io.batchbridge.kafka.embedded.KafkaClusterExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue #19: the duplicate-batch window. The submitter is killed (in-process, as a crash: nothing drained or
+ * committed) while its create is at the API, again and again; each restart under the same instance id finds the
+ * create intent left open, recognises the batch created for it (right time window, request count, no ticket) and,
+ * the account being dedicated, adopts it: the re-read request's lane cut claims the batch and writes its ticket
+ * instead of creating it again. Before #19 every round left a batch running without a ticket (billed, never
+ * delivered) and created the request again ({@code SubmitterIT}'s crash test asserted those two batches).
+ */
+@ExtendWith(KafkaClusterExtension.class)
+@Timeout(300)
+class CrashWindowIT {
+    private static final int ROUNDS = 3;
+
+    @Test
+    void aCrashBetweenCreateAndTicketLeavesNoBatchRunningWithoutATicket(KafkaCluster cluster) {
+        try (SubmitterHarness h =
+                new SubmitterHarness(cluster, 1, Emulator.builder().timeScale(3600), Map.of(), true)) {
+            for (int round = 0; round < ROUNDS; round++) {
+                h.emulator.faults().script(Endpoint.CREATE, Fault.slow(Duration.ofSeconds(2)));
+                SubmitterApp app = h.start();
+                String id = "survivor-" + round;
+                h.publish(h.names.requests().get(0), "k", request(id, params("claude-opus-4-6", 10, "x"), ""));
+                int before = round;
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> h.emulator.faults().injectedCount() > before);
+                app.abort(); // the create reaches the API; its ticket and offset are never committed
+                int expected = round + 1;
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> h.client.listAll().size() == expected);
+            }
+            h.start(); // the last restart adopts the last round's batch; earlier restarts adopted theirs
+
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> h.ticketedCustomIds().size() >= ROUNDS);
+            await().pollDelay(Duration.ofSeconds(2)).until(() -> true); // a second ticket would show up now
+
+            List<String> ticketed = h.ticketedCustomIds();
+            assertThat(ticketed)
+                    .as("each request ticketed (delivered) exactly once")
+                    .containsExactlyInAnyOrder("survivor-0", "survivor-1", "survivor-2");
+            Set<String> ticketedBatches =
+                    h.tickets().stream().map(Ticket::batchId).collect(Collectors.toSet());
+            List<MessageBatch> atTheApi = h.client.listAll();
+            List<MessageBatch> runningWithoutTicket = atTheApi.stream()
+                    .filter(b -> !ticketedBatches.contains(b.id()))
+                    .filter(b -> MessageBatch.IN_PROGRESS.equals(b.processingStatus()))
+                    .toList();
+            assertThat(runningWithoutTicket)
+                    .as("no batch left running without a ticket")
+                    .isEmpty();
+            assertThat(atTheApi)
+                    .as("no request bought twice: one batch per round")
+                    .hasSize(ROUNDS);
+            assertThat(counter(h, "adopted")).isEqualTo(ROUNDS);
+            assertThat(counter(h, "cancelled")).isZero();
+        }
+    }
+
+    private static double counter(SubmitterHarness h, String outcome) {
+        var c = h.registry
+                .find(BridgeMetric.SUBMITTER_ORPHAN_BATCHES.metricName())
+                .tag("outcome", outcome)
+                .counter();
+        return c == null ? 0 : c.count();
+    }
+}
