@@ -69,7 +69,8 @@ final class SubmitterClients {
     /** The record limits of the topics the submitter writes, read with the Admin client (not a metadata request). */
     static TopicLimits limits(SubmitterConfig config, TopicNames topics, Map<String, Object> producer) {
         try (Admin admin = Admin.create(admin(config))) {
-            return TopicLimits.read(admin, List.of(topics.batches(), topics.dlq(), topics.batchEvents()), producer);
+            return TopicLimits.read(
+                    admin, List.of(topics.batches(), topics.dlq(), topics.batchEvents(), topics.intents()), producer);
         }
     }
 

@@ -42,6 +42,12 @@ class CrashWindowIT {
             for (int round = 0; round < ROUNDS; round++) {
                 h.emulator.faults().script(Endpoint.CREATE, Fault.slow(Duration.ofSeconds(2)));
                 SubmitterApp app = h.start();
+                if (round > 0) {
+                    // this restart adopted the previous round's batch: its ticket is committed before the next crash
+                    String previous = "survivor-" + (round - 1);
+                    await().atMost(Duration.ofSeconds(90))
+                            .until(() -> h.ticketedCustomIds().contains(previous));
+                }
                 String id = "survivor-" + round;
                 h.publish(h.names.requests().get(0), "k", request(id, params("claude-opus-4-6", 10, "x"), ""));
                 int before = round;

@@ -183,7 +183,7 @@ class BatchCreatorTest {
         body.addParsed("s0-p0-o0", b.items().get(0).request().envelope().params());
         MessageBatch existing = client.create(body.build(), List.of());
         long before = createCalls();
-        orphans.hold(BatchCreator.orphan(b, existing), "test: the ticket transaction aborted");
+        orphans.hold(orphan(b, existing), "test: the ticket transaction aborted");
 
         List<CreateOutcome> out = creator.create(b);
 
@@ -192,6 +192,36 @@ class BatchCreatorTest {
         assertThat(createCalls()).isEqualTo(before);
         assertThat(orphanCount("reused")).isEqualTo(1);
         assertThat(orphans.heldCount()).isZero();
+    }
+
+    private static OrphanBatches.Orphan orphan(PendingBatch b, MessageBatch created) {
+        return new OrphanBatches.Orphan(
+                b.lane(), created, b.items().stream().map(LaneItem::source).toList(), List.of(TOPIC), null);
+    }
+
+    @Test
+    void aHeldOrphanIsClaimedByALargerCutHoldingAllItsRequestsAndOnlyTheRestIsCreated() {
+        PendingBatch all = batch(3);
+        PendingBatch first = all.with(all.items().subList(0, 1));
+        io.batchbridge.client.CreateBody.Builder body = io.batchbridge.client.CreateBody.inMemory();
+        body.addParsed("s0-p0-o0", first.items().get(0).request().envelope().params());
+        MessageBatch existing = client.create(body.build(), List.of());
+        long before = createCalls();
+        orphans.adopt(orphan(first, existing), "test: found after a restart");
+
+        List<CreateOutcome> out = creator.create(all);
+
+        assertThat(out).hasSize(2).allSatisfy(o -> assertThat(o).isInstanceOf(CreateOutcome.Created.class));
+        CreateOutcome.Created adopted = (CreateOutcome.Created) out.get(0);
+        CreateOutcome.Created created = (CreateOutcome.Created) out.get(1);
+        assertThat(adopted.created().id()).isEqualTo(existing.id());
+        assertThat(adopted.batch().items()).containsExactlyElementsOf(first.items());
+        assertThat(created.batch().items())
+                .containsExactlyElementsOf(all.items().subList(1, 3));
+        assertThat(createCalls())
+                .as("one create, for the two requests not in the held batch")
+                .isEqualTo(before + 1);
+        assertThat(orphanCount("adopted")).isEqualTo(1);
     }
 
     @Test
