@@ -75,7 +75,7 @@ public final class ChildProcessKafka implements KafkaCluster {
     public static ChildProcessKafka create(Map<String, String> brokerOverrides) {
         try {
             return new ChildProcessKafka(
-                    Files.createTempDirectory("bridge-kafka-child-"), true, brokerOverrides, Duration.ofSeconds(60));
+                    Files.createTempDirectory("bridge-kafka-child-"), true, brokerOverrides, Duration.ofMinutes(3));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
