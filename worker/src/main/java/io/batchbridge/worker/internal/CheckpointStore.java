@@ -31,6 +31,7 @@ public final class CheckpointStore {
     private final String topic;
     private final Duration maxWait;
     private volatile Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+    private volatile boolean complete = true;
 
     /**
      * @param consumers read_committed consumers without a group
@@ -50,11 +51,16 @@ public final class CheckpointStore {
     /** Re-reads the whole topic; called on the poll thread when partitions are assigned. */
     public void reload() {
         Map<String, Checkpoint> loaded = new HashMap<>();
-        if (!read(r -> apply(loaded, r))) {
+        boolean read = read(r -> apply(loaded, r));
+        if (!read) {
             log.warn(
-                    "checkpoint topic {} not read to its end within {}; an open transaction blocks it", topic, maxWait);
+                    "checkpoint topic {} not read to its end within {}; an open transaction blocks it: batches starting"
+                            + " now re-read their checkpoint before their fan-out",
+                    topic,
+                    maxWait);
         }
         checkpoints = new ConcurrentHashMap<>(loaded);
+        complete = read;
         log.info("loaded {} fan-out checkpoints from {}", loaded.size(), topic);
     }
 
@@ -70,9 +76,16 @@ public final class CheckpointStore {
         Checkpoint[] last = {null};
         boolean complete = read(r -> {
             if (r.key() != null && java.util.Arrays.equals(r.key(), key)) {
-                last[0] = r.value() == null
-                        ? new Checkpoint(0, new java.util.BitSet(), true)
-                        : Checkpoint.fromJson(r.value());
+                if (r.value() == null) {
+                    last[0] = new Checkpoint(0, new java.util.BitSet(), true);
+                } else {
+                    try {
+                        last[0] = Checkpoint.fromJson(r.value());
+                    } catch (IllegalArgumentException e) {
+                        log.warn(
+                                "an unreadable checkpoint of batch_id={} at offset {} is ignored", batchId, r.offset());
+                    }
+                }
             }
         });
         if (!complete) {
@@ -138,6 +151,14 @@ public final class CheckpointStore {
                     r.partition(),
                     r.offset());
         }
+    }
+
+    /**
+     * False when the last {@link #reload} stopped before the topic's end (an open transaction blocked it): a
+     * checkpoint committed behind that transaction may be missing from {@link #get}.
+     */
+    public boolean complete() {
+        return complete;
     }
 
     /** The committed checkpoint of a batch, or null when it has none. */

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
@@ -63,11 +64,14 @@ final class FanoutCommits {
             ResultFanout.checkRevoked(b);
             Producer<byte[], byte[]> producer = producers.get();
             long offset = last ? p.ledger.committableWith(b.offsets()) : p.ledger.committable();
-            List<String> tombstones = p.doneBelow(offset);
+            // Tombstones only below what is committable without this transaction: if its commit's outcome turns
+            // out unknown and it lands late, another thread's commit may move the group's offset back to there,
+            // and every batch above it must still find its checkpoint (its own is written "done", never removed
+            // here, for the same reason).
+            List<String> tombstones = p.doneBelow(p.ledger.committable());
             tombstones.forEach(id -> producer.send(records.checkpoint(id, null)));
-            boolean ticketsCommitted = last && offset > b.maxOffset();
             Checkpoint next = txn.checkpoint(last);
-            producer.send(records.checkpoint(b.batchId(), ticketsCommitted ? null : next));
+            producer.send(records.checkpoint(b.batchId(), next));
             if (last) {
                 producer.send(events.fannedOut(b, txn.counts(), latency));
             }
@@ -81,9 +85,7 @@ final class FanoutCommits {
             p.tombstoned(tombstones);
             if (last) {
                 p.ledger.complete(b.offsets());
-                if (!ticketsCommitted) {
-                    p.awaitCommit(b.batchId(), b.maxOffset());
-                }
+                p.awaitCommit(b.batchId(), b.maxOffset()); // tombstoned once a later commit passes its tickets
             }
             p.ledger.pruneBelow(offset);
         });
@@ -136,6 +138,13 @@ final class FanoutCommits {
             try {
                 producer.commitTransaction();
                 return;
+            } catch (ProducerFencedException | InvalidProducerEpochException e) {
+                if (attempt == 1) {
+                    throw e;
+                }
+                // after a timeout the coordinator may have aborted the transaction on its own timeout and bumped
+                // the epoch: that is not a twin (the group's static membership catches those) but an unknown outcome
+                throw new CommitOutcomeUnknown(what, e);
             } catch (TimeoutException e) {
                 metrics.transaction("commit_timeout");
                 if (attempt >= COMMIT_ATTEMPTS) {

@@ -95,6 +95,7 @@ public final class FanoutPool implements AutoCloseable {
                 fanout.run(b); // decides the batch's next stage itself, whatever happens short of an Error
             } catch (Error e) {
                 lifecycle.release();
+                b.checkpointUnknown(true); // a commit may have landed after all: re-read before resuming
                 lifecycle.retryLater(b, REPLACE_AFTER); // resumes from its checkpoint on another thread
                 throw e;
             } finally {

@@ -59,7 +59,8 @@ public final class OpenBatch {
     private Instant endedSeenAt;
 
     /** The ticket items of every part, in part order, indexed by batch {@code custom_id}. */
-    private record Contents(Map<String, Integer> index, List<TicketItem> items, List<Coordinates> sources) {}
+    private record Contents(
+            Map<String, Integer> index, List<TicketItem> items, List<Coordinates> sources, Thread owner) {}
 
     public OpenBatch(String batchId, TopicPartition partition, int parts, Instant trackedAt) {
         this.batchId = batchId;
@@ -136,14 +137,21 @@ public final class OpenBatch {
         contents = contents(byPart.values());
     }
 
-    /** Lets the routing facts go (the fan-out thread is done with the batch for now). */
+    /**
+     * Lets the routing facts go if the calling thread loaded them (the fan-out thread is done with the batch for
+     * now; another thread that took it over since keeps its own).
+     */
     public void unload() {
-        contents = null;
+        Contents c = contents;
+        if (c != null && c.owner() == Thread.currentThread()) {
+            contents = null;
+        }
     }
 
-    /** True while the routing facts are held. */
+    /** True while the routing facts are held for the calling thread (each fan-out loads its own). */
     public boolean loaded() {
-        return contents != null;
+        Contents c = contents;
+        return c != null && c.owner() == Thread.currentThread();
     }
 
     /** The offsets of the ticket parts, in part order (what {@link #load} must read back). */
@@ -173,7 +181,7 @@ public final class OpenBatch {
                 where.add(i.source(t.sources()));
             }
         }
-        return new Contents(byId, items, where);
+        return new Contents(byId, items, where, Thread.currentThread());
     }
 
     private Contents loadedContents() {

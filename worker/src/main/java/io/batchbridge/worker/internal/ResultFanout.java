@@ -117,6 +117,10 @@ public final class ResultFanout {
             if (b.checkpointUnknown() && !reloadCheckpoint(b)) {
                 return;
             }
+            if (b.checkpoint().done()) { // its last transaction committed; what failed after it was bookkeeping
+                lifecycle.committed(b);
+                return;
+            }
             if (!b.loaded() && !loadTickets(b)) {
                 return;
             }

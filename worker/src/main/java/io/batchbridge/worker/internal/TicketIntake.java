@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class TicketIntake implements ConsumerRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(TicketIntake.class);
     private static final Duration REVOKE_WAIT = Duration.ofSeconds(30);
+    private static final Duration POSITION_WAIT = Duration.ofMinutes(5);
 
     private final Consumer<byte[], byte[]> consumer;
     private final CommitBook book;
@@ -188,6 +189,9 @@ public final class TicketIntake implements ConsumerRebalanceListener {
             log.info("batch_id={} resumes from its checkpoint: {}", b.batchId(), cp);
             b.checkpoint(cp);
         }
+        if (!checkpoints.complete()) {
+            b.checkpointUnknown(true); // the map may lack its newest checkpoint: the fan-out reads it first
+        }
         lifecycle.track(b);
     }
 
@@ -199,6 +203,8 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         assignmentSettled = false;
+        // the generation moved before this callback: fan-outs of the partitions kept commit with the new one now
+        book.publish(consumer.groupMetadata());
         if (halted) {
             return;
         }
@@ -236,17 +242,36 @@ public final class TicketIntake implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        book.publish(consumer.groupMetadata());
         assignmentSettled = true;
         if (partitions.isEmpty()) {
             return;
         }
         metrics.loop("assign").record(() -> {
             for (TopicPartition tp : partitions) {
-                book.assign(tp, consumer.position(tp));
+                book.assign(tp, position(tp));
             }
             checkpoints.reload();
         });
         log.info("assigned {}", partitions);
+    }
+
+    /**
+     * The partition's position; a committed offset still pending in another worker's transaction makes the
+     * lookup wait, so a timeout is waited out (up to {@link #POSITION_WAIT}) rather than failing the worker.
+     */
+    private long position(TopicPartition tp) {
+        long deadline = System.nanoTime() + POSITION_WAIT.toNanos();
+        while (true) {
+            try {
+                return consumer.position(tp);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.warn("the position of {} is not known yet (a transaction on it is still open); asking again", tp);
+            }
+        }
     }
 
     /** False from a revocation until the next assignment (possibly empty): a rebalance is in progress. */

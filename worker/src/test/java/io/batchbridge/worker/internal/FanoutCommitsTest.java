@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.records.Ticket;
+import io.batchbridge.common.records.TicketItem;
 import io.batchbridge.common.topics.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -153,6 +155,47 @@ class FanoutCommitsTest {
         assertThat(built.get(1).commitCount())
                 .as("the renewed producer commits")
                 .isEqualTo(1);
+    }
+
+    /**
+     * Review finding: a last commit whose outcome stays unknown may land after another thread's commit moved the
+     * group's offset back; so it must not remove its own checkpoint (a re-read ticket would find none and fan the
+     * batch out again) — it writes it "done", and tombstones only what lies below the offset committable without it.
+     */
+    @Test
+    void aLastCommitWritesItsCheckpointDoneAndNeverTombstonesIt() {
+        FanoutCommits commits = commits(0);
+        OpenBatch b = batch();
+        book.get(TP).ledger.register(0);
+        Ticket t = new Ticket(
+                "msgbatch_1",
+                "default",
+                List.of(),
+                Instant.EPOCH,
+                Instant.EPOCH.plusSeconds(86_400),
+                1,
+                0,
+                1,
+                List.of("requests"),
+                List.of(new TicketItem(TicketItem.batchCustomId(0, 0, 0), "u-0", null, 1, null, null)));
+        b.addPart(t, 0);
+        FanoutTxn txn = txnWithOneItem(built.get(0));
+
+        commits.commit(b, txn, true, java.time.Duration.ZERO);
+
+        TimingOutProducer p = built.get(0);
+        var own = p.history().stream()
+                .filter(r -> r.topic().equals(TopicNames.defaults().checkpoints()))
+                .filter(r -> new String(r.key(), java.nio.charset.StandardCharsets.UTF_8).equals("msgbatch_1"))
+                .toList();
+        assertThat(own).singleElement().satisfies(r -> {
+            assertThat(r.value()).as("not a tombstone").isNotNull();
+            assertThat(Checkpoint.fromJson(r.value()).done()).isTrue();
+        });
+        assertThat(p.consumerGroupOffsetsHistory())
+                .as("its ticket offset is still committed with it")
+                .anySatisfy(m -> assertThat(m.values().iterator().next().get(TP).offset())
+                        .isEqualTo(1));
     }
 
     @Test
