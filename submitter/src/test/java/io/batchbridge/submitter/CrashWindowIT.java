@@ -38,7 +38,7 @@ class CrashWindowIT {
     @Test
     void aCrashBetweenCreateAndTicketLeavesNoBatchRunningWithoutATicket(KafkaCluster cluster) {
         try (SubmitterHarness h =
-                new SubmitterHarness(cluster, 1, Emulator.builder().timeScale(3600), Map.of(), true)) {
+                new SubmitterHarness(cluster, 1, Emulator.builder().timeScale(1), Map.of(), true)) {
             for (int round = 0; round < ROUNDS; round++) {
                 h.emulator.faults().script(Endpoint.CREATE, Fault.slow(Duration.ofSeconds(2)));
                 SubmitterApp app = h.start();
@@ -83,6 +83,38 @@ class CrashWindowIT {
                     .hasSize(ROUNDS);
             assertThat(counter(h, "adopted")).isEqualTo(ROUNDS);
             assertThat(counter(h, "cancelled")).isZero();
+        }
+    }
+
+    /**
+     * On an account not declared dedicated, another application's batch could match an intent: the batch found is
+     * only reported (counted, named in the log), never touched.
+     */
+    @Test
+    void onASharedAccountTheBatchFoundIsOnlyReported(KafkaCluster cluster) {
+        try (SubmitterHarness h =
+                new SubmitterHarness(cluster, 1, Emulator.builder().timeScale(1), Map.of(), false)) {
+            h.emulator.faults().script(Endpoint.CREATE, Fault.slow(Duration.ofSeconds(2)));
+            SubmitterApp app = h.start();
+            h.publish(h.names.requests().get(0), "k", request("shared", params("claude-opus-4-6", 10, "x"), ""));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> h.emulator.faults().injectedCount() >= 1);
+            app.abort();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> h.client.listAll().size() == 1);
+            String first = h.client.listAll().get(0).id();
+
+            h.start();
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> h.ticketedCustomIds().size() == 1);
+
+            assertThat(h.ticketedCustomIds()).containsExactly("shared");
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter(h, "reported") == 1);
+            assertThat(h.client.retrieve(first).processingStatus())
+                    .as("not cancelled: it may not be ours")
+                    .isEqualTo(MessageBatch.IN_PROGRESS);
+            assertThat(h.client.listAll()).hasSize(2);
+            assertThat(counter(h, "cancelled") + counter(h, "adopted")).isZero();
         }
     }
 

@@ -6,7 +6,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.EnvelopeCodec;
@@ -156,13 +155,10 @@ class SubmitterIT {
         h.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> h.ticketedCustomIds().size() == 1);
         assertThat(h.ticketedCustomIds()).containsExactly("survivor");
-        // On an account not declared dedicated the first batch is only reported (another application's batch
-        // could look the same): it exists at the API without a ticket, and the log names it.
+        // The account is not declared dedicated: the first batch exists at the API without a ticket (CrashWindowIT
+        // covers what is reported, adopted or cancelled; this emulator's clock runs 3600 times faster, so its
+        // created_at cannot be matched to an intent's time).
         assertThat(h.client.listAll()).hasSize(2);
-        assertThat(h.registry
-                        .counter(BridgeMetric.SUBMITTER_ORPHAN_BATCHES.metricName(), "outcome", "reported")
-                        .count())
-                .isEqualTo(1);
     }
 
     @Test
