@@ -118,21 +118,53 @@ public final class TransactionWriter implements AutoCloseable {
         }
     }
 
-    /** On the loop's thread: the ledger and the consumer's group metadata are not thread-safe. */
+    /**
+     * On the loop's thread: the ledger and the consumer's group metadata are not thread-safe.
+     *
+     * <p>What ties a transaction to the group generation (KIP-447) is its offsets with the consumer's group
+     * metadata: the coordinator refuses them from a member that is no longer in the group. So nothing is committed
+     * that would escape that check: an outbox holding work of a partition this consumer does not track, or one
+     * prepared while the consumer knows it is not a member (expelled and not yet rejoined: generation -1, which a
+     * coordinator accepts for a transactional commit), is discarded — its created batches become orphans — and the
+     * loop rewinds to the committed offsets.
+     *
+     * @throws NotAMember when the outbox was discarded for that reason
+     */
     private Transaction prepare(Outbox outbox) {
+        for (Outbox.Done d : outbox.done()) {
+            if (!ledger.tracks(d.partition())) {
+                throw discarded(outbox, "it holds work of " + d.partition() + ", which this consumer does not own");
+            }
+        }
         outbox.done().forEach(d -> ledger.done(d.partition(), d.offset()));
         Map<TopicPartition, OffsetAndMetadata> offsets = ledger.drainCommittable();
         if (outbox.records().isEmpty() && offsets.isEmpty()) {
             outbox.clear();
             return null;
         }
-        Transaction txn = new Transaction(
-                new ArrayList<>(outbox.records()),
-                offsets,
-                offsets.isEmpty() ? null : groupMetadata.get(),
-                List.copyOf(outbox.created()));
+        ConsumerGroupMetadata group = offsets.isEmpty() ? null : groupMetadata.get();
+        if (group != null && (group.generationId() < 0 || group.memberId().isEmpty())) {
+            throw discarded(
+                    outbox,
+                    "the consumer is not a member of its group right now (generation " + group.generationId()
+                            + "): expelled while it was stopped, not yet rejoined");
+        }
+        Transaction txn =
+                new Transaction(new ArrayList<>(outbox.records()), offsets, group, List.copyOf(outbox.created()));
         outbox.clear();
         return txn;
+    }
+
+    /** The outbox could not be committed under the current membership; the loop rewinds to committed state. */
+    public static final class NotAMember extends org.apache.kafka.common.KafkaException {
+        NotAMember(String message) {
+            super(message);
+        }
+    }
+
+    private NotAMember discarded(Outbox outbox, String why) {
+        discard(outbox, "not committed: " + why);
+        return new NotAMember("a transaction was not committed: " + why);
     }
 
     private final class Transaction {

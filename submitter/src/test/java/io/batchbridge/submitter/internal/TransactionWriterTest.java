@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class TransactionWriterTest {
     private static final TopicPartition REQUESTS = new TopicPartition("requests", 0);
-    private static final ConsumerGroupMetadata GROUP = new ConsumerGroupMetadata("submitters");
+    private static final ConsumerGroupMetadata GROUP =
+            new ConsumerGroupMetadata("submitters", 3, "member-1", java.util.Optional.empty());
 
     /** A transactional mock whose commit can be held, to see what the loop's thread does meanwhile. */
     private static final class HeldProducer extends MockProducer<byte[], byte[]> {
@@ -134,5 +135,48 @@ class TransactionWriterTest {
         releaser.start();
         writer.commitNow(handOff(1));
         assertThat(producer.commitCount()).isEqualTo(2);
+    }
+
+    /**
+     * Issue #18's topology chaos: a submitter frozen past its session timeout and thawed committed a ticket for
+     * requests another submitter had ticketed meanwhile. Whatever the coordinator accepts, a transaction prepared
+     * while the consumer knows it is not a member (generation -1) commits nothing: its batches are orphans.
+     */
+    @Test
+    void anExpelledMemberCommitsNothingAndItsBatchesBecomeOrphans() {
+        java.util.List<OrphanBatches.Orphan> lost = new java.util.ArrayList<>();
+        TransactionWriter expelled = new TransactionWriter(
+                producer, ledger, () -> new ConsumerGroupMetadata("submitters"), (l, cause) -> lost.addAll(l));
+        Outbox outbox = handOff(0);
+        OrphanBatches.Orphan created = orphan();
+        outbox.created(created);
+
+        assertThatThrownBy(() -> expelled.commitNow(outbox)).isInstanceOf(TransactionWriter.NotAMember.class);
+
+        assertThat(producer.history()).isEmpty();
+        assertThat(producer.commitCount()).isZero();
+        assertThat(lost).containsExactly(created);
+        expelled.close();
+    }
+
+    @Test
+    void workOfAPartitionNotOwnedIsNeverCommitted() {
+        Outbox outbox = handOff(0);
+        outbox.completes(new org.apache.kafka.common.TopicPartition("requests", 7), 3);
+
+        assertThatThrownBy(() -> writer.commitNow(outbox)).isInstanceOf(TransactionWriter.NotAMember.class);
+
+        assertThat(producer.history()).isEmpty();
+        assertThat(producer.commitCount()).isZero();
+    }
+
+    private static OrphanBatches.Orphan orphan() {
+        return new OrphanBatches.Orphan(
+                new LaneKey("default", new java.util.TreeSet<>()),
+                new io.batchbridge.client.MessageBatch(
+                        "msgbatch_1", "in_progress", null, null, null, null, null, null, null),
+                java.util.List.of(new io.batchbridge.common.records.Coordinates("requests", 0, 0)),
+                java.util.List.of("requests"),
+                null);
     }
 }
