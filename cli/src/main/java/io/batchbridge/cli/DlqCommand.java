@@ -171,8 +171,9 @@ final class DlqCommand implements Runnable {
                                     ? ""
                                     : "; refused " + refused.get() + " whose target is not a request topic"));
             if (retried.get() > 0) {
-                out.println("note: " + retried.get() + " of them are retry records (attempt > 1); the submitter"
-                        + " continues their attempt count (bridge.submitter.retry.max.attempts)");
+                out.println("note: " + retried.get() + " of them are retry records (attempt > 1); on a request"
+                        + " topic they start again at attempt 1 with the submitter's attempt limit"
+                        + " (bridge.submitter.retry.max.attempts)");
             }
             out.flush();
             if (sendError.get() != null) {

@@ -3,6 +3,7 @@ package io.batchbridge.submitter;
 import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.http.OpsKeys;
+import io.batchbridge.common.records.RequestEnvelope;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -160,9 +161,12 @@ public final class SubmitterConfig extends BridgeConfig {
                     RETRY_MAX_ATTEMPTS,
                     Type.INT,
                     3,
-                    Range.between(1, 100),
+                    Range.between(1, RequestEnvelope.ATTEMPT_LIMIT_CEILING),
                     Importance.MEDIUM,
-                    "A retry record beyond this attempt is dead-lettered as attempts_exhausted.")
+                    "Attempts a request gets, the one attempt limit: decided when the request enters and carried"
+                            + " with it (ticket item, retry record), so the worker obeys it; a transient failure on the"
+                            + " last attempt is dead-lettered as attempts_exhausted. A retry record keeps the limit of"
+                            + " its first attempt; one that carries none (from an older worker) gets this one.")
             .define(
                     CREATE_BACKOFF_MS,
                     Type.LONG,

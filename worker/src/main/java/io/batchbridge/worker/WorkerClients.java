@@ -154,7 +154,7 @@ final class WorkerClients {
                 config.getBoolean(WorkerConfig.DELETE_AFTER_FANOUT),
                 config.getLong(WorkerConfig.FANOUT_PREFETCH_BYTES));
         ResultRouter router = new ResultRouter(
-                config.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS),
+                config.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS), // only for ticket items that carry no limit
                 config.retryCanceled(),
                 config.duration(WorkerConfig.RETRY_BACKOFF_INITIAL_MS),
                 config.duration(WorkerConfig.RETRY_BACKOFF_MAX_MS));

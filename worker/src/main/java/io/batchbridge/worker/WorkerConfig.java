@@ -3,6 +3,7 @@ package io.batchbridge.worker;
 import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.http.OpsKeys;
+import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.common.topics.TopicProvisioner;
 import java.time.Duration;
 import java.util.Map;
@@ -10,6 +11,8 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The worker's configuration: every key declared once in {@link #definition()}, with type, default, validator
@@ -18,6 +21,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * under {@code bridge.api.*} (see the client module).
  */
 public final class WorkerConfig extends BridgeConfig {
+    private static final Logger log = LoggerFactory.getLogger(WorkerConfig.class);
+
     public static final String GROUP_ID = "bridge.worker.group.id";
     public static final String INSTANCE_ID = "bridge.worker.instance.id";
     public static final String POLL_INITIAL_MS = "bridge.worker.poll.initial.ms";
@@ -33,7 +38,12 @@ public final class WorkerConfig extends BridgeConfig {
     public static final String TXN_MAX_MS = "bridge.worker.txn.max.ms";
     public static final String MAX_RESULT_BYTES = "bridge.worker.max.result.bytes";
     public static final String FANOUT_PREFETCH_BYTES = "bridge.worker.fanout.prefetch.bytes";
+    /**
+     * Deprecated: the attempt limit is the submitter's {@code bridge.submitter.retry.max.attempts}, carried by each
+     * ticket item; this is only the fallback for items that carry none (written by older submitters).
+     */
     public static final String RETRY_MAX_ATTEMPTS = "bridge.worker.retry.max.attempts";
+
     public static final String RETRY_BACKOFF_INITIAL_MS = "bridge.worker.retry.backoff.initial.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "bridge.worker.retry.backoff.max.ms";
     public static final String CANCELED_POLICY = "bridge.worker.canceled.policy";
@@ -153,10 +163,11 @@ public final class WorkerConfig extends BridgeConfig {
                     RETRY_MAX_ATTEMPTS,
                     Type.INT,
                     3,
-                    Range.between(1, 100),
-                    Importance.MEDIUM,
-                    "A request that failed transiently on this attempt is dead-lettered as attempts_exhausted "
-                            + "instead of retried.")
+                    Range.between(1, RequestEnvelope.ATTEMPT_LIMIT_CEILING),
+                    Importance.LOW,
+                    "Deprecated: the attempt limit is bridge.submitter.retry.max.attempts, carried with each request."
+                            + " Used only for ticket items written by submitters that do not carry it yet (before"
+                            + " the limit was carried); setting it logs a warning at start.")
             .define(
                     RETRY_BACKOFF_INITIAL_MS,
                     Type.LONG,
@@ -220,6 +231,16 @@ public final class WorkerConfig extends BridgeConfig {
 
     public WorkerConfig(Map<String, String> values) {
         super(DEFINITION, values);
+        if (values.containsKey(RETRY_MAX_ATTEMPTS)) {
+            log.warn(deprecationWarning());
+        }
+    }
+
+    /** What a configuration that sets the deprecated {@link #RETRY_MAX_ATTEMPTS} is told at start. */
+    static String deprecationWarning() {
+        return RETRY_MAX_ATTEMPTS + " is deprecated and no longer the attempt limit: each request carries the limit"
+                + " of the submitter that accepted it (bridge.submitter.retry.max.attempts). It applies only to ticket"
+                + " items from submitters that do not carry one yet; remove it once every submitter is upgraded.";
     }
 
     /** Every worker key (and the shared topic keys), for validation and the generated configuration page. */

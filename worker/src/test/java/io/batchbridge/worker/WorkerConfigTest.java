@@ -34,6 +34,19 @@ class WorkerConfigTest {
                 .hasMessageContaining(WorkerConfig.CANCELED_POLICY);
     }
 
+    /** Issue #19: the worker's limit key is deprecated, kept only as the fallback for items that carry none. */
+    @Test
+    void theWorkersAttemptLimitKeyIsDeprecatedButStillAccepted() {
+        WorkerConfig c = new WorkerConfig(Map.of(WorkerConfig.RETRY_MAX_ATTEMPTS, "5"));
+
+        assertThat(c.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS)).isEqualTo(5);
+        assertThat(WorkerConfig.definition().configKeys().get(WorkerConfig.RETRY_MAX_ATTEMPTS).documentation)
+                .startsWith("Deprecated: the attempt limit is bridge.submitter.retry.max.attempts");
+        assertThat(WorkerConfig.deprecationWarning())
+                .contains(WorkerConfig.RETRY_MAX_ATTEMPTS + " is deprecated")
+                .contains("bridge.submitter.retry.max.attempts");
+    }
+
     @Test
     void rendersEveryWorkerKeyForTheConfigurationPage() {
         String md = BridgeConfig.markdown(WorkerConfig.definition());

@@ -76,6 +76,9 @@ public final class EnvelopeCodec {
             if (e.attempt() > 1 || e.notBefore() != null) {
                 g.writeNumberField("attempt", e.attempt());
             }
+            if (e.maxAttempts() > 0) {
+                g.writeNumberField("max_attempts", e.maxAttempts());
+            }
             if (e.notBefore() != null) {
                 g.writeStringField("not_before", e.notBefore().toString());
             }
@@ -120,6 +123,7 @@ public final class EnvelopeCodec {
         private byte[] metadata;
         private String account;
         private int attempt = 1;
+        private int maxAttempts;
         private Instant notBefore;
         private Coordinates origin;
         private String lastError;
@@ -179,6 +183,7 @@ public final class EnvelopeCodec {
                 case "betas" -> betas = stringList(field, t, p);
                 case "metadata" -> metadata = rawObject(field, t, p);
                 case "attempt" -> attempt = positiveInt(field, t, p);
+                case "max_attempts" -> maxAttempts = attemptLimit(field, t, p);
                 case "not_before" -> notBefore = instant(field, t, p);
                 case "origin" -> origin = coordinates(t, p);
                 default -> p.skipChildren(); // unknown envelope fields are ignored, like the API's SDKs do
@@ -204,7 +209,17 @@ public final class EnvelopeCodec {
                 throw new InvalidRecordException(MISSING_FIELD, "params is required", checkedId());
             }
             RequestEnvelope envelope = new RequestEnvelope(
-                    customId, params, replyTo, betas, metadata, account, attempt, notBefore, origin, lastError);
+                    customId,
+                    params,
+                    replyTo,
+                    betas,
+                    metadata,
+                    account,
+                    attempt,
+                    notBefore,
+                    origin,
+                    lastError,
+                    maxAttempts);
             return new ParsedRequest(envelope, facts);
         }
 
@@ -262,6 +277,21 @@ public final class EnvelopeCodec {
                     || p.getIntValue() < 1) {
                 p.skipChildren();
                 throw new InvalidRecordException(INVALID_FIELD, field + " must be a positive integer", checkedId());
+            }
+            return p.getIntValue();
+        }
+
+        /** An attempt limit: an integer in [1, {@link RequestEnvelope#ATTEMPT_LIMIT_CEILING}]. */
+        private int attemptLimit(String field, JsonToken t, JsonParser p) throws IOException, InvalidRecordException {
+            if (t != JsonToken.VALUE_NUMBER_INT
+                    || p.getNumberType() != JsonParser.NumberType.INT
+                    || p.getIntValue() < 1
+                    || p.getIntValue() > RequestEnvelope.ATTEMPT_LIMIT_CEILING) {
+                p.skipChildren();
+                throw new InvalidRecordException(
+                        INVALID_FIELD,
+                        field + " must be an integer from 1 to " + RequestEnvelope.ATTEMPT_LIMIT_CEILING,
+                        checkedId());
             }
             return p.getIntValue();
         }

@@ -82,6 +82,9 @@ public final class TicketCodec {
         if (i.attempt() != 1) {
             g.writeNumberField("a", i.attempt());
         }
+        if (i.maxAttempts() > 0) {
+            g.writeNumberField("x", i.maxAttempts());
+        }
         if (i.metadata() != null) {
             g.writeFieldName("m");
             g.writeRawValue(new String(i.metadata(), StandardCharsets.UTF_8));
@@ -110,6 +113,9 @@ public final class TicketCodec {
      * topics and batch custom ids well-formed; no {@code b} twice) is an {@link IllegalArgumentException} naming
      * what is wrong, with any echoed value escaped and cut. Nothing is allocated by a number the record states.
      * An item's {@code reply_to}, attempt and origin are only type-checked: they come from the request record.
+     * Its attempt limit {@code x} is the submitter's own (from its configuration, or from a retry record it
+     * checked): an integer from 1 to {@link RequestEnvelope#ATTEMPT_LIMIT_CEILING}, else the ticket is invalid;
+     * an item without one (written before the limit was carried) reads as 0.
      */
     public static Ticket read(byte[] value) {
         JsonNode n;
@@ -172,6 +178,12 @@ public final class TicketCodec {
         // hostile request never costs the good ones in its batch; the worker dead-letters that item alone
         String replyTo = i.hasNonNull("r") ? TicketSchema.text(i, "r", TicketSchema.ANY) : null;
         int attempt = TicketSchema.optionalIntIn(i, "a", 1, Integer.MAX_VALUE, 1);
+        int maxAttempts;
+        try {
+            maxAttempts = TicketSchema.optionalIntIn(i, "x", 1, RequestEnvelope.ATTEMPT_LIMIT_CEILING, 0);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("item x (max attempts): " + e.getMessage());
+        }
         byte[] metadata = null;
         if (i.hasNonNull("m")) {
             if (!i.get("m").isObject()) {
@@ -183,8 +195,8 @@ public final class TicketCodec {
                 throw new UncheckedIOException(e);
             }
         }
-        TicketItem item = new TicketItem(b, customId, replyTo, attempt, metadata, null);
+        TicketItem item = new TicketItem(b, customId, replyTo, attempt, metadata, null, maxAttempts);
         Coordinates origin = i.has("o") ? TicketSchema.origin(i.get("o")) : item.source(sources);
-        return new TicketItem(b, customId, replyTo, attempt, metadata, origin);
+        return new TicketItem(b, customId, replyTo, attempt, metadata, origin, maxAttempts);
     }
 }

@@ -10,9 +10,25 @@ package io.batchbridge.common.records;
  * @param attempt the attempt this submission is
  * @param metadata raw JSON of the user's metadata, or null
  * @param origin the request's coordinates as first published (equal to the source for first attempts)
+ * @param maxAttempts the request's attempt limit, decided by the submitter when the request entered
+ *     ({@code bridge.submitter.retry.max.attempts}) and carried by its retry records: the worker dead-letters a
+ *     transient failure on this attempt as {@code attempts_exhausted}. 0 for an item written by a submitter that
+ *     did not carry the limit yet (the worker then falls back to {@code bridge.worker.retry.max.attempts})
  */
 public record TicketItem(
-        String batchCustomId, String customId, String replyTo, int attempt, byte[] metadata, Coordinates origin) {
+        String batchCustomId,
+        String customId,
+        String replyTo,
+        int attempt,
+        byte[] metadata,
+        Coordinates origin,
+        int maxAttempts) {
+
+    /** An item that carries no attempt limit (as written before the limit was carried). */
+    public TicketItem(
+            String batchCustomId, String customId, String replyTo, int attempt, byte[] metadata, Coordinates origin) {
+        this(batchCustomId, customId, replyTo, attempt, metadata, origin, 0);
+    }
 
     /** The batch {@code custom_id} for a record at these coordinates, given its source topic's index. */
     public static String batchCustomId(int sourceIndex, int partition, long offset) {

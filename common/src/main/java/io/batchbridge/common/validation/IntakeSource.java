@@ -6,7 +6,8 @@ package io.batchbridge.common.validation;
  * @param requestTopic the request topic it was published to (for a retry record: its origin's topic)
  * @param topicAccount the account of that topic (its configured default)
  * @param retry true for a record of the retry topic: only there are the product's own fields ({@code attempt},
- *     {@code not_before}, {@code origin}, {@code last_error}) honoured; on a request topic they are ignored
+ *     {@code max_attempts}, {@code not_before}, {@code origin}, {@code last_error}) honoured; on a request topic
+ *     they are ignored
  */
 public record IntakeSource(String requestTopic, String topicAccount, boolean retry) {
 

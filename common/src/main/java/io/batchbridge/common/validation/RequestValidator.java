@@ -102,7 +102,11 @@ public final class RequestValidator {
 
     /** On a request topic the product's own fields are a producer's forgery: the request starts at attempt 1. */
     private static RequestEnvelope firstAttempt(RequestEnvelope e) {
-        if (e.attempt() == 1 && e.notBefore() == null && e.origin() == null && e.lastError() == null) {
+        if (e.attempt() == 1
+                && e.notBefore() == null
+                && e.origin() == null
+                && e.lastError() == null
+                && e.maxAttempts() == 0) {
             return e;
         }
         return new RequestEnvelope(

@@ -80,6 +80,42 @@ class EnvelopeCodecTest {
         assertThat(back.account()).isEqualTo("acct");
     }
 
+    /** Issue #19: the attempt limit travels with a retry record, from attempt to attempt. */
+    @Test
+    void aRetryRecordCarriesItsAttemptLimitFromAttemptToAttempt() throws Exception {
+        RequestEnvelope first = EnvelopeCodec.parse(
+                        "{\"custom_id\":\"id_1\",\"params\":{\"model\":\"m\"}}".getBytes(UTF_8))
+                .envelope();
+        assertThat(first.maxAttempts()).as("not stated").isZero();
+        assertThat(new String(EnvelopeCodec.write(first), UTF_8)).doesNotContain("max_attempts");
+
+        RequestEnvelope retry = first.withMaxAttempts(5)
+                .nextAttempt(Instant.parse("2026-11-22T10:00:00Z"), new Coordinates("bridge.requests", 0, 1), "e");
+        String json = new String(EnvelopeCodec.write(retry), UTF_8);
+        assertThat(json).contains("\"max_attempts\":5");
+
+        RequestEnvelope back = EnvelopeCodec.parse(json.getBytes(UTF_8)).envelope();
+        assertThat(back.maxAttempts()).isEqualTo(5);
+        assertThat(back.attempt()).isEqualTo(2);
+        assertThat(back.withOrigin(new Coordinates("t", 1, 2)).maxAttempts()).isEqualTo(5);
+        assertThat(back.nextAttempt(null, null, null).maxAttempts()).isEqualTo(5);
+    }
+
+    @Test
+    void anAttemptLimitIsAnIntegerFromOneToTheCeiling() throws Exception {
+        for (String bad : List.of("0", "-1", "101", "3000000000", "2.5", "\"3\"", "null", "[3]", "{}")) {
+            InvalidRecordException e = rejection("{\"custom_id\":\"ok\",\"params\":{},\"max_attempts\":" + bad + "}");
+            assertThat(e).as(bad).isNotNull();
+            assertThat(e.problem().reason()).as(bad).isEqualTo(DeadLetterReason.INVALID_FIELD);
+            assertThat(e.problem().message()).isEqualTo("max_attempts must be an integer from 1 to 100");
+            assertThat(e.customId()).isEqualTo("ok");
+        }
+        assertThat(EnvelopeCodec.parse("{\"custom_id\":\"ok\",\"params\":{},\"max_attempts\":100}".getBytes(UTF_8))
+                        .envelope()
+                        .maxAttempts())
+                .isEqualTo(RequestEnvelope.ATTEMPT_LIMIT_CEILING);
+    }
+
     @Test
     void malformedInputIsRejectedAsMalformedJsonWithAReason() {
         assertThat(rejection("{\"custom_id\":").problem().reason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);

@@ -82,6 +82,11 @@ class TicketCodecTest {
                 forged("reply_to not a string", t -> item(t).put("r", 5)),
                 forged("attempt beyond int", t -> item(t).put("a", 3_000_000_000L)),
                 forged("metadata not an object", t -> item(t).put("m", 5)),
+                forged("attempt limit zero", t -> item(t).put("x", 0)),
+                forged("attempt limit over the ceiling", t -> item(t).put("x", 101)),
+                forged("attempt limit beyond int", t -> item(t).put("x", 3_000_000_000L)),
+                forged("attempt limit fractional", t -> item(t).put("x", 2.5)),
+                forged("attempt limit as a string", t -> item(t).put("x", "3")),
                 forged(
                         "origin short",
                         t -> ((ObjectNode) t.withArray("items").get(1))
@@ -119,6 +124,39 @@ class TicketCodecTest {
         assertThat(t.items().get(0).origin()).isEqualTo(new Coordinates("bridge.requests", 0, 7));
         assertThat(t.items().get(1).origin()).isEqualTo(new Coordinates("bridge.requests", 0, 4));
         assertThat(t.items().get(0).replyTo()).isEqualTo("team-a.results");
+    }
+
+    /** Issue #19: the submitter's attempt limit travels in each item; an item written before it did reads as 0. */
+    @Test
+    void carriesEachItemsAttemptLimitAndReadsAnOlderTicketWithoutOne() throws Exception {
+        ObjectNode older = good(); // items as a submitter wrote them before the limit was carried
+        assertThat(item(older).has("x")).isFalse();
+        assertThat(TicketCodec.read(Json.MAPPER.writeValueAsBytes(older)).items())
+                .extracting(TicketItem::maxAttempts)
+                .containsExactly(0, 0);
+
+        TicketItem two = new TicketItem("s0-p0-o1", "a", null, 1, null, null, 2);
+        TicketItem five = new TicketItem("s0-p0-o2", "b", null, 3, null, null, 5);
+        Ticket t = new Ticket(
+                "msgbatch_1",
+                "default",
+                List.of(),
+                Instant.parse("2026-11-22T10:00:00Z"),
+                Instant.parse("2026-11-23T10:00:00Z"),
+                2,
+                0,
+                1,
+                List.of("bridge.requests"),
+                List.of(two, five));
+        byte[] bytes = TicketCodec.write(t);
+        assertThat(new String(bytes, UTF_8)).contains("\"x\":2").contains("\"a\":3,\"x\":5");
+
+        Ticket back = TicketCodec.read(bytes);
+        assertThat(back.items()).extracting(TicketItem::maxAttempts).containsExactly(2, 5);
+        assertThat(back.items()).extracting(TicketItem::attempt).containsExactly(1, 3);
+        assertThat(TicketCodec.itemBytes(two, t.sources()))
+                .isEqualTo(TicketCodec.itemBytes(new TicketItem("s0-p0-o1", "a", null, 1, null, null), t.sources())
+                        + ",\"x\":2".length());
     }
 
     @Test

@@ -160,15 +160,20 @@ class HostileFieldsTest {
         String forged = request(
                 "",
                 ",\"attempt\":7,\"not_before\":\"2030-01-01T00:00:00Z\",\"last_error\":\"x\","
-                        + "\"origin\":{\"topic\":\"bridge.batches\",\"partition\":0,\"offset\":3}");
+                        + "\"origin\":{\"topic\":\"bridge.batches\",\"partition\":0,\"offset\":3},"
+                        + "\"max_attempts\":99");
         ValidRequest fresh = ok(forged, IntakeSource.request("bridge.requests", "default"));
         assertThat(fresh.envelope().attempt()).isEqualTo(1);
+        assertThat(fresh.envelope().maxAttempts())
+                .as("a producer does not choose its attempts")
+                .isZero();
         assertThat(fresh.envelope().origin()).isNull();
         assertThat(fresh.envelope().notBefore()).isNull();
         assertThat(fresh.envelope().lastError()).isNull();
 
         ValidRequest retried = ok(forged, new IntakeSource("bridge.requests", "default", true));
         assertThat(retried.envelope().attempt()).isEqualTo(7);
+        assertThat(retried.envelope().maxAttempts()).isEqualTo(99);
         assertThat(retried.envelope().origin().topic()).isEqualTo("bridge.batches");
     }
 

@@ -6,6 +6,7 @@ import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.InvalidRecordException;
 import io.batchbridge.common.records.Problem;
+import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.common.validation.IntakeSource;
 import io.batchbridge.common.validation.RequestValidator;
 import io.batchbridge.common.validation.ValidRequest;
@@ -19,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one consumed record into a lane item or a dead letter: validation (invariant 6), the retry
- * topic's attempt limit, and each request's account.
+ * Turns one consumed record into a lane item or a dead letter: validation (invariant 6), the request's attempt
+ * limit (decided here and carried with it), and each request's account.
  */
 public final class Intake {
     private static final Logger log = LoggerFactory.getLogger(Intake.class);
@@ -46,7 +47,9 @@ public final class Intake {
 
     private final RequestValidator validator;
     private final String retryTopic;
+    /** {@code bridge.submitter.retry.max.attempts}: the limit of requests whose record carries none. */
     private final int maxAttempts;
+
     private final Map<String, String> topicAccounts;
     private final String defaultAccount;
     private final SubmitterMetrics metrics;
@@ -89,17 +92,32 @@ public final class Intake {
             metrics.lookupHeld();
             return new NotDue(now.plus(LOOKUP_RETRY));
         }
-        int attempt = valid.envelope().attempt();
-        if (attempt > maxAttempts) {
+        // The attempt limit is decided once, here, when the request enters: this submitter's own for a request,
+        // the one its retry record carries (decided at its first attempt) for a retry; the ticket item carries
+        // it and the worker obeys it, so the roles cannot disagree. A retry record that carries none (written
+        // by an older worker) gets this submitter's.
+        RequestEnvelope envelope = valid.envelope();
+        int limit = envelope.maxAttempts() > 0 ? envelope.maxAttempts() : maxAttempts;
+        int attempt = envelope.attempt();
+        if (attempt > limit) {
             return new Reject(
                     new Problem(
                             DeadLetterReason.ATTEMPTS_EXHAUSTED,
-                            "attempt " + attempt + " exceeds the limit of " + maxAttempts + "; last error: "
-                                    + valid.envelope().lastError()),
-                    valid.envelope().customId(),
+                            "attempt " + attempt + " exceeds the limit of " + limit + "; last error: "
+                                    + envelope.lastError()),
+                    envelope.customId(),
                     source,
                     r.value(),
                     attempt);
+        }
+        if (envelope.maxAttempts() != limit) {
+            valid = new ValidRequest(
+                    envelope.withMaxAttempts(limit),
+                    valid.account(),
+                    valid.betas(),
+                    valid.model(),
+                    valid.maxTokens(),
+                    valid.strippedRetiredBeta());
         }
         if (valid.strippedRetiredBeta()) {
             metrics.retiredBetaStripped();

@@ -53,7 +53,8 @@ public final class TicketParts {
                 e.replyTo(),
                 e.attempt(),
                 e.metadata(),
-                origin);
+                origin,
+                e.maxAttempts());
     }
 
     /** Whether an item of {@code itemBytes} ({@link TicketCodec#itemBytes}) fits a ticket record on its own. */

@@ -75,7 +75,10 @@ public final class OutcomeRecords {
     }
 
     /**
-     * The retry record of item {@code i}: the original request as its next attempt, due after {@code backoff}.
+     * The retry record of item {@code i}: the original request as its next attempt, due after {@code backoff}, with
+     * the attempt limit its ticket item carries ({@code max_attempts}). An item that carries none (written by an
+     * older submitter) gives a record without one: the submitter then sets its own. A {@code max_attempts} in the
+     * original bytes is never copied: on a request topic it is a producer's and was ignored.
      *
      * @param original the submitted record's bytes (a request or a retry record)
      */
@@ -94,7 +97,8 @@ public final class OutcomeRecords {
                 item.attempt() + 1,
                 due,
                 origin(b, i),
-                why.message());
+                why.message(),
+                item.maxAttempts());
         RecordHeaders h = new RecordHeaders();
         DeadLetters.put(h, Headers.ATTEMPT, String.valueOf(item.attempt() + 1));
         DeadLetters.put(h, Headers.NOT_BEFORE, due.toString());

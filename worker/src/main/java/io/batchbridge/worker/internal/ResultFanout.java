@@ -306,7 +306,7 @@ public final class ResultFanout {
             return;
         }
         metrics.result(ResultRouter.tag(line.type()));
-        ResultRouter.Decision d = router.route(line, b.item(i).attempt());
+        ResultRouter.Decision d = router.route(line, b.item(i));
         switch (d.action()) {
             case DELIVER -> deliver(b, i, line, txn);
             case RETRY -> retry(b, i, d.problem(), retryReason(line), txn);
