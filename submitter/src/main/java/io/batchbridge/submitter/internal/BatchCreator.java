@@ -153,6 +153,29 @@ public final class BatchCreator implements AutoCloseable {
         partitions.forEach(tp -> revokedAt.put(tp, revocations));
     }
 
+    /**
+     * Partitions <em>lost</em> (the consumer was expelled from its group): as {@link #revoked}, and the outcomes
+     * already reported but not yet taken by the poll thread are no longer this instance's either — a created batch
+     * among them becomes an orphan instead of being ticketed after the loss, which the partitions' new owner would
+     * duplicate (found by the production-topology chaos: a thawed zombie submitter).
+     */
+    public synchronized void lost(Collection<TopicPartition> partitions) {
+        revoked(partitions);
+        List<CreateOutcome> kept = new ArrayList<>();
+        for (CreateOutcome o; (o = outcomes.poll()) != null; ) {
+            boolean touches = o.batch().items().stream().anyMatch(i -> partitions.contains(i.partition()));
+            if (!touches) {
+                kept.add(o);
+                continue;
+            }
+            if (o instanceof CreateOutcome.Created c) {
+                orphans.hold(orphan(c), "the partitions of its requests were lost before its ticket was written");
+            }
+            kept.add(new CreateOutcome.Abandoned(o.batch()));
+        }
+        outcomes.addAll(kept);
+    }
+
     private synchronized long revocationCount() {
         return revocations;
     }

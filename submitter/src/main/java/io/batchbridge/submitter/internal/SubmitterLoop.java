@@ -336,7 +336,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         if (abandoned) {
             outbox.clear(); // as a crash would
         } else {
-            creator.revoked(partitions);
+            creator.lost(partitions);
             writer.discard(outbox, "partitions " + partitions + " were lost before the ticket was committed");
         }
         forget(partitions);

@@ -224,6 +224,23 @@ class BatchCreatorTest {
         assertThat(orphanCount("adopted")).isEqualTo(1);
     }
 
+    /**
+     * The thawed zombie of the production-topology chaos: a batch created while the consumer was frozen, its outcome
+     * queued, then the consumer learns it was expelled (partitions lost) before the poll thread takes the outcome.
+     * It must become an orphan, not a ticket the partitions' new owner would duplicate.
+     */
+    @Test
+    void aCreatedOutcomeStillQueuedWhenItsPartitionsAreLostIsAbandoned() throws Exception {
+        creator.submit(batch(2));
+        assertThat(creator.awaitIdle(Duration.ofSeconds(30))).isTrue(); // reported, not yet taken
+
+        creator.lost(Set.of(new TopicPartition(TOPIC, 0)));
+        List<CreateOutcome> out = creator.drain();
+
+        assertThat(out).singleElement().isInstanceOf(CreateOutcome.Abandoned.class);
+        assertThat(orphans.heldCount()).isEqualTo(1);
+    }
+
     @Test
     void aCreateReturningAfterItsPartitionWasRevokedIsAbandonedAndItsBatchCancelled() throws Exception {
         emulator.faults().script(Endpoint.CREATE, Fault.slow(Duration.ofSeconds(2)));
