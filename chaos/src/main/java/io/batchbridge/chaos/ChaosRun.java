@@ -55,7 +55,8 @@ public final class ChaosRun {
             int kills,
             int brokerRestarts,
             int zombies,
-            int zombiesReadyAgain,
+            int zombiesExpelled,
+            int zombiesRejoined,
             int leaderKills,
             int leaderKillsWithProgress,
             int rollingRestarts,
@@ -71,7 +72,9 @@ public final class ChaosRun {
             return verdict.clean()
                     && retriesOverLimit == 0
                     && deadLettersWithoutReason == 0
-                    && leaderKillsWithProgress == leaderKills;
+                    && leaderKillsWithProgress == leaderKills
+                    && zombiesExpelled == zombies
+                    && zombiesRejoined == zombies;
         }
 
         public String line() {
@@ -173,7 +176,8 @@ public final class ChaosRun {
                         done.kills(),
                         done.brokerRestarts(),
                         done.zombies(),
-                        done.zombiesReadyAgain(),
+                        done.zombiesExpelled(),
+                        done.zombiesRejoined(),
                         done.leaderKills(),
                         done.leaderKillsWithProgress(),
                         done.rollingRestarts(),

@@ -1,5 +1,6 @@
 package io.batchbridge.chaos;
 
+import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.kafka.embedded.ChildProcessKafkaCluster;
@@ -9,11 +10,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,6 +54,8 @@ final class Havoc {
     private static final long TERM_WAIT_MS = 90_000;
     /** Fail-safe for a restarted or thawed instance to report ready. */
     private static final Duration READY_MAX = Duration.ofMinutes(4);
+    /** Fail-safe: a zombie stays frozen past its freeze time until its group has expelled it, at most this long. */
+    private static final Duration EXPEL_MAX = Duration.ofMinutes(2);
     /** A killed leader stays down at least this long, and until the other brokers made progress. */
     private static final Duration LEADER_DOWN_MIN = Duration.ofSeconds(30);
     /** Fail-safe: the leader comes back after this long even without progress (which then fails the run). */
@@ -59,7 +66,8 @@ final class Havoc {
             int kills,
             int brokerRestarts,
             int zombies,
-            int zombiesReadyAgain,
+            int zombiesExpelled,
+            int zombiesRejoined,
             int leaderKills,
             int leaderKillsWithProgress,
             int rollingRestarts,
@@ -77,7 +85,8 @@ final class Havoc {
     private final AtomicInteger kills = new AtomicInteger();
     private final AtomicInteger brokerRestarts = new AtomicInteger();
     private final AtomicInteger zombies = new AtomicInteger();
-    private final AtomicInteger zombiesReadyAgain = new AtomicInteger();
+    private final AtomicInteger zombiesExpelled = new AtomicInteger();
+    private final AtomicInteger zombiesRejoined = new AtomicInteger();
     private final AtomicInteger leaderKills = new AtomicInteger();
     private final AtomicInteger leaderKillsWithProgress = new AtomicInteger();
     private final AtomicInteger rollingRestarts = new AtomicInteger();
@@ -124,7 +133,8 @@ final class Havoc {
                 kills.get(),
                 brokerRestarts.get(),
                 zombies.get(),
-                zombiesReadyAgain.get(),
+                zombiesExpelled.get(),
+                zombiesRejoined.get(),
                 leaderKills.get(),
                 leaderKillsWithProgress.get(),
                 rollingRestarts.get(),
@@ -221,20 +231,70 @@ final class Havoc {
                 z.process.freeze();
                 zombies.incrementAndGet();
                 TimeUnit.MILLISECONDS.sleep(freeze);
+                // Frozen until the coordinator has expelled it (the session timeout is the broker's to enforce).
+                long expelDeadline = System.nanoTime() + EXPEL_MAX.toNanos();
+                boolean expelled;
+                while (!(expelled = member(z).absent()) && System.nanoTime() < expelDeadline) {
+                    TimeUnit.SECONDS.sleep(2);
+                }
+                if (expelled) {
+                    zombiesExpelled.incrementAndGet();
+                }
                 z.process.thaw();
-                note("SIGCONT %s: thawed", z);
-                boolean ready = z.awaitReady(READY_MAX);
-                boolean same = z.process.starts() == startsBefore && z.process.alive();
-                if (ready && same) {
-                    zombiesReadyAgain.incrementAndGet();
-                    note("%s rejoined after its thaw and is ready", z);
+                note("SIGCONT %s: thawed (expelled from its group meanwhile: %s)", z, expelled);
+                // Rejoined: the same process is a member again with partitions, and reports ready.
+                long deadline = System.nanoTime() + READY_MAX.toNanos();
+                boolean rejoined = false;
+                while (!rejoined && System.nanoTime() < deadline) {
+                    TimeUnit.SECONDS.sleep(2);
+                    rejoined = z.process.alive()
+                            && z.process.starts() == startsBefore
+                            && !member(z).partitions().isEmpty()
+                            && z.ready();
+                }
+                if (rejoined) {
+                    zombiesRejoined.incrementAndGet();
+                    note(
+                            "%s rejoined its group after its thaw, with partitions %s",
+                            z, member(z).partitions());
                 } else {
-                    readyTimeouts.incrementAndGet();
-                    note("%s after its thaw: ready=%s, same process=%s (see its log)", z, ready, same);
+                    note(
+                            "%s did not rejoin within %s of its thaw: alive=%s, restarted=%s (see its log)",
+                            z, READY_MAX, z.process.alive(), z.process.starts() != startsBefore);
                 }
             } finally {
                 z.lock.unlock();
             }
+        }
+    }
+
+    /** What the group coordinator says of a static member: whether it knows, whether listed, its partitions. */
+    private record Member(boolean known, boolean present, Set<TopicPartition> partitions) {
+        boolean absent() {
+            return known && !present;
+        }
+    }
+
+    /** The instance's static member in its group, as the group coordinator describes it now. */
+    private Member member(RoleInstance i) {
+        String group = "bridge-" + i.role;
+        String id = GroupMembership.memberId(i.role, i.instanceId);
+        try {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group))
+                    .all()
+                    .get(60, TimeUnit.SECONDS)
+                    .get(group);
+            return d.members().stream()
+                    .filter(m -> m.groupInstanceId().filter(id::equals).isPresent())
+                    .findFirst()
+                    .map(m -> new Member(true, true, m.assignment().topicPartitions()))
+                    .orElse(new Member(true, false, Set.of()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("describe group {}", group, e);
+            return new Member(false, false, Set.of());
         }
     }
 

@@ -45,6 +45,12 @@ class ChaosIT {
         assertThat(r.kills()).isEqualTo(settings.kills());
         assertThat(r.brokerRestarts()).isEqualTo(settings.brokerRestarts());
         assertThat(r.zombies()).isEqualTo(settings.zombies());
+        assertThat(r.zombiesExpelled())
+                .as("zombies expelled from their group while frozen (see %s/faults.txt)", dir)
+                .isEqualTo(r.zombies());
+        assertThat(r.zombiesRejoined())
+                .as("zombies that rejoined their group once thawed (see %s/faults.txt)", dir)
+                .isEqualTo(r.zombies());
         assertThat(r.leaderKills()).isEqualTo(settings.leaderKills());
         assertThat(r.leaderKillsWithProgress())
                 .as("leader kills during which the other brokers made progress (see %s/faults.txt)", dir)
