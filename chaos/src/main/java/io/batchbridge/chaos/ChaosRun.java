@@ -57,6 +57,7 @@ public final class ChaosRun {
             int zombies,
             int zombiesExpelled,
             int zombiesRejoined,
+            int zombiesStoppedFenced,
             int leaderKills,
             int leaderKillsWithProgress,
             int rollingRestarts,
@@ -74,7 +75,7 @@ public final class ChaosRun {
                     && deadLettersWithoutReason == 0
                     && leaderKillsWithProgress == leaderKills
                     && zombiesExpelled == zombies
-                    && zombiesRejoined == zombies;
+                    && zombiesRejoined + zombiesStoppedFenced == zombies;
         }
 
         public String line() {
@@ -85,6 +86,7 @@ public final class ChaosRun {
                             "kills=" + kills,
                             "broker_restarts=" + brokerRestarts,
                             "zombies=" + zombies,
+                            "zombies_rejoined=" + zombiesRejoined,
                             "leader_kills=" + leaderKills,
                             "rolling_restarts=" + rollingRestarts,
                             "self_restarts=" + selfRestarts,
@@ -178,6 +180,7 @@ public final class ChaosRun {
                         done.zombies(),
                         done.zombiesExpelled(),
                         done.zombiesRejoined(),
+                        done.zombiesStoppedFenced(),
                         done.leaderKills(),
                         done.leaderKillsWithProgress(),
                         done.rollingRestarts(),

@@ -4,6 +4,10 @@ import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.kafka.embedded.ChildProcessKafkaCluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,6 +73,7 @@ final class Havoc {
             int zombies,
             int zombiesExpelled,
             int zombiesRejoined,
+            int zombiesStoppedFenced,
             int leaderKills,
             int leaderKillsWithProgress,
             int rollingRestarts,
@@ -87,6 +93,7 @@ final class Havoc {
     private final AtomicInteger zombies = new AtomicInteger();
     private final AtomicInteger zombiesExpelled = new AtomicInteger();
     private final AtomicInteger zombiesRejoined = new AtomicInteger();
+    private final AtomicInteger zombiesStoppedFenced = new AtomicInteger();
     private final AtomicInteger leaderKills = new AtomicInteger();
     private final AtomicInteger leaderKillsWithProgress = new AtomicInteger();
     private final AtomicInteger rollingRestarts = new AtomicInteger();
@@ -135,6 +142,7 @@ final class Havoc {
                 zombies.get(),
                 zombiesExpelled.get(),
                 zombiesRejoined.get(),
+                zombiesStoppedFenced.get(),
                 leaderKills.get(),
                 leaderKillsWithProgress.get(),
                 rollingRestarts.get(),
@@ -245,27 +253,51 @@ final class Havoc {
                 // Rejoined: the same process is a member again with partitions, and reports ready.
                 long deadline = System.nanoTime() + READY_MAX.toNanos();
                 boolean rejoined = false;
-                while (!rejoined && System.nanoTime() < deadline) {
+                boolean restarted = false;
+                while (!rejoined && !restarted && System.nanoTime() < deadline) {
                     TimeUnit.SECONDS.sleep(2);
-                    rejoined = z.process.alive()
-                            && z.process.starts() == startsBefore
-                            && !member(z).partitions().isEmpty()
-                            && z.ready();
+                    restarted = z.process.starts() != startsBefore || !z.process.alive();
+                    rejoined = !restarted && !member(z).partitions().isEmpty() && z.ready();
                 }
                 if (rejoined) {
                     zombiesRejoined.incrementAndGet();
                     note(
                             "%s rejoined its group after its thaw, with partitions %s",
                             z, member(z).partitions());
+                } else if (restarted && stoppedAsFenced(z.process.log(startsBefore))) {
+                    // No twin was running: the harness never starts an instance while its zombie lives.
+                    zombiesStoppedFenced.incrementAndGet();
+                    note(
+                            "%s STOPPED after its thaw, saying another live instance has its id — none had (see %s)",
+                            z, z.process.log(startsBefore).getFileName());
                 } else {
                     note(
-                            "%s did not rejoin within %s of its thaw: alive=%s, restarted=%s (see its log)",
-                            z, READY_MAX, z.process.alive(), z.process.starts() != startsBefore);
+                            "%s did not rejoin within %s of its thaw: alive=%s, restarted=%s (see %s)",
+                            z,
+                            READY_MAX,
+                            z.process.alive(),
+                            restarted,
+                            z.process.log(startsBefore).getFileName());
                 }
             } finally {
                 z.lock.unlock();
             }
         }
+    }
+
+    /** Whether a role's log ends with the sentence it stops with when fenced by another instance of its id. */
+    private static boolean stoppedAsFenced(Path log) throws InterruptedException {
+        for (int i = 0; i < 30; i++) { // the exit may be a moment ahead of the last line on disk
+            try {
+                if (Files.readString(log, StandardCharsets.UTF_8).contains("is in use by another live instance")) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+            TimeUnit.SECONDS.sleep(1);
+        }
+        return false;
     }
 
     /** What the group coordinator says of a static member: whether it knows, whether listed, its partitions. */
@@ -320,7 +352,7 @@ final class Havoc {
                 cluster.kill(node);
                 TimeUnit.MILLISECONDS.sleep(500 + r.nextInt(2_000));
                 cluster.start(node);
-                note("broker %d is back", node);
+                awaitFullIsr(node);
                 brokerRestarts.incrementAndGet();
             }
         }
@@ -366,7 +398,40 @@ final class Havoc {
             }
         }
         cluster.start(leader);
-        note("broker %d is back", leader);
+        awaitFullIsr(leader);
+    }
+
+    /**
+     * Waits until the restarted broker has caught up (every replica of every pipeline and internal topic in
+     * sync again), so the next broker fault never leaves a partition below min ISR: one broker down at a time.
+     */
+    private void awaitFullIsr(int node) throws InterruptedException {
+        List<String> names = new ArrayList<>(
+                topics.specs(1, (short) 1).stream().map(t -> t.name()).toList());
+        names.addAll(List.of("__consumer_offsets", "__transaction_state"));
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            try {
+                names.retainAll(admin.listTopics(new ListTopicsOptions().listInternal(true))
+                        .names()
+                        .get(60, TimeUnit.SECONDS));
+                long behind = admin.describeTopics(names).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .filter(p -> p.isr().size() < p.replicas().size())
+                        .count();
+                if (behind == 0) {
+                    note(
+                            "broker %d is back, every replica in sync after %d s",
+                            node, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
+                    return;
+                }
+            } catch (Exception e) {
+                log.debug("describe while broker {} catches up", node, e);
+            }
+            TimeUnit.SECONDS.sleep(1);
+        }
+        note("broker %d is back, but not every replica in sync after 3 min; going on", node);
     }
 
     /** How many partitions of {@code names} each broker leads now. */

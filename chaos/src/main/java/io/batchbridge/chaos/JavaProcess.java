@@ -46,7 +46,7 @@ final class JavaProcess implements AutoCloseable {
     synchronized void start() {
         ProcessBuilder b = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(logDir.resolve(name + "-" + (++starts) + ".log").toFile());
+                .redirectOutput(log(++starts).toFile());
         b.environment().putAll(env);
         try {
             process = b.start();
@@ -129,6 +129,11 @@ final class JavaProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending SIG" + name, e);
         }
+    }
+
+    /** The log of this process's {@code n}-th start (stdout and stderr). */
+    Path log(int n) {
+        return logDir.resolve(name + "-" + n + ".log");
     }
 
     /** How often this process has been started (its log files are {@code <name>-<n>.log}). */
