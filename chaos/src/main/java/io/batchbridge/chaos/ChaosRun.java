@@ -162,7 +162,7 @@ public final class ChaosRun {
                 Supervisor supervisor =
                         new Supervisor(all.stream().map(i -> i.process).toList());
                 supervisor.start();
-                Havoc.Done done = new Havoc(s, random, cluster, admin, topics, submitters, workers).run();
+                Havoc.Done done = new Havoc(s, apiUrl, random, cluster, admin, topics, submitters, workers).run();
                 publisher.join();
                 DeliveryCheck.Verdict v = await(bootstrap, topics, published, s.timeout());
                 long faults = apiFaults(apiUrl);

@@ -5,6 +5,11 @@ import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.kafka.embedded.ChildProcessKafkaCluster;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +86,7 @@ final class Havoc {
             List<String> notes) {}
 
     private final ChaosSettings s;
+    private final String apiUrl;
     private final Random random;
     private final ChildProcessKafkaCluster cluster;
     private final Admin admin;
@@ -104,6 +110,7 @@ final class Havoc {
 
     Havoc(
             ChaosSettings s,
+            String apiUrl,
             Random random,
             ChildProcessKafkaCluster cluster,
             Admin admin,
@@ -111,6 +118,7 @@ final class Havoc {
             List<RoleInstance> submitters,
             List<RoleInstance> workers) {
         this.s = s;
+        this.apiUrl = apiUrl;
         this.random = random;
         this.cluster = cluster;
         this.admin = admin;
@@ -230,13 +238,26 @@ final class Havoc {
         long spacing = s.zombies() == 0 ? 0 : windowMs() / s.zombies();
         for (int k = 0; k < s.zombies(); k++) {
             at(5_000 + k * spacing + (long) (r.nextDouble() * Math.min(10_000, spacing / 4)));
-            boolean worker = (k % 2 == 0) == workerFirst;
+            boolean worker = (k % 2 == 0) == workerFirst && !Boolean.getBoolean("chaos.zombie.mid.create");
             RoleInstance z = lockAny(worker ? workers : submitters, r);
             try {
                 long freeze = s.zombieFreeze().toMillis() + r.nextInt(5_000);
                 int startsBefore = z.process.starts();
-                note("SIGSTOP %s: frozen for %d ms, past the consumer's session timeout", z, freeze);
+                boolean midCreate = !worker && Boolean.getBoolean("chaos.zombie.mid.create");
+                if (midCreate) {
+                    // Reproduction aid (off by default): every create answers after 4 s for a moment, so the
+                    // zombie is most likely frozen with a create in flight, answered when it is thawed.
+                    emulatorFaults("create:slow@4s=1.0", true);
+                    TimeUnit.SECONDS.sleep(2);
+                }
+                note(
+                        "SIGSTOP %s: frozen for %d ms, past the consumer's session timeout%s",
+                        z, freeze, midCreate ? " (creates slowed to 4 s: likely one in flight)" : "");
                 z.process.freeze();
+                if (midCreate) {
+                    TimeUnit.SECONDS.sleep(1);
+                    emulatorFaults(s.faults(), false);
+                }
                 zombies.incrementAndGet();
                 TimeUnit.MILLISECONDS.sleep(freeze);
                 // Frozen until the coordinator has expelled it (the session timeout is the broker's to enforce).
@@ -282,6 +303,23 @@ final class Havoc {
             } finally {
                 z.lock.unlock();
             }
+        }
+    }
+
+    /** Replaces (or adds to) the emulator's fault configuration. */
+    private void emulatorFaults(String spec, boolean add) throws InterruptedException {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(apiUrl + "/_emulator/faults" + (add ? "?mode=add" : "")))
+                                    .POST(HttpRequest.BodyPublishers.ofString(spec))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("emulator refused faults " + spec + ": " + r.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set the emulator's faults", e);
         }
     }
 
