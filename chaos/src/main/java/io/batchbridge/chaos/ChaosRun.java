@@ -10,7 +10,7 @@ import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.topics.TopicProvisioner;
-import io.batchbridge.kafka.embedded.ChildProcessKafka;
+import io.batchbridge.kafka.embedded.ChildProcessKafkaCluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,20 +36,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chaos run: broker (child JVM), emulator, submitter and worker each in their own JVM; requests
- * published while the roles are SIGKILLed and restarted, the broker is killed and restarted, and the
- * API fails a fifth of its calls. At the end a {@code read_committed} check of the output and
- * dead-letter topics proves every request has exactly one terminal outcome.
+ * The chaos run, in the topology of a production deployment: three Kafka brokers (topics replicated three times,
+ * min ISR 2), the emulator, two submitters and three workers, every part in its own JVM, every role instance with
+ * its own instance id and the consumer group settings a user gets (static membership, Kafka's default timeouts;
+ * the harness tunes none). Requests are published while {@link Havoc} SIGKILLs role instances, freezes zombies
+ * past the session timeout and thaws them, SIGKILLs the broker leading the busiest partitions, restarts brokers,
+ * and rolls every role instance; the API fails a fifth of its calls. At the end a {@code read_committed} check of
+ * the output and dead-letter topics proves every request has exactly one terminal outcome.
  */
 public final class ChaosRun {
     private static final Logger log = LoggerFactory.getLogger(ChaosRun.class);
     static final int MAX_ATTEMPTS = 3;
+    static final int PARTITIONS = 3;
 
     /** The verdict and what was done to earn it. */
     public record Result(
             DeliveryCheck.Verdict verdict,
             int kills,
             int brokerRestarts,
+            int zombies,
+            int zombiesExpelled,
+            int zombiesRejoined,
+            int zombiesStoppedFenced,
+            int leaderKills,
+            int leaderKillsWithProgress,
+            int rollingRestarts,
+            int readyTimeouts,
             int selfRestarts,
             long apiFaults,
             double seconds,
@@ -58,7 +70,12 @@ public final class ChaosRun {
             long seed) {
 
         public boolean passed() {
-            return verdict.clean() && retriesOverLimit == 0 && deadLettersWithoutReason == 0;
+            return verdict.clean()
+                    && retriesOverLimit == 0
+                    && deadLettersWithoutReason == 0
+                    && leaderKillsWithProgress == leaderKills
+                    && zombiesExpelled == zombies
+                    && zombiesRejoined + zombiesStoppedFenced == zombies;
         }
 
         public String line() {
@@ -68,6 +85,10 @@ public final class ChaosRun {
                     List.of(
                             "kills=" + kills,
                             "broker_restarts=" + brokerRestarts,
+                            "zombies=" + zombies,
+                            "zombies_rejoined=" + zombiesRejoined,
+                            "leader_kills=" + leaderKills,
+                            "rolling_restarts=" + rollingRestarts,
                             "self_restarts=" + selfRestarts,
                             "api_faults=" + apiFaults,
                             String.format("duration_s=%.0f", seconds),
@@ -87,60 +108,106 @@ public final class ChaosRun {
         long t0 = System.nanoTime();
         Random random = new Random(s.seed());
         log.info(
-                "chaos run: requests={} kills/role={} broker_restarts={} seed={} (logs in {})",
+                "chaos run: requests={} brokers={} submitters={} workers={} kills/role={} broker_restarts={}"
+                        + " zombies={} leader_kills={} rolling_restarts={} window={} seed={} (logs in {})",
                 s.requests(),
+                s.brokers(),
+                s.submitters(),
+                s.workers(),
                 s.killsPerRole(),
                 s.brokerRestarts(),
+                s.zombies(),
+                s.leaderKills(),
+                s.rollingRestarts(),
+                s.window(),
                 s.seed(),
                 workDir);
         TopicNames topics = TopicNames.defaults();
-        try (ChildProcessKafka broker = ChildProcessKafka.create(Map.of()).start()) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                TopicProvisioner provisioner = new TopicProvisioner(admin);
-                provisioner.provision(topics.specs(3, provisioner.replicationFactor()), false);
-            }
+        try (ChildProcessKafkaCluster cluster =
+                        ChildProcessKafkaCluster.create(s.brokers(), Map.of()).start();
+                Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin);
+            provisioner.provision(topics.specs(PARTITIONS, provisioner.replicationFactor()), false);
+            String bootstrap = cluster.bootstrapServers();
             int apiPort = freePort();
             String apiUrl = "http://127.0.0.1:" + apiPort;
             Map<String, String> env = Map.of("ANTHROPIC_API_KEY", "chaos-key", "ANTHROPIC_BASE_URL", apiUrl);
+            List<RoleInstance> submitters = new ArrayList<>();
+            List<RoleInstance> workers = new ArrayList<>();
+            for (int i = 1; i <= s.submitters(); i++) {
+                submitters.add(role("submitter", "s" + i, bootstrap, env, workDir));
+            }
+            for (int i = 1; i <= s.workers(); i++) {
+                workers.add(role("worker", "w" + i, bootstrap, env, workDir));
+            }
+            List<RoleInstance> all = new ArrayList<>(submitters);
+            all.addAll(workers);
             try (JavaProcess emulator = JavaProcess.emulator(
                             apiPort, workDir, "--seed", String.valueOf(s.seed()), "--faults", s.faults());
-                    JavaProcess submitter = role("submitter", broker.bootstrapServers(), env, workDir);
-                    JavaProcess worker = role("worker", broker.bootstrapServers(), env, workDir)) {
+                    AutoCloseable roles = () -> all.forEach(i -> i.process.close())) {
                 emulator.start();
                 awaitHttp(apiUrl + "/_emulator/faults");
-                submitter.start();
-                worker.start();
+                all.forEach(i -> i.process.start());
+                for (RoleInstance i : all) {
+                    // a fail-safe: the faults may begin on a pipeline that is still starting
+                    if (!i.awaitReady(Duration.ofMinutes(4))) {
+                        log.warn("chaos: {} not ready 4 min after its start; the faults begin anyway", i);
+                    }
+                }
+                log.info("chaos: every part is up after {} s", (System.nanoTime() - t0) / 1_000_000_000);
                 List<Coordinates> published = new CopyOnWriteArrayList<>();
-                Thread publisher = new Thread(
-                        () -> publish(broker.bootstrapServers(), topics, s, random, published), "chaos-publisher");
+                Thread publisher =
+                        new Thread(() -> publish(bootstrap, topics, s, random, published), "chaos-publisher");
                 publisher.start();
-                Supervisor supervisor = new Supervisor(List.of(submitter, worker));
+                Supervisor supervisor =
+                        new Supervisor(all.stream().map(i -> i.process).toList());
                 supervisor.start();
-                int[] done = Havoc.run(s, random, broker, submitter, worker);
+                Havoc.Done done = new Havoc(s, apiUrl, random, cluster, admin, topics, submitters, workers).run();
                 publisher.join();
-                DeliveryCheck.Verdict v = await(broker.bootstrapServers(), topics, published, s.timeout());
+                DeliveryCheck.Verdict v = await(bootstrap, topics, published, s.timeout());
                 long faults = apiFaults(apiUrl);
                 supervisor.interrupt();
-                submitter.stop();
-                worker.stop();
+                supervisor.join();
+                all.forEach(i -> i.process.stop());
+                Files.write(workDir.resolve("faults.txt"), done.notes());
+                if (!v.clean()) {
+                    Forensics.write(bootstrap, topics, published, workDir.resolve("forensics.txt"));
+                }
                 return new Result(
                         v,
-                        done[0],
-                        done[1],
+                        done.kills(),
+                        done.brokerRestarts(),
+                        done.zombies(),
+                        done.zombiesExpelled(),
+                        done.zombiesRejoined(),
+                        done.zombiesStoppedFenced(),
+                        done.leaderKills(),
+                        done.leaderKillsWithProgress(),
+                        done.rollingRestarts(),
+                        done.readyTimeouts(),
                         supervisor.restarts(),
                         faults,
                         (System.nanoTime() - t0) / 1e9,
-                        retriesOverLimit(broker.bootstrapServers(), topics),
+                        retriesOverLimit(bootstrap, topics),
                         v.deadLettersByReason().getOrDefault("null", 0),
                         s.seed());
             }
         }
     }
 
-    private static JavaProcess role(String role, String bootstrap, Map<String, String> env, Path dir) {
+    /**
+     * A role instance with its own instance id and its own ops port on loopback (for {@code /health/ready}). No
+     * consumer timeout is tuned: the roles run with the group settings a user gets (static membership, Kafka's
+     * default timeouts), and a killed role restarted under its instance id takes its partitions back at once.
+     */
+    private static RoleInstance role(
+            String role, String instanceId, String bootstrap, Map<String, String> env, Path dir) throws IOException {
+        int opsPort = freePort();
         List<String> args = new ArrayList<>(List.of(role, "--bootstrap-servers", bootstrap));
         for (String kv : List.of(
-                "bridge." + role + ".instance.id=chaos",
+                "bridge." + role + ".instance.id=" + instanceId,
+                "bridge.http.host=127.0.0.1",
+                "bridge.http.port=" + opsPort,
                 "bridge.submitter.linger.ms=500",
                 "bridge.submitter.create.backoff.ms=500",
                 "bridge.worker.poll.initial.ms=500",
@@ -149,34 +216,41 @@ public final class ChaosRun {
                 "bridge.worker.retry.backoff.max.ms=1000",
                 "bridge.api.retry.initial.backoff.ms=100",
                 "bridge.api.retry.max.backoff.ms=1000")) {
-            // No consumer timeout is tuned: the roles run with the group settings a user gets (static membership,
-            // Kafka's default timeouts), and a killed role restarted under its instance id takes its partitions
-            // back at once.
-            if (kv.startsWith("bridge." + role) || kv.startsWith("bridge.api") || kv.startsWith("kafka.")) {
+            if (kv.startsWith("bridge." + role) || kv.startsWith("bridge.api") || kv.startsWith("bridge.http")) {
                 args.add("--set");
                 args.add(kv);
             }
         }
-        return new JavaProcess(role, "io.batchbridge.cli.BridgeMain", args, env, dir, "768m");
+        JavaProcess p =
+                new JavaProcess(role + "-" + instanceId, "io.batchbridge.cli.BridgeMain", args, env, dir, "512m");
+        return new RoleInstance(role, instanceId, opsPort, p);
     }
 
+    /** Publishes the mix in 40 paced chunks over the first 70 % of the fault window, so faults meet work in flight. */
     private static void publish(
             String bootstrap, TopicNames topics, ChaosSettings s, Random random, List<Coordinates> published) {
         List<String> requests = ChaosRequests.generate(s.requests(), new Random(random.nextLong()));
-        int chunk = Math.max(10, s.requests() / 20);
+        int chunks = 40;
+        int chunk = Math.max(1, (requests.size() + chunks - 1) / chunks);
+        long every = s.window().toMillis() * 7 / 10 / chunks;
+        long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClientDefaults.producer(bootstrap))) {
-            for (int i = 0; i < requests.size(); i += chunk) {
+            for (int i = 0, n = 0; i < requests.size(); i += chunk, n++) {
+                long wait = n * every - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                if (wait > 0) {
+                    TimeUnit.MILLISECONDS.sleep(wait);
+                }
                 List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
                 for (String r : requests.subList(i, Math.min(requests.size(), i + chunk))) {
                     sent.add(
                             p.send(new ProducerRecord<>(topics.requests().get(0), r.getBytes(StandardCharsets.UTF_8))));
                 }
                 for (java.util.concurrent.Future<RecordMetadata> f : sent) {
-                    RecordMetadata m = f.get(120, TimeUnit.SECONDS); // rides out a broker restart
+                    RecordMetadata m = f.get(300, TimeUnit.SECONDS); // rides out a broker kill
                     published.add(new Coordinates(m.topic(), m.partition(), m.offset()));
                 }
-                TimeUnit.MILLISECONDS.sleep(500);
             }
+            log.info("chaos: published {} requests", published.size());
         } catch (Exception e) {
             throw new IllegalStateException("publishing chaos requests failed", e);
         }

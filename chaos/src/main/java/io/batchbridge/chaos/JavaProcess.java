@@ -46,7 +46,7 @@ final class JavaProcess implements AutoCloseable {
     synchronized void start() {
         ProcessBuilder b = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(logDir.resolve(name + "-" + (++starts) + ".log").toFile());
+                .redirectOutput(log(++starts).toFile());
         b.environment().putAll(env);
         try {
             process = b.start();
@@ -81,6 +81,64 @@ final class JavaProcess implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * SIGTERM (the role drains and stops), wait for the exit (SIGKILL if it has not exited within {@code
+     * maxWait}), and start again under the same instance id: one step of a rolling restart. Atomic with respect
+     * to {@link #restartIfDead}, so the supervisor never starts a second copy. True if it exited by itself.
+     */
+    synchronized boolean terminateAndRestart(long maxWaitMillis) throws InterruptedException {
+        boolean clean = true;
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(maxWaitMillis, TimeUnit.MILLISECONDS)) {
+                clean = false;
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        start();
+        return clean;
+    }
+
+    /** SIGSTOP: the process stays alive but runs no instruction — no heartbeat, no poll — until {@link #thaw}. */
+    synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen process runs on where it stopped, unaware of the time that passed. */
+    synchronized void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(this.name + " is not running; cannot send SIG" + name);
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send SIG" + name + " to " + this.name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name, e);
+        }
+    }
+
+    /** The log of this process's {@code n}-th start (stdout and stderr). */
+    Path log(int n) {
+        return logDir.resolve(name + "-" + n + ".log");
+    }
+
+    /** How often this process has been started (its log files are {@code <name>-<n>.log}). */
+    synchronized int starts() {
+        return starts;
     }
 
     /** SIGTERM (drain) and wait. */
