@@ -205,9 +205,27 @@ public final class TransactionWriter implements AutoCloseable {
                 if (!created.isEmpty() && !(e instanceof TimeoutException)) {
                     ticketsLost.accept(created, e);
                 }
+                if (staleMember(e)) {
+                    // This transaction's group metadata is from before the consumer rejoined under the same static
+                    // id (a thawed zombie): the coordinator answers FENCED_INSTANCE_ID. That is this instance's own
+                    // old membership, not a live twin (a twin fences the consumer itself): rewind, do not stop.
+                    NotAMember stale = new NotAMember(
+                            "a transaction carried group metadata of an earlier membership of this instance: " + e);
+                    stale.addSuppressed(e);
+                    throw stale;
+                }
                 throw e;
             }
         }
+    }
+
+    private static boolean staleMember(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.FencedInstanceIdException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void commitWithRetries() {

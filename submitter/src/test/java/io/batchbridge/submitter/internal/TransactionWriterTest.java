@@ -170,6 +170,26 @@ class TransactionWriterTest {
         assertThat(producer.commitCount()).isZero();
     }
 
+    /**
+     * A thawed zombie's own stale offset commit is answered FENCED_INSTANCE_ID once its consumer rejoined under the
+     * same static id: that must rewind the loop, not stop the role as if a live twin had its id (chaos, #18).
+     */
+    @Test
+    void aStaleMembershipOfThisInstanceRewindsInsteadOfLookingLikeATwin() {
+        producer.sendOffsetsToTransactionException =
+                new org.apache.kafka.common.errors.FencedInstanceIdException("instance id is fenced");
+        writer.commit(handOff(0));
+        await().atMost(Duration.ofSeconds(5)).until(producer::transactionAborted);
+
+        assertThatThrownBy(() -> writer.commit(new Outbox()))
+                .isInstanceOf(TransactionWriter.NotAMember.class)
+                .satisfies(
+                        e -> assertThat(io.batchbridge.common.kafka.GroupMembership.fencedMessage(e, "submitter", "s1"))
+                                .as("not taken for a twin")
+                                .isEmpty());
+        assertThat(producer.history()).isEmpty();
+    }
+
     private static OrphanBatches.Orphan orphan() {
         return new OrphanBatches.Orphan(
                 new LaneKey("default", new java.util.TreeSet<>()),
