@@ -37,19 +37,19 @@ class OutcomeRecordsTest {
                 new Coordinates("bridge.requests", 0, 5),
                 maxAttempts);
         OpenBatch b = new OpenBatch("msgbatch_1", new TopicPartition("bridge.batches", 0), 1, NOW);
-        b.addPart(
-                new Ticket(
-                        "msgbatch_1",
-                        "default",
-                        List.of(),
-                        NOW,
-                        NOW.plus(Duration.ofDays(1)),
-                        1,
-                        0,
-                        1,
-                        List.of("bridge.requests"),
-                        List.of(item)),
-                0);
+        Ticket t = new Ticket(
+                "msgbatch_1",
+                "default",
+                List.of(),
+                NOW,
+                NOW.plus(Duration.ofDays(1)),
+                1,
+                0,
+                1,
+                List.of("bridge.requests"),
+                List.of(item));
+        b.addPart(t, 0);
+        b.load(List.of(t)); // as a fan-out does: the routing facts are read back from the ticket
         return b;
     }
 
