@@ -8,7 +8,7 @@ import java.util.Set;
 
 /** Runs the selected benchmarks on one embedded broker and collects the table and the summary line. */
 final class Bench {
-    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency");
+    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency", "open");
 
     private final Sizes sizes;
     private final Set<String> only;
@@ -24,7 +24,9 @@ final class Bench {
             "intake_ratio",
             "heap_ratio_2g_200m",
             "tracking_calls_per_min",
-            "latency_p99_ms"
+            "latency_p99_ms",
+            "open_heap_mb_100k",
+            "open_heap_mb_1m"
         }) {
             line.put(k, "nan");
         }
@@ -55,6 +57,9 @@ final class Bench {
             }
             if (selected("latency")) {
                 latency(env);
+            }
+            if (selected("open")) {
+                open(env);
             }
         }
         StringBuilder sb = new StringBuilder("bench:");
@@ -236,6 +241,11 @@ final class Bench {
                 "",
                 "");
         line.put("latency_p99_ms", Table.plain(r.p99Ms(), 0));
+    }
+
+    private void open(BenchEnv env) throws Exception {
+        OpenBench.Result r = run("open", () -> new OpenBench(env).run(sizes.open()));
+        OpenBench.report(r, table, line);
     }
 
     @FunctionalInterface

@@ -16,7 +16,8 @@ record Sizes(
         Duration trackingInterval,
         Duration trackingWindow,
         int latencyRequests,
-        Duration latencyGap) {
+        Duration latencyGap,
+        OpenBench.Size open) {
 
     static Sizes full() {
         return new Sizes(
@@ -32,7 +33,8 @@ record Sizes(
                 Duration.ofSeconds(20),
                 Duration.ofSeconds(60),
                 300,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100),
+                new OpenBench.Size(1_000, 100, 1_000, true, Duration.ofSeconds(30)));
     }
 
     static Sizes quick() {
@@ -49,6 +51,7 @@ record Sizes(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(20),
                 50,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100),
+                new OpenBench.Size(100, 10, 100, false, Duration.ofSeconds(5)));
     }
 }
