@@ -178,6 +178,10 @@ public final class WorkerApp implements AutoCloseable {
             GroupMembership.fencedMessage(e, "worker", config.instanceId())
                     .ifPresentOrElse(log::error, () -> log.error("the worker's poll loop failed; stopping", e));
             failed = true;
+        } catch (Error e) { // e.g. OutOfMemoryError: stop FAILED (the runner exits) rather than leave a JVM without a
+            // loop
+            log.error("the worker's poll loop died; stopping", e);
+            failed = true;
         } finally {
             shutDown(failed);
         }

@@ -37,6 +37,9 @@ import org.apache.kafka.clients.producer.Producer;
  * with the user's {@code kafka.*} settings on top.
  */
 final class WorkerClients {
+    /** Ticket records per poll (kafka.consumer.max.poll.records overrides it). */
+    static final int TICKETS_PER_POLL = 20;
+
     private final WorkerConfig config;
     private final String bootstrap;
     private final KafkaConsumer<byte[], byte[]> tickets;
@@ -58,6 +61,9 @@ final class WorkerClients {
         // Incremental rebalancing: only partitions that move stop; a worker keeping its partitions goes on fanning
         // out (a generation bump costs at most the transactions in flight). kafka.consumer.* may choose otherwise.
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // A ticket is up to ~1 MB decompressed while the fetch limits count compressed bytes: 500 records a poll
+        // (the client default) of very compressible tickets ran a 512 MB worker out of heap (the open-work bench).
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, TICKETS_PER_POLL);
         c.putAll(config.kafkaSettings("consumer"));
         GroupMembership.configure(c, config, "worker", instanceId());
         this.tickets = new KafkaConsumer<>(c);
