@@ -222,6 +222,7 @@ class DlqCommandIT {
                 "bridge.topics.results",
                 "bridge.topics.retry",
                 "bridge.topics.checkpoints",
+                "bridge.topics.intents",
                 "bridge.topics.batch.events",
                 "bridge.topics.dlq",
                 "not-a-topic-key"

@@ -54,7 +54,8 @@ class KafkaUsersAclIT {
             "bridge.retry",
             "bridge.dlq",
             "bridge.batch-events",
-            "bridge.checkpoints");
+            "bridge.checkpoints",
+            "bridge.intents");
 
     private static EmbeddedKafka kafka;
 
@@ -101,11 +102,19 @@ class KafkaUsersAclIT {
             Map<TopicPartition, OffsetAndMetadata> offsets = pollOne(c);
             p.initTransactions();
             p.beginTransaction();
-            for (String t : List.of("bridge.batches", "bridge.dlq", "bridge.batch-events")) {
+            for (String t : List.of("bridge.batches", "bridge.dlq", "bridge.batch-events", "bridge.intents")) {
                 p.send(new ProducerRecord<>(t, "k".getBytes(UTF_8), "{}".getBytes(UTF_8)));
             }
             p.sendOffsetsToTransaction(offsets, c.groupMetadata());
             p.commitTransaction();
+        }
+        // create intents and tickets are read back at start, without a group
+        try (KafkaConsumer<byte[], byte[]> byCoordinates = consumer("bridge-submitter", "s", null)) {
+            List<TopicPartition> tps =
+                    List.of(new TopicPartition("bridge.intents", 0), new TopicPartition("bridge.batches", 0));
+            byCoordinates.assign(tps);
+            byCoordinates.seekToBeginning(tps);
+            tps.forEach(tp -> assertThat(byCoordinates.position(tp)).isZero());
         }
     }
 
