@@ -164,14 +164,7 @@ public final class BatchCreator implements AutoCloseable {
         List<CreateOutcome> kept = new ArrayList<>();
         for (CreateOutcome o; (o = outcomes.poll()) != null; ) {
             boolean touches = o.batch().items().stream().anyMatch(i -> partitions.contains(i.partition()));
-            if (!touches) {
-                kept.add(o);
-                continue;
-            }
-            if (o instanceof CreateOutcome.Created c) {
-                orphans.hold(orphan(c), "the partitions of its requests were lost before its ticket was written");
-            }
-            kept.add(new CreateOutcome.Abandoned(o.batch()));
+            kept.add(touches ? abandon(o, "lost before its ticket was written") : o);
         }
         outcomes.addAll(kept);
     }
@@ -184,15 +177,16 @@ public final class BatchCreator implements AutoCloseable {
         for (CreateOutcome o : results) {
             boolean late =
                     o.batch().items().stream().anyMatch(i -> revokedAt.getOrDefault(i.partition(), 0L) > submittedAt);
-            if (!late) {
-                outcomes.add(o);
-                continue;
-            }
-            if (o instanceof CreateOutcome.Created c) {
-                orphans.hold(orphan(c), "the partitions of its requests were revoked while it was being created");
-            }
-            outcomes.add(new CreateOutcome.Abandoned(o.batch()));
+            outcomes.add(late ? abandon(o, "revoked while it was being created") : o);
         }
+    }
+
+    /** The outcome of requests that are no longer this instance's: a batch the API created is held as an orphan. */
+    private CreateOutcome abandon(CreateOutcome o, String when) {
+        if (o instanceof CreateOutcome.Created c) {
+            orphans.hold(orphan(c), "the partitions of its requests were " + when);
+        }
+        return new CreateOutcome.Abandoned(o.batch());
     }
 
     static OrphanBatches.Orphan orphan(CreateOutcome.Created c) {
