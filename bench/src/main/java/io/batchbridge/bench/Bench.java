@@ -2,13 +2,15 @@ package io.batchbridge.bench;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Runs the selected benchmarks on one embedded broker and collects the table and the summary line. */
 final class Bench {
-    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency");
+    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency", "scaling");
 
     private final Sizes sizes;
     private final Set<String> only;
@@ -24,7 +26,9 @@ final class Bench {
             "intake_ratio",
             "heap_ratio_2g_200m",
             "tracking_calls_per_min",
-            "latency_p99_ms"
+            "latency_p99_ms",
+            "scaling_2w_ratio",
+            "scaling_3w_ratio"
         }) {
             line.put(k, "nan");
         }
@@ -55,6 +59,9 @@ final class Bench {
             }
             if (selected("latency")) {
                 latency(env);
+            }
+            if (selected("scaling")) {
+                scaling(env);
             }
         }
         StringBuilder sb = new StringBuilder("bench:");
@@ -236,6 +243,73 @@ final class Bench {
                 "",
                 "");
         line.put("latency_p99_ms", Table.plain(r.p99Ms(), 0));
+    }
+
+    private void scaling(BenchEnv env) throws Exception {
+        ScalingBench s = new ScalingBench(env);
+        List<ScalingBench.Result> results = new java.util.ArrayList<>();
+        for (int workers = 1; workers <= 3; workers++) {
+            int n = workers;
+            results.add(run(
+                    "scaling " + n + " worker" + (n == 1 ? "" : "s"),
+                    () -> s.run(
+                            n,
+                            sizes.scalingBatches(),
+                            sizes.scalingResults(),
+                            sizes.smallTokens(),
+                            sizes.fanoutRuns())));
+        }
+        ScalingBench.Result one = results.get(0);
+        for (ScalingBench.Result r : results) {
+            ScalingBench.Round b = r.best();
+            String name = "scaling " + r.batches() + " batches × " + Table.num(r.perBatch(), 0) + " × "
+                    + Table.num(r.bytesPerRound() / (double) (r.batches() * r.perBatch()) / 1e3, 1) + " KB, "
+                    + r.workers() + " worker JVM" + (r.workers() == 1 ? "" : "s");
+            double ratio = b.perSecond() / one.best().perSecond();
+            table.row(
+                    name,
+                    "results/s, tickets visible → last result read_committed (runs: "
+                            + r.rates().stream().map(v -> Table.num(v, 0)).collect(Collectors.joining(", "))
+                            + ") vs 1 worker",
+                    Table.num(b.perSecond(), 0),
+                    Table.num(one.best().perSecond(), 0),
+                    Table.num(ratio, 2),
+                    "",
+                    "");
+            table.row(
+                    name,
+                    "CPU µs per result: worker JVMs; whole machine (workers + broker + emulator and reader)"
+                            + " (cores busy)",
+                    Table.num(b.workerMicrosPerResult(), 0) + "; " + Table.num(b.totalMicrosPerResult(), 0) + " ("
+                            + Table.num(b.cores(), 2) + ")",
+                    Table.num(one.best().workerMicrosPerResult(), 0) + "; "
+                            + Table.num(one.best().totalMicrosPerResult(), 0) + " ("
+                            + Table.num(one.best().cores(), 2) + ")",
+                    "",
+                    "",
+                    "");
+            table.row(
+                    name,
+                    "per instance: partitions / batches / results in the best run; rebalances after the group"
+                            + " settled (in " + Table.num(r.settleSeconds(), 1) + " s); aborted transactions",
+                    join(r.partitions()) + " / " + join(b.childFanouts()) + " / " + join(b.childResults()) + "; "
+                            + r.rebalanceLines() + "; " + r.abortedTxns(),
+                    "",
+                    "",
+                    "",
+                    "");
+            if (r.workers() > 1) {
+                line.put("scaling_" + r.workers() + "w_ratio", Table.plain(ratio, 2));
+            }
+        }
+    }
+
+    private static String join(List<Integer> v) {
+        return v.stream().map(String::valueOf).collect(Collectors.joining("/"));
+    }
+
+    private static String join(long[] v) {
+        return java.util.Arrays.stream(v).mapToObj(String::valueOf).collect(Collectors.joining("/"));
     }
 
     @FunctionalInterface

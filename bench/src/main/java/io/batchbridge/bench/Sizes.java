@@ -16,7 +16,9 @@ record Sizes(
         Duration trackingInterval,
         Duration trackingWindow,
         int latencyRequests,
-        Duration latencyGap) {
+        Duration latencyGap,
+        int scalingBatches,
+        int scalingResults) {
 
     static Sizes full() {
         return new Sizes(
@@ -32,7 +34,9 @@ record Sizes(
                 Duration.ofSeconds(20),
                 Duration.ofSeconds(60),
                 300,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100),
+                12,
+                5_000);
     }
 
     static Sizes quick() {
@@ -49,6 +53,8 @@ record Sizes(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(20),
                 50,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100),
+                6,
+                500);
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Timeout;
 /** Smoke test: the quick bench completes and ends with the summary line. No thresholds: figures vary by machine. */
 class BenchQuickIT {
     private static final String LINE = "bench: fanout_ratio=(\\S+) fanout_peer_ratio=(\\S+) intake_ratio=(\\S+)"
-            + " heap_ratio_2g_200m=(\\S+) tracking_calls_per_min=(\\S+) latency_p99_ms=(\\S+)";
+            + " heap_ratio_2g_200m=(\\S+) tracking_calls_per_min=(\\S+) latency_p99_ms=(\\S+)"
+            + " scaling_2w_ratio=(\\S+) scaling_3w_ratio=(\\S+)";
 
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)

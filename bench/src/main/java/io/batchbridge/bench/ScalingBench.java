@@ -1,0 +1,659 @@
+package io.batchbridge.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.batchbridge.client.BatchesClient;
+import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.TicketItem;
+import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.emulator.Emulator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Worker scaling: the same load (ended batches at the emulator, their tickets spread evenly over a 6-partition
+ * batches topic, written in one transaction) fanned out by 1, 2 or 3 worker instances, each a {@link ScalingChild}
+ * JVM of its own in one consumer group, as a user runs them (static membership, each its own instance id, no
+ * consumer timeout tuned). Time: from the tickets' transaction committed (visible) to the last result seen by a
+ * {@code read_committed} reader of the results topic. CPU: every worker JVM's, and the whole machine's (workers +
+ * this JVM with the emulator and the reader + the broker), from {@code /proc/<pid>/stat}.
+ */
+final class ScalingBench {
+    static final int PARTITIONS = 6;
+    static final int MAX_WARM_UPS = 3;
+
+    /**
+     * One round: {@code seconds} from tickets visible to the last result read; CPU seconds of the worker JVMs and of
+     * the whole machine over it; per instance (in start order) its CPU seconds, fan-outs and results.
+     */
+    record Round(
+            String name,
+            long results,
+            double seconds,
+            double workerCpu,
+            double totalCpu,
+            double[] childCpu,
+            long[] childFanouts,
+            long[] childResults,
+            long abortedTxns,
+            double jitShare) {
+        double perSecond() {
+            return results / seconds;
+        }
+
+        double workerMicrosPerResult() {
+            return workerCpu * 1e6 / results;
+        }
+
+        double totalMicrosPerResult() {
+            return totalCpu * 1e6 / results;
+        }
+
+        double cores() {
+            return totalCpu / seconds;
+        }
+    }
+
+    /**
+     * One configuration's figures: its fastest measured round and the rates of all of them; the partitions each
+     * instance held (start order); assign/revoke log lines after the group first settled, transactions aborted,
+     * and other log lines worth a look; seconds from launching the JVMs to a settled group.
+     */
+    record Result(
+            int workers,
+            int batches,
+            int perBatch,
+            long bytesPerRound,
+            Round best,
+            List<Double> rates,
+            List<Integer> partitions,
+            int rebalanceLines,
+            long abortedTxns,
+            List<String> notable,
+            double settleSeconds) {}
+
+    private final BenchEnv env;
+
+    ScalingBench(BenchEnv env) {
+        this.env = env;
+    }
+
+    Result run(int workers, int batches, int perBatch, int tokens, int runs) throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 6);
+        String prefix = "bench-scale" + workers + "w-" + id + ".";
+        TopicNames t = TopicNames.withPrefix(prefix);
+        BenchEnv.provision(env.bootstrap(), t, PARTITIONS);
+        String group = "bench-scaling-" + id;
+        Path logs = Files.createTempDirectory("bench-scaling-" + workers + "w-");
+        Bench.log("  %d worker(s): group %s, logs in %s, load average %s", workers, group, logs, loadAverage());
+        try (Emulator emu = Emulator.builder().timeScale(3600).seed(17).build().start();
+                BatchesClient client = BenchEnv.client(emu.baseUrl(), new SimpleMeterRegistry(), 8);
+                Admin admin = Admin.create(Map.of("bootstrap.servers", env.bootstrap()));
+                Reader reader = new Reader(env.bootstrap(), t.results())) {
+            long launched = System.nanoTime();
+            List<Child> children = new ArrayList<>();
+            try {
+                for (int i = 0; i < workers; i++) {
+                    children.add(Child.launch(
+                            env.bootstrap(), emu.baseUrl(), prefix, group, "scale-" + id + "-w" + (i + 1), logs));
+                }
+                for (Child c : children) {
+                    c.expect("started", Duration.ofMinutes(2));
+                }
+                Map<String, List<Integer>> settled = awaitSettled(admin, group, children);
+                double settleSeconds = (System.nanoTime() - launched) / 1e9;
+                int[] linesAtSettle = awaitAssignedLogged(children);
+                Bench.log(
+                        "  %d worker(s): group settled in %.1f s: %s",
+                        workers, settleSeconds, describe(settled, children));
+                Load load = new Load(t, client, emu, batches, perBatch, tokens);
+                int maxWarmUps = runs == 1 ? 1 : MAX_WARM_UPS;
+                for (int w = 1; w <= maxWarmUps; w++) {
+                    if (round("warm-up " + w, load, reader, children).jitShare() < 0.1) {
+                        break;
+                    }
+                }
+                Round best = null;
+                List<Double> rates = new ArrayList<>();
+                long aborted = 0;
+                for (int r = 1; r <= runs; r++) {
+                    Round round = round("run " + r, load, reader, children);
+                    rates.add(round.perSecond());
+                    aborted += round.abortedTxns();
+                    best = best == null || round.perSecond() > best.perSecond() ? round : best;
+                }
+                Map<String, List<Integer>> after = assignment(admin, group);
+                if (!after.equals(settled)) {
+                    Bench.log("  %d worker(s): assignment changed during the rounds: %s", workers, after);
+                }
+                // What the workers logged from the settled group to the end of the last round: rebalances, and
+                // warnings, errors and redone work, counted by kind.
+                int rebalanceLines = 0;
+                List<String> notable = new ArrayList<>();
+                for (int i = 0; i < children.size(); i++) {
+                    List<String> lines = children.get(i).lines();
+                    lines = lines.subList(Math.min(linesAtSettle[i], lines.size()), lines.size());
+                    rebalanceLines +=
+                            (int) lines.stream().filter(Child::isRebalance).count();
+                    Map<String, Integer> kinds = new TreeMap<>();
+                    lines.stream().filter(Child::isNotable).forEach(l -> kinds.merge(Child.kind(l), 1, Integer::sum));
+                    String who = children.get(i).instanceId;
+                    kinds.forEach((k, v) -> notable.add(who + ": " + v + " × " + k));
+                }
+                notable.forEach(l -> Bench.log("    logged after the group settled: %s", l));
+                List<Integer> partitions = children.stream()
+                        .map(c -> settled.getOrDefault(c.memberId(), List.of()).size())
+                        .toList();
+                Bench.log("  %d worker(s) done; load average %s", workers, loadAverage());
+                return new Result(
+                        workers,
+                        batches,
+                        perBatch,
+                        load.bytesPerRound,
+                        best,
+                        rates,
+                        partitions,
+                        rebalanceLines,
+                        aborted,
+                        notable,
+                        settleSeconds);
+            } finally {
+                for (Child c : children) {
+                    c.stop();
+                }
+            }
+        }
+    }
+
+    /** The ended batches of one round, created at the emulator just before their tickets are written. */
+    private static final class Load {
+        final TopicNames t;
+        final BatchesClient client;
+        final Emulator emu;
+        final int batches;
+        final int perBatch;
+        final int tokens;
+        long bytesPerRound;
+
+        Load(TopicNames t, BatchesClient client, Emulator emu, int batches, int perBatch, int tokens) {
+            this.t = t;
+            this.client = client;
+            this.emu = emu;
+            this.batches = batches;
+            this.perBatch = perBatch;
+            this.tokens = tokens;
+        }
+
+        List<MessageBatch> create() {
+            List<MessageBatch> out = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                out.add(FanoutBench.create(client, perBatch, tokens, List.of()));
+            }
+            emu.advance(Duration.ofHours(3));
+            return out;
+        }
+    }
+
+    private Round round(String name, Load load, Reader reader, List<Child> children) throws Exception {
+        List<MessageBatch> batches = load.create();
+        List<List<TicketItem>> items = new ArrayList<>();
+        for (int b = 0; b < batches.size(); b++) {
+            items.add(BenchEnv.items(load.t, load.perBatch));
+        }
+        for (Child c : children) {
+            c.ask("mark", "marked");
+        }
+        reader.toEnd();
+        int expected = load.batches * load.perBatch;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        BenchEnv.writeTickets(env.bootstrap(), load.t, batches, items, List.of(), b -> b % PARTITIONS);
+        long t0 = System.nanoTime();
+        long cpu0 = BenchEnv.cpuNanos();
+        long[] childCpu0 = children.stream().mapToLong(Child::cpuNanos).toArray();
+        long end = reader.await(expected, deadline);
+        long cpu1 = BenchEnv.cpuNanos();
+        long[] childCpu1 = children.stream().mapToLong(Child::cpuNanos).toArray();
+        load.bytesPerRound = reader.bytes;
+        double seconds = (end - t0) / 1e9;
+        double[] childCpu = new double[children.size()];
+        double workerCpu = 0;
+        for (int i = 0; i < childCpu.length; i++) {
+            childCpu[i] = (childCpu1[i] - childCpu0[i]) / 1e9;
+            workerCpu += childCpu[i];
+        }
+        // Every fan-out is counted by its worker once its last transaction committed, which the reader saw:
+        // wait for the counts to catch up, then look for anything written twice.
+        List<Map<String, String>> reports = new ArrayList<>();
+        long fanouts = 0;
+        long reportDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            reports.clear();
+            for (Child c : children) {
+                reports.add(c.report());
+            }
+            fanouts = reports.stream()
+                    .mapToLong(r -> Long.parseLong(r.get("fanouts")))
+                    .sum();
+        } while (fanouts < load.batches && System.nanoTime() < reportDeadline && sleep(50));
+        int extra = reader.extra(Duration.ofMillis(300));
+        if (fanouts != load.batches || extra > 0) {
+            throw new IllegalStateException(name + ": workers counted " + fanouts + " fan-outs of " + load.batches
+                    + " batches; " + extra + " results beyond the " + expected + " expected (exactly once broken)");
+        }
+        long[] childFanouts = reports.stream()
+                .mapToLong(r -> Long.parseLong(r.get("fanouts")))
+                .toArray();
+        long[] childResults = reports.stream()
+                .mapToLong(r -> Long.parseLong(r.get("results")))
+                .toArray();
+        long aborted = reports.stream()
+                .mapToLong(r -> Long.parseLong(r.get("txn_aborted")))
+                .sum();
+        long jitMs =
+                reports.stream().mapToLong(r -> Long.parseLong(r.get("jit_ms"))).sum();
+        double jitShare = jitMs / (seconds * 1000);
+        Round round = new Round(
+                name,
+                expected,
+                seconds,
+                workerCpu,
+                workerCpu + (cpu1 - cpu0) / 1e9,
+                childCpu,
+                childFanouts,
+                childResults,
+                aborted,
+                jitShare);
+        StringBuilder per = new StringBuilder();
+        for (int i = 0; i < children.size(); i++) {
+            Map<String, String> r = reports.get(i);
+            per.append(String.format(
+                    Locale.ROOT,
+                    "%n      %s: %d fan-outs, %d results, CPU %.2f s, txns %s committed / %s aborted, JIT %s ms,"
+                            + " GC %s ms; CPU ms by thread: %s",
+                    children.get(i).instanceId,
+                    childFanouts[i],
+                    childResults[i],
+                    childCpu[i],
+                    r.get("txn_committed"),
+                    r.get("txn_aborted"),
+                    r.get("jit_ms"),
+                    r.get("gc_ms"),
+                    r.get("threads")));
+        }
+        Bench.log(
+                "  %d worker(s) %s: %d results in %.2f s (%,.0f/s); CPU µs per result: workers %.0f, whole machine"
+                        + " %.0f (%.2f cores busy); workers' JIT %.0f %% of the round%s",
+                children.size(),
+                name,
+                expected,
+                seconds,
+                round.perSecond(),
+                round.workerMicrosPerResult(),
+                round.totalMicrosPerResult(),
+                round.cores(),
+                jitShare * 100,
+                per);
+        return round;
+    }
+
+    private static boolean sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
+    }
+
+    /**
+     * A worker reports its assignment settled as its rebalance callback starts, and logs "assigned" once it has
+     * loaded the checkpoints: waits (at most 30 s) until each has logged it, so that line is not counted as a
+     * rebalance during the rounds; returns each log's line count then.
+     */
+    private static int[] awaitAssignedLogged(List<Child> children) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean all = true;
+            for (Child c : children) {
+                List<String> r = c.lines().stream().filter(Child::isRebalance).toList();
+                all &= !r.isEmpty() && r.get(r.size() - 1).contains(" - assigned [");
+            }
+            if (all || System.nanoTime() > deadline) {
+                return children.stream().mapToInt(c -> c.lines().size()).toArray();
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits until the group is stable with every instance a member, all partitions assigned, each settled. */
+    private static Map<String, List<Integer>> awaitSettled(Admin admin, String group, List<Child> children)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        Map<String, List<Integer>> last = Map.of();
+        while (System.nanoTime() < deadline) {
+            ConsumerGroupDescription d;
+            try {
+                d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                    throw e;
+                }
+                Thread.sleep(100); // no member has joined yet
+                continue;
+            }
+            last = assignment(d);
+            int assigned = last.values().stream().mapToInt(List::size).sum();
+            if (d.groupState() == GroupState.STABLE
+                    && d.members().size() == children.size()
+                    && assigned == PARTITIONS) {
+                boolean all = true;
+                for (Child c : children) {
+                    all &= "true".equals(c.report().get("settled"));
+                }
+                if (all) {
+                    return last;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("group " + group + " did not settle with " + children.size()
+                + " members in 3 min; last assignment " + last);
+    }
+
+    private static Map<String, List<Integer>> assignment(Admin admin, String group) throws Exception {
+        return assignment(
+                admin.describeConsumerGroups(List.of(group)).all().get().get(group));
+    }
+
+    /** Partitions by member ({@code group.instance.id}, else the member id). */
+    private static Map<String, List<Integer>> assignment(ConsumerGroupDescription d) {
+        Map<String, List<Integer>> out = new TreeMap<>();
+        for (MemberDescription m : d.members()) {
+            out.put(
+                    m.groupInstanceId().orElse(m.consumerId()),
+                    m.assignment().topicPartitions().stream()
+                            .map(TopicPartition::partition)
+                            .sorted()
+                            .toList());
+        }
+        return out;
+    }
+
+    private static String describe(Map<String, List<Integer>> assignment, List<Child> children) {
+        return children.stream()
+                .map(c -> c.instanceId + " " + assignment.getOrDefault(c.memberId(), List.of()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** {@code /proc/loadavg}'s 1, 5 and 15 minute figures: other work on the machine during a run. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    /** A read_committed reader of every partition of the results topic, positioned at its end before a round. */
+    private static final class Reader implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final List<TopicPartition> partitions;
+        long bytes;
+
+        Reader(String bootstrap, String topic) {
+            Map<String, Object> c = KafkaClientDefaults.consumer(bootstrap, "unused");
+            c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            // the last result's fetch is answered when its transaction's marker moves the stable offset; this
+            // only bounds the wait of a fetch that found nothing new
+            c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+            this.consumer = new KafkaConsumer<>(c);
+            this.partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+        }
+
+        void toEnd() {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end now, before the tickets are written
+        }
+
+        /**
+         * Reads until {@code expected} distinct (batch id, custom id) results arrived; fails on one seen twice.
+         *
+         * @return when the poll that returned the last of them came back
+         */
+        long await(int expected, long deadline) {
+            Set<String> seen = new HashSet<>(expected * 2);
+            long last = 0;
+            bytes = 0;
+            while (seen.size() < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("saw " + seen.size() + " of " + expected + " results in 10 min");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    String key = header(r, Headers.BATCH_ID) + "/" + header(r, Headers.CUSTOM_ID);
+                    if (!seen.add(key)) {
+                        throw new IllegalStateException("result " + key + " written twice (exactly once broken)");
+                    }
+                    bytes += r.value().length;
+                }
+                last = System.nanoTime();
+            }
+            return last;
+        }
+
+        /** Records arriving within {@code d} after a round was complete: there must be none. */
+        int extra(Duration d) {
+            int n = 0;
+            long until = System.nanoTime() + d.toNanos();
+            while (System.nanoTime() < until) {
+                n += consumer.poll(Duration.ofMillis(50)).count();
+            }
+            return n;
+        }
+
+        private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+            Header h = r.headers().lastHeader(name);
+            return h == null ? "?" : new String(h.value(), UTF_8);
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** One worker JVM: its process, its command line, its protocol answers and its log file. */
+    private static final class Child {
+        final String instanceId;
+        final Process process;
+        final Path log;
+        private final Writer commands;
+        private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+
+        private Child(String instanceId, Process process, Path log) {
+            this.instanceId = instanceId;
+            this.process = process;
+            this.log = log;
+            this.commands = new OutputStreamWriter(process.getOutputStream(), UTF_8);
+            Thread t = new Thread(
+                    () -> {
+                        try (BufferedReader out =
+                                new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
+                            String line;
+                            while ((line = out.readLine()) != null) {
+                                if (line.startsWith(ScalingChild.PREFIX)) {
+                                    answers.add(line.substring(ScalingChild.PREFIX.length())
+                                            .trim());
+                                }
+                            }
+                        } catch (IOException e) {
+                            // the child is gone; ask() times out and says so
+                        }
+                    },
+                    "scaling-child-" + instanceId);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        static Child launch(String bootstrap, String baseUrl, String prefix, String group, String instanceId, Path dir)
+                throws IOException {
+            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+            List<String> cmd = new ArrayList<>(List.of(
+                    java.toString(),
+                    "-DBRIDGE_LOG_LEVEL=INFO",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ScalingChild.class.getName(),
+                    bootstrap,
+                    baseUrl,
+                    prefix,
+                    group,
+                    instanceId));
+            BenchEnv.propertiesWithPrefix("bench.worker.")
+                    .forEach((k, v) -> cmd.add(1, "-Dbench.worker." + k + "=" + v));
+            String jvmOptions = System.getProperty("bench.scaling.jvm", "").trim();
+            if (!jvmOptions.isEmpty()) {
+                cmd.addAll(1, List.of(jvmOptions.split("\\s+")));
+            }
+            Path log = dir.resolve(instanceId + ".log");
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
+            return new Child(instanceId, p, log);
+        }
+
+        /** The consumer group member id of this instance (static membership). */
+        String memberId() {
+            return io.batchbridge.common.kafka.GroupMembership.memberId("worker", instanceId);
+        }
+
+        long cpuNanos() {
+            return BenchEnv.processCpuNanos(process.pid());
+        }
+
+        String expect(String prefix, Duration timeout) throws InterruptedException {
+            String a = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (a == null || !a.startsWith(prefix)) {
+                throw new IllegalStateException(instanceId + " answered " + a + " instead of " + prefix
+                        + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")") + "; log " + log
+                        + ":\n" + tail());
+            }
+            return a;
+        }
+
+        String ask(String command, String prefix) throws InterruptedException {
+            send(command);
+            return expect(prefix, Duration.ofSeconds(30));
+        }
+
+        Map<String, String> report() throws InterruptedException {
+            String a = ask("report", "settled=");
+            Map<String, String> out = new TreeMap<>();
+            int threads = a.indexOf(" threads=");
+            for (String kv : a.substring(0, threads).split(" ")) {
+                out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+            out.put("threads", a.substring(threads + " threads=".length()));
+            return out;
+        }
+
+        private void send(String command) {
+            try {
+                commands.write(command + "\n");
+                commands.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(instanceId + " is gone; log " + log + ":\n" + tail(), e);
+            }
+        }
+
+        static boolean isRebalance(String line) {
+            return line.contains(" - assigned [") || line.contains(" - revoked [");
+        }
+
+        /** Warnings, errors and work redone (resumed from a checkpoint, already fanned out, stopped). */
+        static boolean isNotable(String line) {
+            return line.contains(" WARN ")
+                    || line.contains(" ERROR ")
+                    || line.contains("resumes from its checkpoint")
+                    || line.contains("already fanned out")
+                    || line.contains("fan-out stopped");
+        }
+
+        /** A log line without its time, ids, numbers and topic names: what kind of thing happened. */
+        static String kind(String line) {
+            String k = line.replaceFirst("^[0-9:.]+\\s+", "");
+            int error = k.indexOf("Error: ");
+            if (error >= 0) {
+                k = k.substring(0, k.indexOf(" - ") + 3) + k.substring(error);
+            }
+            k = k.replaceAll("\\[(Consumer|Producer) [^]]*] ", "")
+                    .replaceAll("msgbatch_\\w+", "<batch>")
+                    .replaceAll("bench-scale\\w+-\\w+\\.", "")
+                    .replaceAll("\\d+", "N");
+            return k.length() > 160 ? k.substring(0, 160) + "…" : k;
+        }
+
+        List<String> lines() {
+            try {
+                return Files.readAllLines(log, UTF_8);
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+
+        private String tail() {
+            List<String> l = lines();
+            return String.join("\n", l.subList(Math.max(0, l.size() - 30), l.size()));
+        }
+
+        /** Asks the worker to close as on SIGTERM; kills the JVM if it has not exited 40 s later. */
+        void stop() {
+            try {
+                if (process.isAlive()) {
+                    send("stop");
+                    if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                        Bench.log("  %s did not stop within 40 s; killing it", instanceId);
+                    }
+                }
+            } catch (RuntimeException e) {
+                Bench.log("  %s: stop failed: %s", instanceId, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
