@@ -279,12 +279,9 @@ final class Bench {
             table.row(
                     name,
                     "CPU µs per result: worker JVMs; whole machine (workers + broker + emulator and reader)"
-                            + " (cores busy)",
-                    Table.num(b.workerMicrosPerResult(), 0) + "; " + Table.num(b.totalMicrosPerResult(), 0) + " ("
-                            + Table.num(b.cores(), 2) + ")",
-                    Table.num(one.best().workerMicrosPerResult(), 0) + "; "
-                            + Table.num(one.best().totalMicrosPerResult(), 0) + " ("
-                            + Table.num(one.best().cores(), 2) + ")",
+                            + " (cores busy; cores used by other processes meanwhile)",
+                    cpu(b),
+                    cpu(one.best()),
                     "",
                     "",
                     "");
@@ -302,6 +299,11 @@ final class Bench {
                 line.put("scaling_" + r.workers() + "w_ratio", Table.plain(ratio, 2));
             }
         }
+    }
+
+    private static String cpu(ScalingBench.Round r) {
+        return Table.num(r.workerMicrosPerResult(), 0) + "; " + Table.num(r.totalMicrosPerResult(), 0) + " ("
+                + Table.num(r.cores(), 2) + "; " + Table.num(r.otherCores(), 2) + ")";
     }
 
     private static String join(List<Integer> v) {

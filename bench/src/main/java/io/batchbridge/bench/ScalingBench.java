@@ -68,7 +68,8 @@ final class ScalingBench {
             long[] childFanouts,
             long[] childResults,
             long abortedTxns,
-            double jitShare) {
+            double jitShare,
+            double otherCores) {
         double perSecond() {
             return results / seconds;
         }
@@ -241,9 +242,11 @@ final class ScalingBench {
         BenchEnv.writeTickets(env.bootstrap(), load.t, batches, items, List.of(), b -> b % PARTITIONS);
         long t0 = System.nanoTime();
         long cpu0 = BenchEnv.cpuNanos();
+        long machine0 = machineBusyNanos();
         long[] childCpu0 = children.stream().mapToLong(Child::cpuNanos).toArray();
         long end = reader.await(expected, deadline);
         long cpu1 = BenchEnv.cpuNanos();
+        long machine1 = machineBusyNanos();
         long[] childCpu1 = children.stream().mapToLong(Child::cpuNanos).toArray();
         load.bytesPerRound = reader.bytes;
         double seconds = (end - t0) / 1e9;
@@ -294,7 +297,8 @@ final class ScalingBench {
                 childFanouts,
                 childResults,
                 aborted,
-                jitShare);
+                jitShare,
+                Math.max(0, (machine1 - machine0) / 1e9 - workerCpu - (cpu1 - cpu0) / 1e9) / seconds);
         StringBuilder per = new StringBuilder();
         for (int i = 0; i < children.size(); i++) {
             Map<String, String> r = reports.get(i);
@@ -314,7 +318,7 @@ final class ScalingBench {
         }
         Bench.log(
                 "  %d worker(s) %s: %d results in %.2f s (%,.0f/s); CPU µs per result: workers %.0f, whole machine"
-                        + " %.0f (%.2f cores busy); workers' JIT %.0f %% of the round%s",
+                        + " %.0f (%.2f cores busy; other processes %.2f cores); workers' JIT %.0f %% of the round%s",
                 children.size(),
                 name,
                 expected,
@@ -323,6 +327,7 @@ final class ScalingBench {
                 round.workerMicrosPerResult(),
                 round.totalMicrosPerResult(),
                 round.cores(),
+                round.otherCores(),
                 jitShare * 100,
                 per);
         return round;
@@ -411,6 +416,25 @@ final class ScalingBench {
         return children.stream()
                 .map(c -> c.instanceId + " " + assignment.getOrDefault(c.memberId(), List.of()))
                 .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * CPU time the whole machine has spent busy so far ({@code /proc/stat}: all but idle and iowait, 10 ms ticks),
+     * or 0 where there is no {@code /proc}: what else ran during a round is this minus the bench's processes.
+     */
+    static long machineBusyNanos() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length && i <= 7; i++) { // user nice system idle iowait irq softirq
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** {@code /proc/loadavg}'s 1, 5 and 15 minute figures: other work on the machine during a run. */
