@@ -246,19 +246,15 @@ final class Bench {
     }
 
     private void scaling(BenchEnv env) throws Exception {
-        ScalingBench s = new ScalingBench(env);
-        List<ScalingBench.Result> results = new java.util.ArrayList<>();
-        for (int workers = 1; workers <= 3; workers++) {
-            int n = workers;
-            results.add(run(
-                    "scaling " + n + " worker" + (n == 1 ? "" : "s"),
-                    () -> s.run(
-                            n,
-                            sizes.scalingBatches(),
-                            sizes.scalingResults(),
-                            sizes.smallTokens(),
-                            sizes.fanoutRuns())));
-        }
+        List<ScalingBench.Result> results = run(
+                "scaling 1, 2, 3 workers",
+                () -> new ScalingBench(env)
+                        .run(
+                                new int[] {1, 2, 3},
+                                sizes.scalingBatches(),
+                                sizes.scalingResults(),
+                                sizes.smallTokens(),
+                                sizes.fanoutRuns()));
         ScalingBench.Result one = results.get(0);
         for (ScalingBench.Result r : results) {
             ScalingBench.Round b = r.best();

@@ -69,7 +69,8 @@ final class ScalingBench {
             long[] childResults,
             long abortedTxns,
             double jitShare,
-            double otherCores) {
+            double otherCores,
+            double idleCores) {
         double perSecond() {
             return results / seconds;
         }
@@ -111,113 +112,168 @@ final class ScalingBench {
         this.env = env;
     }
 
-    Result run(int workers, int batches, int perBatch, int tokens, int runs) throws Exception {
-        String id = UUID.randomUUID().toString().substring(0, 6);
-        String prefix = "bench-scale" + workers + "w-" + id + ".";
-        TopicNames t = TopicNames.withPrefix(prefix);
-        BenchEnv.provision(env.bootstrap(), t, PARTITIONS);
-        String group = "bench-scaling-" + id;
-        Path logs = Files.createTempDirectory("bench-scaling-" + workers + "w-");
-        Bench.log("  %d worker(s): group %s, logs in %s, load average %s", workers, group, logs, loadAverage());
-        try (Emulator emu = Emulator.builder().timeScale(3600).seed(17).build().start();
-                BatchesClient client = BenchEnv.client(emu.baseUrl(), new SimpleMeterRegistry(), 8);
-                Admin admin = Admin.create(Map.of("bootstrap.servers", env.bootstrap()));
-                Reader reader = new Reader(env.bootstrap(), t.results())) {
-            long launched = System.nanoTime();
-            List<Child> children = new ArrayList<>();
-            try {
-                for (int i = 0; i < workers; i++) {
-                    children.add(Child.launch(
-                            env.bootstrap(), emu.baseUrl(), prefix, group, "scale-" + id + "-w" + (i + 1), logs));
-                }
-                for (Child c : children) {
-                    c.expect("started", Duration.ofMinutes(2));
-                }
-                Map<String, List<Integer>> settled = awaitSettled(admin, group, children);
-                double settleSeconds = (System.nanoTime() - launched) / 1e9;
-                int[] linesAtSettle = awaitAssignedLogged(children);
-                Bench.log(
-                        "  %d worker(s): group settled in %.1f s: %s",
-                        workers, settleSeconds, describe(settled, children));
-                Load load = new Load(t, client, emu, batches, perBatch, tokens);
-                int maxWarmUps = runs == 1 ? 1 : MAX_WARM_UPS;
-                for (int w = 1; w <= maxWarmUps; w++) {
-                    if (round("warm-up " + w, load, reader, children).jitShare() < 0.1) {
-                        break;
+    /**
+     * Starts every configuration (its own topics, group, emulator and worker JVMs) and waits for each group to
+     * settle, then runs their rounds interleaved — a warm-up round of each until its workers' JIT settles (at most
+     * {@link #MAX_WARM_UPS}; one when {@code runs} is 1), then {@code runs} measured rounds of each, one
+     * configuration after the other — so other work on a shared machine falls on all of them alike. The instances
+     * of the configurations not being measured idle meanwhile (their CPU is counted apart, not as the round's).
+     */
+    List<Result> run(int[] workerCounts, int batches, int perBatch, int tokens, int runs) throws Exception {
+        List<Config> configs = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", env.bootstrap()))) {
+            for (int workers : workerCounts) {
+                Config c = new Config(workers, new Load(batches, perBatch, tokens));
+                configs.add(c);
+                c.start(admin);
+            }
+            int maxWarmUps = runs == 1 ? 1 : MAX_WARM_UPS;
+            List<Config> cold = new ArrayList<>(configs);
+            for (int w = 1; w <= maxWarmUps && !cold.isEmpty(); w++) {
+                for (Config c : List.copyOf(cold)) {
+                    if (round("warm-up " + w, c, configs).jitShare() < 0.1) {
+                        cold.remove(c);
                     }
                 }
-                Round best = null;
-                List<Double> rates = new ArrayList<>();
-                long aborted = 0;
-                for (int r = 1; r <= runs; r++) {
-                    Round round = round("run " + r, load, reader, children);
-                    rates.add(round.perSecond());
-                    aborted += round.abortedTxns();
-                    best = best == null || round.perSecond() > best.perSecond() ? round : best;
+            }
+            for (int r = 1; r <= runs; r++) {
+                for (Config c : configs) {
+                    c.measured.add(round("run " + r, c, configs));
                 }
-                Map<String, List<Integer>> after = assignment(admin, group);
-                if (!after.equals(settled)) {
-                    Bench.log("  %d worker(s): assignment changed during the rounds: %s", workers, after);
-                }
-                // What the workers logged from the settled group to the end of the last round: rebalances, and
-                // warnings, errors and redone work, counted by kind.
-                int rebalanceLines = 0;
-                List<String> notable = new ArrayList<>();
-                for (int i = 0; i < children.size(); i++) {
-                    List<String> lines = children.get(i).lines();
-                    lines = lines.subList(Math.min(linesAtSettle[i], lines.size()), lines.size());
-                    rebalanceLines +=
-                            (int) lines.stream().filter(Child::isRebalance).count();
-                    Map<String, Integer> kinds = new TreeMap<>();
-                    lines.stream().filter(Child::isNotable).forEach(l -> kinds.merge(Child.kind(l), 1, Integer::sum));
-                    String who = children.get(i).instanceId;
-                    kinds.forEach((k, v) -> notable.add(who + ": " + v + " × " + k));
-                }
-                notable.forEach(l -> Bench.log("    logged after the group settled: %s", l));
-                List<Integer> partitions = children.stream()
-                        .map(c -> settled.getOrDefault(c.memberId(), List.of()).size())
-                        .toList();
-                Bench.log("  %d worker(s) done; load average %s", workers, loadAverage());
-                return new Result(
-                        workers,
-                        batches,
-                        perBatch,
-                        load.bytesPerRound,
-                        best,
-                        rates,
-                        partitions,
-                        rebalanceLines,
-                        aborted,
-                        notable,
-                        settleSeconds);
-            } finally {
-                for (Child c : children) {
-                    c.stop();
-                }
+            }
+            List<Result> results = new ArrayList<>();
+            for (Config c : configs) {
+                results.add(c.result(admin));
+            }
+            return results;
+        } finally {
+            for (Config c : configs) {
+                c.close();
             }
         }
     }
 
-    /** The ended batches of one round, created at the emulator just before their tickets are written. */
+    /** One configuration: n worker JVMs in one group on topics, an emulator and a results reader of their own. */
+    private final class Config implements AutoCloseable {
+        final int workers;
+        final Load load;
+        final String id = UUID.randomUUID().toString().substring(0, 6);
+        final String group = "bench-scaling-" + id;
+        final List<Child> children = new ArrayList<>();
+        final List<Round> measured = new ArrayList<>();
+        TopicNames t;
+        Emulator emu;
+        BatchesClient client;
+        Reader reader;
+        Map<String, List<Integer>> settled;
+        int[] linesAtSettle;
+        double settleSeconds;
+
+        Config(int workers, Load load) {
+            this.workers = workers;
+            this.load = load;
+        }
+
+        void start(Admin admin) throws Exception {
+            String prefix = "bench-scale" + workers + "w-" + id + ".";
+            t = TopicNames.withPrefix(prefix);
+            BenchEnv.provision(env.bootstrap(), t, PARTITIONS);
+            Path logs = Files.createTempDirectory("bench-scaling-" + workers + "w-");
+            Bench.log("  %d worker(s): group %s, logs in %s, load average %s", workers, group, logs, loadAverage());
+            emu = Emulator.builder().timeScale(3600).seed(17).build().start();
+            client = BenchEnv.client(emu.baseUrl(), new SimpleMeterRegistry(), 8);
+            reader = new Reader(env.bootstrap(), t.results());
+            long launched = System.nanoTime();
+            for (int i = 0; i < workers; i++) {
+                children.add(Child.launch(
+                        env.bootstrap(), emu.baseUrl(), prefix, group, "scale-" + id + "-w" + (i + 1), logs));
+            }
+            for (Child c : children) {
+                c.expect("started", Duration.ofMinutes(2));
+            }
+            settled = awaitSettled(admin, group, children);
+            settleSeconds = (System.nanoTime() - launched) / 1e9;
+            linesAtSettle = awaitAssignedLogged(children);
+            Bench.log(
+                    "  %d worker(s): group settled in %.1f s: %s", workers, settleSeconds, describe(settled, children));
+        }
+
+        Result result(Admin admin) throws Exception {
+            Round best = null;
+            List<Double> rates = new ArrayList<>();
+            long aborted = 0;
+            for (Round r : measured) {
+                rates.add(r.perSecond());
+                aborted += r.abortedTxns();
+                best = best == null || r.perSecond() > best.perSecond() ? r : best;
+            }
+            Map<String, List<Integer>> after = assignment(admin, group);
+            if (!after.equals(settled)) {
+                Bench.log("  %d worker(s): assignment changed during the rounds: %s", workers, after);
+            }
+            // What the workers logged from the settled group to the end of the last round: rebalances, and
+            // warnings, errors and redone work, counted by kind.
+            int rebalanceLines = 0;
+            List<String> notable = new ArrayList<>();
+            for (int i = 0; i < children.size(); i++) {
+                List<String> lines = children.get(i).lines();
+                lines = lines.subList(Math.min(linesAtSettle[i], lines.size()), lines.size());
+                rebalanceLines +=
+                        (int) lines.stream().filter(Child::isRebalance).count();
+                Map<String, Integer> kinds = new TreeMap<>();
+                lines.stream().filter(Child::isNotable).forEach(l -> kinds.merge(Child.kind(l), 1, Integer::sum));
+                String who = children.get(i).instanceId;
+                kinds.forEach((k, v) -> notable.add(who + ": " + v + " × " + k));
+            }
+            notable.forEach(l -> Bench.log("    %d worker(s), logged after the group settled: %s", workers, l));
+            List<Integer> partitions = children.stream()
+                    .map(c -> settled.getOrDefault(c.memberId(), List.of()).size())
+                    .toList();
+            return new Result(
+                    workers,
+                    load.batches,
+                    load.perBatch,
+                    load.bytesPerRound,
+                    best,
+                    rates,
+                    partitions,
+                    rebalanceLines,
+                    aborted,
+                    notable,
+                    settleSeconds);
+        }
+
+        @Override
+        public void close() {
+            for (Child c : children) {
+                c.stop();
+            }
+            if (reader != null) {
+                reader.close();
+            }
+            if (client != null) {
+                client.close();
+            }
+            if (emu != null) {
+                emu.close();
+            }
+        }
+    }
+
+    /** The shape of a round's load: ended batches created at the emulator just before their tickets are written. */
     private static final class Load {
-        final TopicNames t;
-        final BatchesClient client;
-        final Emulator emu;
         final int batches;
         final int perBatch;
         final int tokens;
         long bytesPerRound;
 
-        Load(TopicNames t, BatchesClient client, Emulator emu, int batches, int perBatch, int tokens) {
-            this.t = t;
-            this.client = client;
-            this.emu = emu;
+        Load(int batches, int perBatch, int tokens) {
             this.batches = batches;
             this.perBatch = perBatch;
             this.tokens = tokens;
         }
 
-        List<MessageBatch> create() {
+        List<MessageBatch> create(BatchesClient client, Emulator emu) {
             List<MessageBatch> out = new ArrayList<>();
             for (int b = 0; b < batches; b++) {
                 out.add(FanoutBench.create(client, perBatch, tokens, List.of()));
@@ -227,11 +283,18 @@ final class ScalingBench {
         }
     }
 
-    private Round round(String name, Load load, Reader reader, List<Child> children) throws Exception {
-        List<MessageBatch> batches = load.create();
+    private Round round(String name, Config config, List<Config> all) throws Exception {
+        Load load = config.load;
+        Reader reader = config.reader;
+        List<Child> children = config.children;
+        List<Child> idle = all.stream()
+                .filter(c -> c != config)
+                .flatMap(c -> c.children.stream())
+                .toList();
+        List<MessageBatch> batches = load.create(config.client, config.emu);
         List<List<TicketItem>> items = new ArrayList<>();
         for (int b = 0; b < batches.size(); b++) {
-            items.add(BenchEnv.items(load.t, load.perBatch));
+            items.add(BenchEnv.items(config.t, load.perBatch));
         }
         for (Child c : children) {
             c.ask("mark", "marked");
@@ -239,15 +302,17 @@ final class ScalingBench {
         reader.toEnd();
         int expected = load.batches * load.perBatch;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        BenchEnv.writeTickets(env.bootstrap(), load.t, batches, items, List.of(), b -> b % PARTITIONS);
+        BenchEnv.writeTickets(env.bootstrap(), config.t, batches, items, List.of(), b -> b % PARTITIONS);
         long t0 = System.nanoTime();
         long cpu0 = BenchEnv.cpuNanos();
         long machine0 = machineBusyNanos();
         long[] childCpu0 = children.stream().mapToLong(Child::cpuNanos).toArray();
+        long idle0 = idle.stream().mapToLong(Child::cpuNanos).sum();
         long end = reader.await(expected, deadline);
         long cpu1 = BenchEnv.cpuNanos();
         long machine1 = machineBusyNanos();
         long[] childCpu1 = children.stream().mapToLong(Child::cpuNanos).toArray();
+        double idleCpu = (idle.stream().mapToLong(Child::cpuNanos).sum() - idle0) / 1e9;
         load.bytesPerRound = reader.bytes;
         double seconds = (end - t0) / 1e9;
         double[] childCpu = new double[children.size()];
@@ -298,7 +363,8 @@ final class ScalingBench {
                 childResults,
                 aborted,
                 jitShare,
-                Math.max(0, (machine1 - machine0) / 1e9 - workerCpu - (cpu1 - cpu0) / 1e9) / seconds);
+                Math.max(0, (machine1 - machine0) / 1e9 - workerCpu - (cpu1 - cpu0) / 1e9 - idleCpu) / seconds,
+                idleCpu / seconds);
         StringBuilder per = new StringBuilder();
         for (int i = 0; i < children.size(); i++) {
             Map<String, String> r = reports.get(i);
@@ -318,7 +384,8 @@ final class ScalingBench {
         }
         Bench.log(
                 "  %d worker(s) %s: %d results in %.2f s (%,.0f/s); CPU µs per result: workers %.0f, whole machine"
-                        + " %.0f (%.2f cores busy; other processes %.2f cores); workers' JIT %.0f %% of the round%s",
+                        + " %.0f (%.2f cores busy; idle instances of the other configurations %.2f, other processes %.2f cores);"
+                        + " workers' JIT %.0f %% of the round%s",
                 children.size(),
                 name,
                 expected,
@@ -327,10 +394,19 @@ final class ScalingBench {
                 round.workerMicrosPerResult(),
                 round.totalMicrosPerResult(),
                 round.cores(),
+                round.idleCores(),
                 round.otherCores(),
                 jitShare * 100,
                 per);
         return round;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static boolean sleep(long ms) throws InterruptedException {
@@ -460,9 +536,22 @@ final class ScalingBench {
             // only bounds the wait of a fetch that found nothing new
             c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
             this.consumer = new KafkaConsumer<>(c);
-            this.partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
+            // a freshly created topic's metadata reaches the broker's answers a moment after the create returns
+            List<TopicPartition> found = List.of();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (found.size() < PARTITIONS && System.nanoTime() < deadline) {
+                found = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
+                if (found.size() < PARTITIONS) {
+                    sleepQuietly(100);
+                }
+            }
+            if (found.size() < PARTITIONS) {
+                consumer.close();
+                throw new IllegalStateException(topic + " has " + found.size() + " partitions after 30 s");
+            }
+            this.partitions = found;
             consumer.assign(partitions);
         }
 
