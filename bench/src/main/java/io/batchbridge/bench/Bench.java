@@ -291,6 +291,15 @@ final class Bench {
                     "",
                     "",
                     "");
+            table.row(
+                    name,
+                    "best run: fan-out transactions committed; produce requests (KB each, compressed)",
+                    Table.num(b.committedTxns(), 0) + "; " + Table.num(b.produceRequests(), 0) + " ("
+                            + Table.num(b.produceKb() / (double) Math.max(1, b.produceRequests()), 1) + ")",
+                    "",
+                    "",
+                    "",
+                    "");
             if (r.workers() > 1) {
                 line.put("scaling_" + r.workers() + "w_ratio", Table.plain(ratio, 2));
             }

@@ -52,7 +52,11 @@ import org.apache.kafka.common.header.Header;
  */
 final class ScalingBench {
     static final int PARTITIONS = 6;
-    static final int MAX_WARM_UPS = 3;
+    /**
+     * Each instance of a configuration sees 1/n of a round's work, so its JIT settles about n times later: up to 8
+     * warm-up rounds (the 1-worker configuration was warm after 2-3 on 2026-12-03, the 3-worker one needed more).
+     */
+    static final int MAX_WARM_UPS = 8;
 
     /**
      * One round: {@code seconds} from tickets visible to the last result read; CPU seconds of the worker JVMs and of
@@ -70,7 +74,10 @@ final class ScalingBench {
             long abortedTxns,
             double jitShare,
             double otherCores,
-            double idleCores) {
+            double idleCores,
+            long committedTxns,
+            long produceRequests,
+            long produceKb) {
         double perSecond() {
             return results / seconds;
         }
@@ -364,20 +371,25 @@ final class ScalingBench {
                 aborted,
                 jitShare,
                 Math.max(0, (machine1 - machine0) / 1e9 - workerCpu - (cpu1 - cpu0) / 1e9 - idleCpu) / seconds,
-                idleCpu / seconds);
+                idleCpu / seconds,
+                sum(reports, "txn_committed"),
+                sum(reports, "produce_requests"),
+                sum(reports, "produce_kb"));
         StringBuilder per = new StringBuilder();
         for (int i = 0; i < children.size(); i++) {
             Map<String, String> r = reports.get(i);
             per.append(String.format(
                     Locale.ROOT,
-                    "%n      %s: %d fan-outs, %d results, CPU %.2f s, txns %s committed / %s aborted, JIT %s ms,"
-                            + " GC %s ms; CPU ms by thread: %s",
+                    "%n      %s: %d fan-outs, %d results, CPU %.2f s, txns %s committed / %s aborted, %s produce"
+                            + " requests (%s KB compressed), JIT %s ms, GC %s ms; CPU ms by thread: %s",
                     children.get(i).instanceId,
                     childFanouts[i],
                     childResults[i],
                     childCpu[i],
                     r.get("txn_committed"),
                     r.get("txn_aborted"),
+                    r.get("produce_requests"),
+                    r.get("produce_kb"),
                     r.get("jit_ms"),
                     r.get("gc_ms"),
                     r.get("threads")));
@@ -399,6 +411,10 @@ final class ScalingBench {
                 jitShare * 100,
                 per);
         return round;
+    }
+
+    private static long sum(List<Map<String, String>> reports, String key) {
+        return reports.stream().mapToLong(r -> Long.parseLong(r.get(key))).sum();
     }
 
     private static void sleepQuietly(long ms) {

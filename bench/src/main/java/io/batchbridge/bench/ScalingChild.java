@@ -57,7 +57,7 @@ public final class ScalingChild {
                     say(String.format(
                             Locale.ROOT,
                             "settled=%s fanouts=%d results=%d txn_committed=%d txn_aborted=%d jit_ms=%d gc_ms=%d"
-                                    + " threads=%s",
+                                    + " produce_requests=%d produce_kb=%d threads=%s",
                             w.assignmentSettled(),
                             now[0] - mark[0],
                             now[1] - mark[1],
@@ -65,6 +65,8 @@ public final class ScalingChild {
                             now[3] - mark[3],
                             now[4] - mark[4],
                             now[5] - mark[5],
+                            now[6] - mark[6],
+                            (now[7] - mark[7]) / 1024,
                             ThreadCpu.top(ThreadCpu.snapshot().since(threads), 6)));
                 }
                 case "stop" -> {
@@ -94,8 +96,29 @@ public final class ScalingChild {
             sum(registry, "bridge.worker.transactions", "committed"),
             sum(registry, "bridge.worker.transactions", "aborted"),
             jvm[2],
-            jvm[0]
+            jvm[0],
+            fanoutProducers(registry, "kafka.producer.request.total"),
+            fanoutProducers(registry, "kafka.producer.outgoing.byte.total")
         };
+    }
+
+    /**
+     * A cumulative producer metric summed over the fan-out threads' producers (their client ids end in
+     * {@code -fanout-<n>}): produce requests sent, and bytes sent (compressed, on the wire).
+     */
+    private static long fanoutProducers(SimpleMeterRegistry registry, String name) {
+        return (long) registry.find(name).meters().stream()
+                .filter(m -> {
+                    String id = m.getId().getTag("client.id");
+                    return id != null && id.contains("-fanout-");
+                })
+                .mapToDouble(m -> {
+                    for (io.micrometer.core.instrument.Measurement x : m.measure()) {
+                        return x.getValue();
+                    }
+                    return 0;
+                })
+                .sum();
     }
 
     private static long sum(SimpleMeterRegistry registry, String name, String outcome) {
