@@ -274,8 +274,8 @@ final class Bench {
                     "");
             table.row(
                     name,
-                    "CPU µs per result: worker JVMs; whole machine (workers + broker + emulator and reader)"
-                            + " (cores busy; cores used by other processes meanwhile)",
+                    "CPU µs per result: worker JVMs; broker JVM; whole machine (workers + broker + bench JVM with"
+                            + " emulator and reader) (cores busy; cores used by other processes meanwhile)",
                     cpu(b),
                     cpu(one.best()),
                     "",
@@ -307,7 +307,8 @@ final class Bench {
     }
 
     private static String cpu(ScalingBench.Round r) {
-        return Table.num(r.workerMicrosPerResult(), 0) + "; " + Table.num(r.totalMicrosPerResult(), 0) + " ("
+        return Table.num(r.workerMicrosPerResult(), 0) + "; " + Table.num(r.brokerMicrosPerResult(), 0) + "; "
+                + Table.num(r.totalMicrosPerResult(), 0) + " ("
                 + Table.num(r.cores(), 2) + "; " + Table.num(r.otherCores(), 2) + ")";
     }
 

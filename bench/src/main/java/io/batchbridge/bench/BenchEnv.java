@@ -70,6 +70,11 @@ final class BenchEnv implements AutoCloseable {
         return own + processCpuNanos(brokerPid);
     }
 
+    /** CPU time so far of the broker's JVM, or 0 when it runs in this one. */
+    static long brokerCpuNanos() {
+        return processCpuNanos(brokerPid);
+    }
+
     /** utime + stime of a process, or 0 when it is not there (or this is not Linux). */
     static long processCpuNanos(long pid) {
         if (pid <= 0) {

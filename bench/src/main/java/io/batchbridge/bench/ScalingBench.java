@@ -77,13 +77,18 @@ final class ScalingBench {
             double idleCores,
             long committedTxns,
             long produceRequests,
-            long produceKb) {
+            long produceKb,
+            double brokerCpu) {
         double perSecond() {
             return results / seconds;
         }
 
         double workerMicrosPerResult() {
             return workerCpu * 1e6 / results;
+        }
+
+        double brokerMicrosPerResult() {
+            return brokerCpu * 1e6 / results;
         }
 
         double totalMicrosPerResult() {
@@ -312,11 +317,13 @@ final class ScalingBench {
         BenchEnv.writeTickets(env.bootstrap(), config.t, batches, items, List.of(), b -> b % PARTITIONS);
         long t0 = System.nanoTime();
         long cpu0 = BenchEnv.cpuNanos();
+        long broker0 = BenchEnv.brokerCpuNanos();
         long machine0 = machineBusyNanos();
         long[] childCpu0 = children.stream().mapToLong(Child::cpuNanos).toArray();
         long idle0 = idle.stream().mapToLong(Child::cpuNanos).sum();
         long end = reader.await(expected, deadline);
         long cpu1 = BenchEnv.cpuNanos();
+        long broker1 = BenchEnv.brokerCpuNanos();
         long machine1 = machineBusyNanos();
         long[] childCpu1 = children.stream().mapToLong(Child::cpuNanos).toArray();
         double idleCpu = (idle.stream().mapToLong(Child::cpuNanos).sum() - idle0) / 1e9;
@@ -374,7 +381,8 @@ final class ScalingBench {
                 idleCpu / seconds,
                 sum(reports, "txn_committed"),
                 sum(reports, "produce_requests"),
-                sum(reports, "produce_kb"));
+                sum(reports, "produce_kb"),
+                (broker1 - broker0) / 1e9);
         StringBuilder per = new StringBuilder();
         for (int i = 0; i < children.size(); i++) {
             Map<String, String> r = reports.get(i);
@@ -395,7 +403,7 @@ final class ScalingBench {
                     r.get("threads")));
         }
         Bench.log(
-                "  %d worker(s) %s: %d results in %.2f s (%,.0f/s); CPU µs per result: workers %.0f, whole machine"
+                "  %d worker(s) %s: %d results in %.2f s (%,.0f/s); CPU µs per result: workers %.0f, broker %.0f, whole machine"
                         + " %.0f (%.2f cores busy; idle instances of the other configurations %.2f, other processes %.2f cores);"
                         + " workers' JIT %.0f %% of the round%s",
                 children.size(),
@@ -404,6 +412,7 @@ final class ScalingBench {
                 seconds,
                 round.perSecond(),
                 round.workerMicrosPerResult(),
+                round.brokerMicrosPerResult(),
                 round.totalMicrosPerResult(),
                 round.cores(),
                 round.idleCores(),
