@@ -2,13 +2,15 @@ package io.batchbridge.bench;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Runs the selected benchmarks on one embedded broker and collects the table and the summary line. */
 final class Bench {
-    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency", "open");
+    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency", "open", "scaling");
 
     private final Sizes sizes;
     private final Set<String> only;
@@ -26,7 +28,9 @@ final class Bench {
             "tracking_calls_per_min",
             "latency_p99_ms",
             "open_heap_mb_100k",
-            "open_heap_mb_1m"
+            "open_heap_mb_1m",
+            "scaling_2w_ratio",
+            "scaling_3w_ratio"
         }) {
             line.put(k, "nan");
         }
@@ -60,6 +64,9 @@ final class Bench {
             }
             if (selected("open")) {
                 open(env);
+            }
+            if (selected("scaling")) {
+                scaling(env);
             }
         }
         StringBuilder sb = new StringBuilder("bench:");
@@ -246,6 +253,81 @@ final class Bench {
     private void open(BenchEnv env) throws Exception {
         OpenBench.Result r = run("open", () -> new OpenBench(env).run(sizes.open()));
         OpenBench.report(r, table, line);
+    }
+
+    private void scaling(BenchEnv env) throws Exception {
+        List<ScalingBench.Result> results = run(
+                "scaling 1, 2, 3 workers",
+                () -> new ScalingBench(env)
+                        .run(
+                                new int[] {1, 2, 3},
+                                sizes.scalingBatches(),
+                                sizes.scalingResults(),
+                                sizes.smallTokens(),
+                                sizes.fanoutRuns()));
+        ScalingBench.Result one = results.get(0);
+        for (ScalingBench.Result r : results) {
+            ScalingBench.Round b = r.best();
+            String name = "scaling " + r.batches() + " batches × " + Table.num(r.perBatch(), 0) + " × "
+                    + Table.num(r.bytesPerRound() / (double) (r.batches() * r.perBatch()) / 1e3, 1) + " KB, "
+                    + r.workers() + " worker JVM" + (r.workers() == 1 ? "" : "s");
+            double ratio = b.perSecond() / one.best().perSecond();
+            table.row(
+                    name,
+                    "results/s, tickets visible → last result read_committed (runs: "
+                            + r.rates().stream().map(v -> Table.num(v, 0)).collect(Collectors.joining(", "))
+                            + ") vs 1 worker",
+                    Table.num(b.perSecond(), 0),
+                    Table.num(one.best().perSecond(), 0),
+                    Table.num(ratio, 2),
+                    "",
+                    "");
+            table.row(
+                    name,
+                    "CPU µs per result: worker JVMs; broker JVM; whole machine (workers + broker + bench JVM with"
+                            + " emulator and reader) (cores busy; cores used by other processes meanwhile)",
+                    cpu(b),
+                    cpu(one.best()),
+                    "",
+                    "",
+                    "");
+            table.row(
+                    name,
+                    "per instance: partitions / batches / results in the best run; rebalances after the group"
+                            + " settled (in " + Table.num(r.settleSeconds(), 1) + " s); aborted transactions",
+                    join(r.partitions()) + " / " + join(b.childFanouts()) + " / " + join(b.childResults()) + "; "
+                            + r.rebalanceLines() + "; " + r.abortedTxns(),
+                    "",
+                    "",
+                    "",
+                    "");
+            table.row(
+                    name,
+                    "best run: fan-out transactions committed; produce requests (KB each, compressed)",
+                    Table.num(b.committedTxns(), 0) + "; " + Table.num(b.produceRequests(), 0) + " ("
+                            + Table.num(b.produceKb() / (double) Math.max(1, b.produceRequests()), 1) + ")",
+                    "",
+                    "",
+                    "",
+                    "");
+            if (r.workers() > 1) {
+                line.put("scaling_" + r.workers() + "w_ratio", Table.plain(ratio, 2));
+            }
+        }
+    }
+
+    private static String cpu(ScalingBench.Round r) {
+        return Table.num(r.workerMicrosPerResult(), 0) + "; " + Table.num(r.brokerMicrosPerResult(), 0) + "; "
+                + Table.num(r.totalMicrosPerResult(), 0) + " ("
+                + Table.num(r.cores(), 2) + "; " + Table.num(r.otherCores(), 2) + ")";
+    }
+
+    private static String join(List<Integer> v) {
+        return v.stream().map(String::valueOf).collect(Collectors.joining("/"));
+    }
+
+    private static String join(long[] v) {
+        return java.util.Arrays.stream(v).mapToObj(String::valueOf).collect(Collectors.joining("/"));
     }
 
     @FunctionalInterface

@@ -70,6 +70,11 @@ final class BenchEnv implements AutoCloseable {
         return own + processCpuNanos(brokerPid);
     }
 
+    /** CPU time so far of the broker's JVM, or 0 when it runs in this one. */
+    static long brokerCpuNanos() {
+        return processCpuNanos(brokerPid);
+    }
+
     /** utime + stime of a process, or 0 when it is not there (or this is not Linux). */
     static long processCpuNanos(long pid) {
         if (pid <= 0) {
@@ -137,13 +142,27 @@ final class BenchEnv implements AutoCloseable {
         return items;
     }
 
-    /** Writes the tickets of these batches transactionally, as the submitter would. */
+    /** Writes the tickets of these batches transactionally, as the submitter would, all on partition 0. */
     static void writeTickets(
             String bootstrap,
             TopicNames t,
             List<MessageBatch> batches,
             List<List<TicketItem>> items,
             List<String> betas) {
+        writeTickets(bootstrap, t, batches, items, betas, b -> 0);
+    }
+
+    /**
+     * Writes the tickets of these batches in one transaction, batch {@code b}'s on partition {@code partitionOf(b)}
+     * of the batches topic; returns once it is committed (the tickets are visible to read_committed consumers).
+     */
+    static void writeTickets(
+            String bootstrap,
+            TopicNames t,
+            List<MessageBatch> batches,
+            List<List<TicketItem>> items,
+            List<String> betas,
+            java.util.function.IntUnaryOperator partitionOf) {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(
                 KafkaClientDefaults.transactionalProducer(bootstrap, "bench-tickets-" + UUID.randomUUID()))) {
             p.initTransactions();
@@ -167,7 +186,10 @@ final class BenchEnv implements AutoCloseable {
                             List.of(t.requests().get(0)),
                             slice);
                     p.send(new ProducerRecord<>(
-                            t.batches(), 0, batch.id().getBytes(StandardCharsets.UTF_8), TicketCodec.write(ticket)));
+                            t.batches(),
+                            partitionOf.applyAsInt(b),
+                            batch.id().getBytes(StandardCharsets.UTF_8),
+                            TicketCodec.write(ticket)));
                 }
             }
             p.commitTransaction();

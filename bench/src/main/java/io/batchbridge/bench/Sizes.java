@@ -17,7 +17,9 @@ record Sizes(
         Duration trackingWindow,
         int latencyRequests,
         Duration latencyGap,
-        OpenBench.Size open) {
+        OpenBench.Size open,
+        int scalingBatches,
+        int scalingResults) {
 
     static Sizes full() {
         return new Sizes(
@@ -34,7 +36,9 @@ record Sizes(
                 Duration.ofSeconds(60),
                 300,
                 Duration.ofMillis(100),
-                new OpenBench.Size(1_000, 100, 1_000, true, Duration.ofSeconds(30)));
+                new OpenBench.Size(1_000, 100, 1_000, true, Duration.ofSeconds(30)),
+                12,
+                5_000);
     }
 
     static Sizes quick() {
@@ -52,6 +56,8 @@ record Sizes(
                 Duration.ofSeconds(20),
                 50,
                 Duration.ofMillis(100),
-                new OpenBench.Size(100, 10, 100, false, Duration.ofSeconds(5)));
+                new OpenBench.Size(100, 10, 100, false, Duration.ofSeconds(5)),
+                6,
+                500);
     }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Timeout;
 class BenchQuickIT {
     private static final String LINE = "bench: fanout_ratio=(\\S+) fanout_peer_ratio=(\\S+) intake_ratio=(\\S+)"
             + " heap_ratio_2g_200m=(\\S+) tracking_calls_per_min=(\\S+) latency_p99_ms=(\\S+)"
-            + " open_heap_mb_100k=(\\S+) open_heap_mb_1m=(\\S+)";
+            + " open_heap_mb_100k=(\\S+) open_heap_mb_1m=(\\S+) scaling_2w_ratio=(\\S+) scaling_3w_ratio=(\\S+)";
 
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
