@@ -57,7 +57,11 @@ class CommitBookTest {
             }
         });
         revoker.start();
-        Thread.sleep(100); // both wait for the lock now
+        // both wait for the lock now: the commit parked in lock(), the revocation in tryLock(timeout)
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .until(() ->
+                        second.getState() == Thread.State.WAITING && revoker.getState() == Thread.State.TIMED_WAITING);
         assertThat(order).containsExactly("first begins");
         finish.countDown();
         first.join(10_000);
