@@ -92,6 +92,19 @@ public final class CommitBook {
         }
     }
 
+    /**
+     * Completes the ticket offsets of a batch that needs no (more) fan-out, so the partition's next transaction
+     * commits past them; {@code checkpointToRemove}: its checkpoint is tombstoned once a commit passes them.
+     */
+    public void completeTickets(OpenBatch b, boolean checkpointToRemove) {
+        underLock(b.partition(), p -> {
+            p.ledger.complete(b.offsets());
+            if (checkpointToRemove) {
+                p.awaitCommit(b.batchId(), b.maxOffset());
+            }
+        });
+    }
+
     public Partition assign(TopicPartition tp, long position) {
         Partition p = new Partition(tp, position);
         partitions.put(tp, p);

@@ -231,7 +231,7 @@ public final class ResultFanout {
                 b.batchId(),
                 unusable);
         metrics.ticketSkipped("unreadable");
-        book.underLock(b.partition(), p -> p.ledger.complete(b.offsets()));
+        book.completeTickets(b, false);
         lifecycle.committed(b);
         lifecycle.commitOffsets(b.partition());
         return false;
@@ -246,10 +246,7 @@ public final class ResultFanout {
         b.checkpointUnknown(false);
         if (committed != null && committed.done()) {
             log.info("batch_id={} its last transaction did commit: it is fanned out", b.batchId());
-            book.underLock(b.partition(), p -> {
-                p.ledger.complete(b.offsets());
-                p.awaitCommit(b.batchId(), b.maxOffset());
-            });
+            book.completeTickets(b, true);
             lifecycle.committed(b);
             lifecycle.commitOffsets(b.partition());
             return false;

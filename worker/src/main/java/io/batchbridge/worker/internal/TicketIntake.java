@@ -177,10 +177,7 @@ public final class TicketIntake implements ConsumerRebalanceListener {
         if (cp != null && cp.done()) {
             // Fanned out before, but its ticket offsets were not committed yet (an earlier ticket was still open).
             log.info("batch_id={} was already fanned out; committing its tickets only", b.batchId());
-            book.underLock(p.tp, q -> {
-                q.ledger.complete(b.offsets());
-                q.awaitCommit(b.batchId(), b.maxOffset());
-            });
+            book.completeTickets(b, true);
             lifecycle.alreadyDone(b);
             lifecycle.commitOffsets(p.tp);
             return;
