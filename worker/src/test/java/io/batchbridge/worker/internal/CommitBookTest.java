@@ -48,6 +48,10 @@ class CommitBookTest {
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
         Thread second = new Thread(() -> book.underLock(TP, p -> order.add("second commits")));
         second.start();
+        // the revocation removes the partition from the book: start it only once the second commit waits for the lock
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> second.getState() == Thread.State.WAITING);
         Thread revoker = new Thread(() -> {
             try {
                 book.revoke(TP, Duration.ofSeconds(10));
@@ -59,9 +63,9 @@ class CommitBookTest {
         revoker.start();
         // both wait for the lock now: the commit parked in lock(), the revocation in tryLock(timeout)
         org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(10))
-                .until(() ->
-                        second.getState() == Thread.State.WAITING && revoker.getState() == Thread.State.TIMED_WAITING);
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> revoker.getState() == Thread.State.TIMED_WAITING);
+        assertThat(second.getState()).isEqualTo(Thread.State.WAITING);
         assertThat(order).containsExactly("first begins");
         finish.countDown();
         first.join(10_000);
