@@ -139,6 +139,28 @@ class LifecycleIT {
         }
     }
 
+    /**
+     * A time scale compresses how long a batch takes, not when it was created: {@code created_at} is the wall
+     * clock (what a client compares with its own clock to recognise its batches), and the other timestamps keep
+     * their simulated distance from it.
+     */
+    @Test
+    void aScaledClockReportsCreatedAtOnTheWallClockAndSimulatedDurationsFromIt() {
+        ManualClock clock = new ManualClock();
+        try (Emulator e =
+                Emulator.builder().clock(clock).timeScale(3600).build().start()) {
+            clock.add(Duration.ofSeconds(2)); // two simulated hours pass before the create
+            String id = twoRequestBatch(e);
+            JsonNode created = retrieve(e, id);
+            assertThat(created.get("created_at").asText()).isEqualTo("2026-11-01T10:00:02.123456Z");
+            assertThat(created.get("expires_at").asText()).isEqualTo("2026-11-02T10:00:02.123456Z");
+            clock.add(Duration.ofMillis(50)); // 180 simulated seconds: past the slow item's 100 s
+            JsonNode ended = retrieve(e, id);
+            assertThat(ended.get("processing_status").asText()).isEqualTo("ended");
+            assertThat(ended.get("ended_at").asText()).isEqualTo("2026-11-01T10:01:42.123456Z");
+        }
+    }
+
     @Test
     void aLongGenerationTakesItsRealisticTimeUnlessTheClockIsScaled() {
         ManualClock clock = new ManualClock();

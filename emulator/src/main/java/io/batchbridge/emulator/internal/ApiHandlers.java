@@ -51,7 +51,8 @@ final class ApiHandlers {
         }
         // Result order is deterministic but deliberately not request order, as on the real API.
         Arrays.sort(plans, Comparator.comparingLong(PlannedRequest::hash));
-        BatchRecord batch = new BatchRecord(id, store.nextSequence(), now, betas, plans, settings.cancelDelay());
+        BatchRecord batch =
+                new BatchRecord(id, store.nextSequence(), now, clock.wallNow(), betas, plans, settings.cancelDelay());
         store.add(batch);
         c.sendJson(200, JsonOut.batch(batch.view(now, settings.progressiveCounts()), c.baseUrl()));
     }

@@ -18,6 +18,7 @@ public final class BatchRecord {
     private final String id;
     private final long sequence;
     private final Instant createdAt;
+    private final Instant shownCreatedAt;
     private final List<String> betas;
     private final PlannedRequest[] requests;
     private final long naturalEndMicros;
@@ -32,9 +33,26 @@ public final class BatchRecord {
             List<String> betas,
             PlannedRequest[] resultOrder,
             Duration cancelDelay) {
+        this(id, sequence, createdAt, createdAt, betas, resultOrder, cancelDelay);
+    }
+
+    /**
+     * @param createdAt the simulated instant of the create: the batch's lifecycle runs from it on the simulated clock
+     * @param shownCreatedAt the {@code created_at} the API reports ({@link SimClock#wallNow}); every other timestamp
+     *     is shown at the same distance from it as on the simulated clock
+     */
+    public BatchRecord(
+            String id,
+            long sequence,
+            Instant createdAt,
+            Instant shownCreatedAt,
+            List<String> betas,
+            PlannedRequest[] resultOrder,
+            Duration cancelDelay) {
         this.id = id;
         this.sequence = sequence;
         this.createdAt = createdAt.truncatedTo(ChronoUnit.MICROS);
+        this.shownCreatedAt = shownCreatedAt.truncatedTo(ChronoUnit.MICROS);
         this.betas = List.copyOf(betas);
         this.requests = resultOrder;
         long end = 0;
@@ -128,10 +146,10 @@ public final class BatchRecord {
                 counts[Outcome.ERRORED.ordinal()],
                 counts[Outcome.CANCELED.ordinal()],
                 counts[Outcome.EXPIRED.ordinal()],
-                createdAt,
-                createdAt.plus(EXPIRY_MICROS, ChronoUnit.MICROS),
-                ended ? createdAt.plus(end, ChronoUnit.MICROS) : null,
-                cancelInitiatedAt,
-                t >= ARCHIVE_MICROS ? createdAt.plus(ARCHIVE_MICROS, ChronoUnit.MICROS) : null);
+                shownCreatedAt,
+                shownCreatedAt.plus(EXPIRY_MICROS, ChronoUnit.MICROS),
+                ended ? shownCreatedAt.plus(end, ChronoUnit.MICROS) : null,
+                cancel == null ? null : shownCreatedAt.plus(cancel, ChronoUnit.MICROS),
+                t >= ARCHIVE_MICROS ? shownCreatedAt.plus(ARCHIVE_MICROS, ChronoUnit.MICROS) : null);
     }
 }

@@ -33,6 +33,16 @@ public final class SimClock {
         return realStart.plus(clamped, ChronoUnit.MICROS);
     }
 
+    /**
+     * The instant a batch created now reports as its {@code created_at}: the real clock plus any manual advance.
+     * A time scale compresses how long batches take, not when they were created, so a client comparing
+     * {@code created_at} with its own clock (the submitter's create intents) sees the truth; at scale 1 this is
+     * {@link #now}.
+     */
+    public Instant wallNow() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS).plus(advancedMicros.get(), ChronoUnit.MICROS);
+    }
+
     /** The real (unscaled) instant, for rate-limit windows. */
     public Instant realNow() {
         return clock.instant();
