@@ -193,6 +193,23 @@ final class IntakeBench {
                     jvmEnd[1] - jvmFirst[1],
                     jvmEnd[2] - jvmFirst[2]);
             System.err.println("intake: CPU ms by thread: " + ThreadCpu.top(threadMs, 10));
+            io.micrometer.core.instrument.Timer intents =
+                    registry.find("bridge.submitter.intent.write").timer();
+            io.micrometer.core.instrument.Timer creates =
+                    registry.find("bridge.submitter.create.latency").timer();
+            if (intents != null && creates != null && creates.count() > 0) {
+                // #19: what the create intent adds to each batch, next to the create call it precedes
+                System.err.printf(
+                        "intake: create intents: %d written, mean %.2f ms, max %.2f ms per batch;"
+                                + " create calls mean %.2f ms (intent = %.1f %% of a create)%n",
+                        intents.count(),
+                        intents.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        intents.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        creates.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        100
+                                * intents.mean(java.util.concurrent.TimeUnit.MILLISECONDS)
+                                / creates.mean(java.util.concurrent.TimeUnit.MILLISECONDS));
+            }
             DistributionSummary s =
                     registry.find("bridge.submitter.batch.requests").summary();
             return new double[] {

@@ -42,6 +42,9 @@ class ChaosIT {
                 .as("retry records beyond the attempt limit")
                 .isZero();
         assertThat(r.deadLettersWithoutReason()).isZero();
+        assertThat(r.orphans().running())
+                .as("batches left running at the API without a ticket (seed %d, logs in %s)", r.seed(), dir)
+                .isZero();
         assertThat(r.kills()).isEqualTo(settings.kills());
         assertThat(r.brokerRestarts()).isEqualTo(settings.brokerRestarts());
         assertThat(r.zombies()).isEqualTo(settings.zombies());

@@ -14,6 +14,7 @@ import io.batchbridge.common.validation.RequestValidator;
 import io.batchbridge.common.validation.ValidationPolicy;
 import io.batchbridge.submitter.internal.BatchCreator;
 import io.batchbridge.submitter.internal.Intake;
+import io.batchbridge.submitter.internal.IntentChecks;
 import io.batchbridge.submitter.internal.IntentLog;
 import io.batchbridge.submitter.internal.IntentRecovery;
 import io.batchbridge.submitter.internal.Lanes;
@@ -70,6 +71,7 @@ public final class SubmitterApp implements AutoCloseable {
     private final SpendGuard spendGuard;
     private final OrphanBatches orphans;
     private final IntentLog intents;
+    private final IntentChecks intentChecks;
     private final AtomicReference<RoleState> state = new AtomicReference<>(RoleState.STARTING);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -109,6 +111,21 @@ public final class SubmitterApp implements AutoCloseable {
                 clock,
                 Duration.ofSeconds(30));
         orphans.onIntentClosed(intents::close);
+        intents.onWritten(metrics::intentWritten);
+        this.intentChecks = new IntentChecks(
+                new IntentRecovery(
+                        () -> new KafkaConsumer<>(SubmitterClients.plainConsumer(config)),
+                        topics.intents(),
+                        topics.batches(),
+                        config.instanceId(),
+                        clients,
+                        orphans,
+                        intents,
+                        metrics,
+                        clock,
+                        FOREIGN_INTENT_AGE),
+                clock);
+        intents.onUnknown(i -> intentChecks.unknownOutcome(i.at().plus(IntentRecovery.SETTLE)));
         metrics.gauge(BridgeMetric.SUBMITTER_STATE, () -> state.get().code());
         metrics.gauge(BridgeMetric.SUBMITTER_SPEND_GUARD_ENGAGED, () -> spendGuard.engaged() ? 1 : 0);
     }
@@ -144,38 +161,9 @@ public final class SubmitterApp implements AutoCloseable {
         return l != null && l.intakePaused();
     }
 
-    /**
-     * Resolves the create intents a crash of this instance (or of one that never came back) left open, before any
-     * request is read again: a batch created for them is adopted by the same requests, or cancelled, or reported.
-     * A failure leaves the intents open for the next start.
-     */
-    private void recoverIntents() {
-        long t0 = System.nanoTime();
-        try {
-            int n = new IntentRecovery(
-                            () -> new KafkaConsumer<>(SubmitterClients.plainConsumer(config)),
-                            topics.intents(),
-                            topics.batches(),
-                            config.instanceId(),
-                            clients,
-                            orphans,
-                            intents,
-                            metrics,
-                            clock,
-                            FOREIGN_INTENT_AGE)
-                    .recover();
-            log.info(
-                    "create intents checked in {} ms ({} resolved)",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-                    n);
-        } catch (RuntimeException e) {
-            log.warn("create intents could not be checked now; they stay open for the next start: {}", e.toString());
-        }
-    }
-
     private void runUntilStopped() {
         try {
-            recoverIntents();
+            intentChecks.start();
             while (running) {
                 try {
                     runGeneration();
@@ -209,6 +197,7 @@ public final class SubmitterApp implements AutoCloseable {
             log.error("submitter stopped on an unexpected error", e);
             state.set(RoleState.FAILED);
         } finally {
+            intentChecks.close();
             orphans.close();
             intents.close();
             stopped.countDown();

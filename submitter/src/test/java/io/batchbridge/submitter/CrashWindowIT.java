@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.records.Ticket;
 import io.batchbridge.emulator.Emulator;
@@ -13,6 +14,7 @@ import io.batchbridge.emulator.Endpoint;
 import io.batchbridge.emulator.Fault;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
+import io.batchbridge.submitter.internal.IntentRecovery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +118,54 @@ class CrashWindowIT {
             assertThat(h.client.listAll()).hasSize(2);
             assertThat(counter(h, "cancelled") + counter(h, "adopted")).isZero();
         }
+    }
+
+    /**
+     * A create the API accepted whose answer was lost (the connection cut mid-response) has an unknown outcome.
+     * Before, the running submitter created the requests again at once, and the first batch ran to its end without
+     * a ticket, billed and never delivered. Now the retry of that batch is held back while the running process
+     * resolves its intent: the batch found for it is adopted, and the retry claims it instead of creating it again
+     * — the API sees the batch once.
+     */
+    @Test
+    void aCreateWhoseOutcomeWasUnknownIsAdoptedByItsRetryWhileTheProcessRuns(KafkaCluster cluster) {
+        try (SubmitterHarness h = new SubmitterHarness(cluster, 1, Emulator.builder(), Map.of(), true)) {
+            h.emulator.faults().script(Endpoint.CREATE, Fault.dropMidStream(10));
+            SubmitterApp app = h.start();
+            h.publish(
+                    h.names.requests().get(0),
+                    "k",
+                    request("once", params("claude-opus-4-6", 10, "#emulate duration=1h"), ""));
+            await().atMost(Duration.ofSeconds(30)).until(() -> failures(h, "outcome_unknown") == 1);
+            assertThat(h.client.listAll())
+                    .as("the API accepted the create whose answer was cut")
+                    .hasSize(1);
+            String lost = h.client.listAll().get(0).id();
+
+            await().atMost(IntentRecovery.ADOPT_WITHIN.plusSeconds(90))
+                    .until(() -> h.ticketedCustomIds().contains("once"));
+
+            assertThat(h.tickets())
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.batchId()).isEqualTo(lost));
+            assertThat(counter(h, "adopted")).isEqualTo(1);
+            assertThat(counter(h, "cancelled")).isZero();
+            assertThat(h.client.retrieve(lost).cancelInitiatedAt()).isNull();
+            await().pollDelay(Duration.ofSeconds(2)).until(() -> true); // a second create would show up now
+            assertThat(h.client.listAll())
+                    .as("the request was never created a second time")
+                    .hasSize(1);
+            assertThat(h.ticketedCustomIds()).containsExactly("once");
+            assertThat(app.state()).isEqualTo(RoleState.RUNNING);
+        }
+    }
+
+    private static double failures(SubmitterHarness h, String kind) {
+        var c = h.registry
+                .find(BridgeMetric.SUBMITTER_CREATE_FAILURES.metricName())
+                .tag("kind", kind)
+                .counter();
+        return c == null ? 0 : c.count();
     }
 
     private static double counter(SubmitterHarness h, String outcome) {

@@ -86,6 +86,12 @@ public enum BridgeMetric {
             Meter.Type.TIMER,
             null,
             "Time of a successful create call"),
+    SUBMITTER_INTENT_WRITE(
+            Role.SUBMITTER,
+            "bridge.submitter.intent.write",
+            Meter.Type.TIMER,
+            null,
+            "Time to write a create intent and get its acknowledgement (acks=all), paid before every create call"),
     SUBMITTER_TIME_TO_CREATE(
             Role.SUBMITTER,
             "bridge.submitter.time.to.create",
@@ -466,6 +472,7 @@ public enum BridgeMetric {
         return switch (this) {
             case API_CALLS -> seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120);
             case SUBMITTER_CREATE_LATENCY -> seconds(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300);
+            case SUBMITTER_INTENT_WRITE -> seconds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30);
             case SUBMITTER_TIME_TO_CREATE -> seconds(1, 5, 30, 60, 300, 900, 1800, 3600, 7200);
             case WORKER_FANOUT_LATENCY -> seconds(1, 10, 30, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600);
             case WORKER_BATCH_DURATION ->

@@ -238,6 +238,7 @@ public final class BatchCreator implements AutoCloseable {
         PendingBatch rest = batch;
         for (OrphanBatches.Claimed c : orphans.claimWithin(batch)) {
             OrphanBatches.Orphan o = c.orphan();
+            intents.created(o.intentId(), o.batch().id()); // no longer held, not yet ticketed: still ours
             out.add(new CreateOutcome.Created(
                     c.batch(),
                     o.batch(),
@@ -271,12 +272,15 @@ public final class BatchCreator implements AutoCloseable {
             sent = b.kept().size() == batch.items().size() ? batch : batch.with(b.kept());
             intentId = intents.open(sent, b.sources());
             MessageBatch created = send(sent, b.body().build());
+            intents.created(intentId, created.id());
             Duration latency = Duration.ofNanos(System.nanoTime() - t0);
             return new CreateOutcome.Created(
                     sent, created, b.sources(), latency, ticketsOrNull(sent, created, b.sources()), intentId);
         } catch (BatchesApiException e) {
             CreateOutcome o = classifier.classify(sent, e);
-            if (!(o instanceof CreateOutcome.Transient t && t.outcomeUnknown())) {
+            if (o instanceof CreateOutcome.Transient t && t.outcomeUnknown()) {
+                intents.outcomeUnknown(intentId); // resolved while the process runs (IntentRecovery.resolveUnknown)
+            } else {
                 intents.close(intentId); // the API created nothing
             }
             return o;

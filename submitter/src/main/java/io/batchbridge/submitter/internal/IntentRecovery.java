@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,10 +29,13 @@ import org.slf4j.LoggerFactory;
  * <p>The API's batch object carries no client tag, so a batch is recognised as ours by exclusion: the candidates
  * of an open intent are the account's batches created in the intent's time window (its time minus
  * {@link #SKEW}, to its time plus {@link #WINDOW}: server clocks, allowing for skew) with the intent's request
- * count, that <em>no</em> ticket on the batches topic names and that this process does not hold. Then:
+ * count, that <em>no</em> ticket on the batches topic names, that this process neither holds nor created, and that
+ * nobody cancels already. A candidate is touched only if it is still without a ticket {@link #CONFIRM} after it
+ * was found (another instance's create on its way to its ticket is left alone). Then:
  *
  * <ul>
- *   <li>no candidate: nothing was created; the intent is closed;
+ *   <li>no candidate: nothing was created; the intent is closed (an intent younger than {@link #LATE} stays open:
+ *       a slow create may still be accepted);
  *   <li>the account is not declared dedicated ({@code bridge.api.account.<name>.dedicated}): another application's
  *       batch could match, so candidates are only reported ({@code outcome=reported}, ids in the log) and the
  *       intent is closed;
@@ -39,9 +43,13 @@ import org.slf4j.LoggerFactory;
  *       requests, which this instance reads again; the lane cut that holds them claims it and writes its ticket
  *       instead of creating it again ({@code outcome=adopted}); if they do not come back within the grace period it
  *       is cancelled;
- *   <li>otherwise (several candidates, or the intent of another instance that never came back): every candidate
- *       is cancelled ({@code outcome=cancelled}) and the requests are created anew by whoever owns them.
+ *   <li>otherwise (several candidates, the intent of another instance that never came back, or this instance's
+ *       intent that nobody handles found by the sweep): every candidate is cancelled ({@code outcome=cancelled})
+ *       and the requests are created anew by whoever owns them.
  * </ul>
+ *
+ * <p>Three passes use it: {@link #recover} at start, {@link #resolveUnknown} every minute while running, and
+ * {@link #sweep} every few minutes for intents nobody else resolves.
  */
 public final class IntentRecovery {
     private static final Logger log = LoggerFactory.getLogger(IntentRecovery.class);
@@ -53,9 +61,19 @@ public final class IntentRecovery {
      * How old this instance's own intent must be before it is resolved: a create still on its way when the
      * process died may be accepted a moment later. A restart after a crash in the window waits up to this long.
      */
-    static final Duration SETTLE = Duration.ofSeconds(10);
+    public static final Duration SETTLE = Duration.ofSeconds(10);
     /** An intent younger than this that finds no batch stays open (a slow create may still be accepted). */
     static final Duration LATE = Duration.ofMinutes(2);
+    /**
+     * How long a candidate must stay without a ticket before it is touched: another instance's create on its way
+     * to its ticket (milliseconds, seconds when a broker fails over) gets it meanwhile and is left alone.
+     */
+    static final Duration CONFIRM = Duration.ofSeconds(15);
+    /**
+     * How long the loop holds back the retry of a create whose outcome was unknown: the time for the pass of
+     * unknown outcomes to find the batch ({@link #SETTLE}, {@link #CONFIRM}) and hold it, with a margin.
+     */
+    public static final Duration ADOPT_WITHIN = SETTLE.plus(CONFIRM).plusSeconds(10);
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final String intentsTopic;
@@ -96,29 +114,69 @@ public final class IntentRecovery {
         this.foreignAge = foreignAge;
     }
 
-    /** Resolves this instance's open intents and other instances' old ones; returns how many were resolved. */
+    /**
+     * At start, before the loop: resolves this instance's open intents (a single candidate is adopted) and other
+     * instances' old ones; returns how many were resolved.
+     */
     public int recover() {
         List<Intent> open = openIntents();
         settle(open);
         Instant now = clock.instant();
-        int resolved = 0;
-        for (Intent i : open) {
-            boolean own = i.instance().equals(instance);
-            if (own || i.at().plus(foreignAge).isBefore(now)) {
-                resolve(i, own);
-                resolved++;
-            }
-        }
+        List<Intent> todo =
+                open.stream().filter(i -> own(i) || foreignAbandoned(i, now)).toList();
+        int resolved = resolveAll(todo, true);
         if (resolved > 0) {
             log.info("resolved {} create intent(s) left open ({} open in all)", resolved, open.size());
         }
         return resolved;
     }
 
+    /**
+     * While running ({@link #SETTLE} after a create's outcome became unknown, and every minute): this process's
+     * intents whose create outcome was unknown (a timeout, a connection cut after the body was sent, a 500) and
+     * that are {@link #SETTLE} old. A single candidate is adopted: the loop holds the batch's retry back for
+     * {@link #ADOPT_WITHIN}, so the retry claims the held batch instead of creating it again; if the retry went
+     * out already, the held batch is not claimed and is cancelled after the grace period.
+     */
+    public int resolveUnknown() {
+        Instant now = clock.instant();
+        Set<String> held = orphans.heldIntentIds();
+        List<Intent> todo = intents.unknown().stream()
+                .filter(i -> !i.at().plus(SETTLE).isAfter(now) && !held.contains(i.id()))
+                .toList();
+        return resolveAll(todo, true);
+    }
+
+    /**
+     * While running (every few minutes): every intent on the topic that nobody resolves — this instance's that it
+     * is not handling now (left open at start because no batch was found yet, or a ticket transaction that failed),
+     * and other instances' older than the foreign age (an instance that never came back: a scale-down).
+     */
+    public int sweep() {
+        List<Intent> open = openIntents();
+        Instant now = clock.instant();
+        Set<String> held = orphans.heldIntentIds();
+        List<Intent> todo = open.stream()
+                .filter(i -> !held.contains(i.id()))
+                .filter(i -> own(i)
+                        ? !intents.active(i.id()) && !i.at().plus(SETTLE).isAfter(now)
+                        : foreignAbandoned(i, now))
+                .toList();
+        return resolveAll(todo, false);
+    }
+
+    private boolean own(Intent i) {
+        return i.instance().equals(instance);
+    }
+
+    private boolean foreignAbandoned(Intent i, Instant now) {
+        return !own(i) && i.at().plus(foreignAge).isBefore(now);
+    }
+
     /** Waits until this instance's youngest open intent is {@link #SETTLE} old (at most that long). */
     private void settle(List<Intent> open) {
         Instant youngest = open.stream()
-                .filter(i -> i.instance().equals(instance))
+                .filter(this::own)
                 .map(Intent::at)
                 .max(Instant::compareTo)
                 .orElse(Instant.MIN);
@@ -130,11 +188,7 @@ public final class IntentRecovery {
             return;
         }
         log.info("a create was in flight when this instance stopped; waiting {} ms for it to settle", wait.toMillis());
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        sleep(wait);
     }
 
     /** Every intent without a tombstone, read to the end of the intents topic. */
@@ -162,42 +216,97 @@ public final class IntentRecovery {
         return open;
     }
 
-    private void resolve(Intent i, boolean own) {
-        BatchesClient client;
-        try {
-            client = clients.apply(i.lane().account());
-        } catch (IllegalArgumentException e) {
-            log.warn("create intent {} names account {}, which is not configured here; left open", i.id(), i.lane());
-            return;
+    /**
+     * Finds each intent's candidates; those that have some are confirmed after {@link #CONFIRM} (a candidate that
+     * got its ticket meanwhile was another instance's create on its way to its ticket) and then adopted, cancelled
+     * or reported. Returns how many intents were resolved.
+     */
+    private int resolveAll(List<Intent> todo, boolean adoptOwn) {
+        if (todo.isEmpty()) {
+            return 0;
         }
+        Instant from = todo.stream()
+                .map(Intent::at)
+                .min(Instant::compareTo)
+                .orElseThrow()
+                .minus(SKEW);
+        Set<String> ticketed = ticketedSince(from); // read before listing: a batch ticketed in between is excluded
+        Map<String, List<MessageBatch>> listed = new HashMap<>();
+        Map<Intent, List<MessageBatch>> found = new LinkedHashMap<>();
+        int resolved = 0;
+        for (Intent i : todo) {
+            BatchesClient client;
+            try {
+                client = clients.apply(i.lane().account());
+            } catch (IllegalArgumentException e) {
+                log.warn(
+                        "create intent {} names account {}, which is not configured here; left open", i.id(), i.lane());
+                continue;
+            }
+            List<MessageBatch> batches = listed.computeIfAbsent(i.lane().account(), a -> client.listCreatedSince(from));
+            List<MessageBatch> candidates = candidates(i, batches, ticketed);
+            if (!candidates.isEmpty()) {
+                found.put(i, candidates);
+            } else if (i.at().plus(LATE).isAfter(clock.instant())) {
+                log.info("create intent {} ({} requests): no batch found yet; left open", i.id(), i.requestCount());
+                intents.watch(i); // looked at again by the next pass of unknown outcomes
+            } else {
+                log.info(
+                        "create intent {} ({} requests, {}): no batch was created for it",
+                        i.id(),
+                        i.requestCount(),
+                        i.at());
+                intents.close(i.id());
+                resolved++;
+            }
+        }
+        if (found.isEmpty()) {
+            return resolved;
+        }
+        sleep(CONFIRM);
+        Set<String> ticketedNow = ticketedSince(from);
+        for (Map.Entry<Intent, List<MessageBatch>> e : found.entrySet()) {
+            List<MessageBatch> confirmed = candidates(e.getKey(), e.getValue(), ticketedNow);
+            if (confirmed.isEmpty()) {
+                log.info(
+                        "create intent {}: the batch found was ticketed meanwhile; left open",
+                        e.getKey().id());
+                intents.watch(e.getKey());
+                continue;
+            }
+            act(e.getKey(), confirmed, adoptOwn && own(e.getKey()));
+            resolved++;
+        }
+        return resolved;
+    }
+
+    /**
+     * The batches among {@code batches} created in the intent's window with its request count that no ticket
+     * names, that this process neither holds nor created, and that nobody is cancelling already.
+     */
+    private List<MessageBatch> candidates(Intent i, List<MessageBatch> batches, Set<String> ticketed) {
         Instant from = i.at().minus(SKEW);
         Instant to = i.at().plus(WINDOW);
-        Set<String> ticketed = ticketedSince(from);
         Set<String> held = orphans.heldIds();
         List<MessageBatch> candidates = new ArrayList<>();
-        for (MessageBatch b : client.listCreatedSince(from)) {
+        for (MessageBatch b : batches) {
             if (b.createdAt() != null
+                    && !b.createdAt().isBefore(from)
                     && !b.createdAt().isAfter(to)
                     && b.requestCounts() != null
                     && b.requestCounts().total() == i.requestCount()
+                    && b.cancelInitiatedAt() == null
                     && !ticketed.contains(b.id())
-                    && !held.contains(b.id())) {
+                    && !held.contains(b.id())
+                    && !intents.createdHere(b.id())) {
                 candidates.add(b);
             }
         }
-        if (candidates.isEmpty() && i.at().plus(LATE).isAfter(clock.instant())) {
-            log.info("create intent {} ({} requests): no batch found yet; left open", i.id(), i.requestCount());
-            return;
-        }
-        if (candidates.isEmpty()) {
-            log.info(
-                    "create intent {} ({} requests, {}): no batch was created for it",
-                    i.id(),
-                    i.requestCount(),
-                    i.at());
-            intents.close(i.id());
-            return;
-        }
+        return candidates;
+    }
+
+    private void act(Intent i, List<MessageBatch> candidates, boolean adopt) {
+        BatchesClient client = clients.apply(i.lane().account());
         List<String> ids = candidates.stream().map(MessageBatch::id).toList();
         if (!client.account().dedicated()) {
             candidates.forEach(b -> metrics.orphan("reported"));
@@ -215,19 +324,31 @@ public final class IntentRecovery {
             return;
         }
         List<Coordinates> requests = List.copyOf(i.requests());
-        if (own && candidates.size() == 1) {
+        if (adopt && candidates.size() == 1) {
+            intents.held(i.id());
             orphans.adopt(
                     new OrphanBatches.Orphan(i.lane(), candidates.get(0), requests, i.sources(), i.id()),
                     "found after a restart from create intent " + i.id());
             return;
         }
+        String why = candidates.size() > 1
+                ? candidates.size() + " batches match create intent " + i.id()
+                : own(i)
+                        ? "create intent " + i.id() + " of this instance that nobody handles (its requests were"
+                                + " created again)"
+                        : "another instance's create intent " + i.id() + " left open by a crash";
         for (MessageBatch b : candidates) {
-            orphans.cancel(
-                    new OrphanBatches.Orphan(i.lane(), b, requests, i.sources(), null),
-                    (candidates.size() > 1 ? candidates.size() + " batches match" : "another instance's")
-                            + " create intent " + i.id() + " left open by a crash");
+            orphans.cancel(new OrphanBatches.Orphan(i.lane(), b, requests, i.sources(), null), why);
         }
         intents.close(i.id());
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The batch ids named by ticket records written since {@code from} (tickets are keyed by batch id). */

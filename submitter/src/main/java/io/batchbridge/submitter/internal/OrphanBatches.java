@@ -137,6 +137,17 @@ public final class OrphanBatches implements AutoCloseable {
         return claimed;
     }
 
+    /** Ids of the create intents of the batches held now: closed with their ticket or their cancel, not before. */
+    public Set<String> heldIntentIds() {
+        Set<String> ids = new HashSet<>();
+        held.values().forEach(h -> {
+            if (h.orphan().intentId() != null) {
+                ids.add(h.orphan().intentId());
+            }
+        });
+        return ids;
+    }
+
     /** Ids of the batches held now (they are this process's, not candidates of an open intent). */
     public Set<String> heldIds() {
         return Set.copyOf(held.keySet());

@@ -50,6 +50,13 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     private final Map<TopicPartition, Instant> gated = new HashMap<>();
     private long creatingBytes;
     private Instant createNotBefore = Instant.MIN;
+    /**
+     * Batches in {@link #toCreate} whose last create had an unknown outcome, held back until the instant given:
+     * meanwhile the intents' pass finds the batch the API may have created and holds it, so the retry claims it
+     * instead of buying it twice ({@link IntentRecovery#resolveUnknown}).
+     */
+    private final Map<PendingBatch, Instant> parked = new java.util.IdentityHashMap<>();
+
     private volatile boolean intakePaused;
     private volatile boolean assignmentSettled;
     // Snapshots for the gauges, which are read on the scrape thread: the consumer is not thread-safe.
@@ -113,6 +120,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         takeIn(validation.takeAll());
         flushDue(true);
         createNotBefore = Instant.MIN;
+        parked.clear(); // stopping: a batch found later for an unknown outcome is resolved by the next start
         while (((!toCreate.isEmpty() && !spendGuard.engaged()) || creator.inFlight() > 0)
                 && System.nanoTime() < deadline
                 && fatal == null) {
@@ -210,6 +218,9 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                 spendGuard.release(t.batch());
                 toCreate.addFirst(t.batch());
                 createNotBefore = t.retryAt();
+                if (t.outcomeUnknown()) {
+                    parked.put(t.batch(), clock.instant().plus(IntentRecovery.ADOPT_WITHIN));
+                }
             } else if (o instanceof CreateOutcome.Fatal f) {
                 log.error("stopping: {}", f.reason());
                 metrics.createFailed("fatal");
@@ -249,11 +260,20 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         if (fatal != null || clock.instant().isBefore(createNotBefore)) {
             return;
         }
-        while (!toCreate.isEmpty() && creator.hasCapacity()) {
-            if (!spendGuard.reserve(toCreate.peekFirst())) {
-                return; // kept at the head; intake pauses until the spend window rolls over
+        Instant now = clock.instant();
+        java.util.Iterator<PendingBatch> it = toCreate.iterator();
+        while (it.hasNext() && creator.hasCapacity()) {
+            PendingBatch b = it.next();
+            Instant until = parked.get(b);
+            if (until != null && now.isBefore(until)) {
+                continue; // the batch its last create may have made is being looked for; the others go on
             }
-            creator.submit(toCreate.pollFirst());
+            if (!spendGuard.reserve(b)) {
+                return; // kept in place; intake pauses until the spend window rolls over
+            }
+            it.remove();
+            parked.remove(b);
+            creator.submit(b);
         }
     }
 
@@ -348,12 +368,17 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         int size = toCreate.size();
         for (int k = 0; k < size; k++) {
             PendingBatch b = toCreate.pollFirst();
+            Instant until = parked.remove(b);
             creatingBytes -= b.rawBytes();
             List<LaneItem> kept = b.items().stream()
                     .filter(i -> !gone.contains(i.partition()))
                     .toList();
             if (!kept.isEmpty()) {
-                queue(new PendingBatch(b.lane(), kept, b.firstAt()));
+                PendingBatch rest = new PendingBatch(b.lane(), kept, b.firstAt());
+                queue(rest);
+                if (until != null && kept.size() == b.items().size()) {
+                    parked.put(rest, until);
+                }
             }
         }
         partitions.forEach(tp -> {

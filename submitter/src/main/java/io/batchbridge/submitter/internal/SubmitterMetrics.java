@@ -50,6 +50,11 @@ public final class SubmitterMetrics {
     }
 
     /** A failed create, by kind: transient, outcome_unknown, rejected, bisected, fatal. */
+    /** A create intent written and acknowledged. */
+    public void intentWritten(java.time.Duration d) {
+        meters.timer(BridgeMetric.SUBMITTER_INTENT_WRITE).record(d);
+    }
+
     public void createFailed(String kind) {
         meters.counter(BridgeMetric.SUBMITTER_CREATE_FAILURES, kind).increment();
     }
