@@ -41,7 +41,7 @@ public record ChaosSettings(
      * but their answer is cut (an unknown outcome whose batch exists: an orphan the submitter must cancel).
      */
     public static final String DEFAULT_FAULTS = "any:429@1s=0.08,any:500=0.06,any:529@1s=0.06,"
-            + "results:drop_mid_stream@20000=0.15,create:drop_mid_stream@10=0.04";
+            + "results:drop_mid_stream@20000=0.15,create:drop_mid_stream@10=0.1";
 
     public static ChaosSettings fromSystemProperties() {
         long seed = Long.getLong("chaos.seed", 0L);
