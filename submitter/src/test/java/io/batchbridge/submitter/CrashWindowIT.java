@@ -15,6 +15,7 @@ import io.batchbridge.emulator.Fault;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
 import io.batchbridge.submitter.internal.IntentRecovery;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,45 @@ class CrashWindowIT {
                     .hasSize(1);
             assertThat(h.ticketedCustomIds()).containsExactly("once");
             assertThat(app.state()).isEqualTo(RoleState.RUNNING);
+        }
+    }
+
+    /**
+     * An instance that crashed in the window and never came back (a scale-down): its intent is another instance's
+     * to resolve once it is 15 minutes old. The batch found for it is cancelled — its requests belong to whoever
+     * reads them now, who creates them anew. (This instance's clock runs 16 minutes ahead, so the intent is old.)
+     */
+    @Test
+    void anotherInstancesIntentLeftOpenIsResolvedOnceItIsOldAndItsBatchCancelled(KafkaCluster cluster) {
+        try (SubmitterHarness h =
+                new SubmitterHarness(cluster, 1, Emulator.builder().timeScale(1), Map.of(), true)) {
+            h.emulator.faults().script(Endpoint.CREATE, Fault.slow(Duration.ofSeconds(2)));
+            SubmitterApp gone = h.start(Map.of(SubmitterConfig.INSTANCE_ID, "gone"));
+            h.publish(
+                    h.names.requests().get(0),
+                    "k",
+                    request("moved", params("claude-opus-4-6", 10, "#emulate duration=1h"), ""));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> h.emulator.faults().injectedCount() >= 1);
+            gone.abort(); // crashed in the window; "gone" never starts again
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> h.client.listAll().size() == 1);
+            String orphan = h.client.listAll().get(0).id();
+
+            Clock later = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(16));
+            h.start(Map.of(SubmitterConfig.INSTANCE_ID, "successor"), later);
+
+            // the successor waits out gone's session (45 s by default) for the partition, then re-creates
+            await().atMost(Duration.ofSeconds(180))
+                    .until(() -> h.ticketedCustomIds().contains("moved"));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> h.client.retrieve(orphan).cancelInitiatedAt() != null);
+            assertThat(counter(h, "cancelled")).isEqualTo(1);
+            assertThat(counter(h, "adopted")).isZero();
+            assertThat(h.tickets())
+                    .singleElement()
+                    .satisfies(t -> assertThat(t.batchId()).isNotEqualTo(orphan));
+            assertThat(h.ticketedCustomIds()).containsExactly("moved");
         }
     }
 

@@ -109,10 +109,14 @@ final class SubmitterHarness implements AutoCloseable {
     }
 
     SubmitterApp start(Map<String, String> overrides) {
+        return start(overrides, Clock.systemUTC());
+    }
+
+    SubmitterApp start(Map<String, String> overrides, Clock clock) {
         Map<String, String> c = new HashMap<>(config);
         c.putAll(overrides);
-        SubmitterApp app = new SubmitterApp(
-                new SubmitterConfig(c), account -> client, Set.of("default"), registry, Clock.systemUTC());
+        SubmitterApp app =
+                new SubmitterApp(new SubmitterConfig(c), account -> client, Set.of("default"), registry, clock);
         apps.add(app);
         return app.start();
     }
