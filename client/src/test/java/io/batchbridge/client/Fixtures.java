@@ -3,11 +3,7 @@ package io.batchbridge.client;
 import io.batchbridge.emulator.Emulator;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,30 +58,6 @@ final class Fixtures {
         @Override
         public void sleep(Duration d) {
             waits.add(d);
-        }
-    }
-
-    /** A clock tests move by hand (the breaker's open-state timer reads it). */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.batchbridge.common.testing.ManualClock;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.emulator.Endpoint;
 import io.batchbridge.emulator.Fault;
@@ -24,7 +25,7 @@ class ResilienceIT {
     private Emulator emulator;
     private SimpleMeterRegistry registry;
     private Fixtures.RecordingSleeper sleeper;
-    private Fixtures.MutableClock clock;
+    private ManualClock clock;
     private BatchesClient client;
 
     @BeforeEach
@@ -32,7 +33,7 @@ class ResilienceIT {
         emulator = Fixtures.emulator();
         registry = new SimpleMeterRegistry();
         sleeper = new Fixtures.RecordingSleeper();
-        clock = new Fixtures.MutableClock();
+        clock = ManualClock.at("2026-11-22T10:00:00Z");
         client = client(Map.of());
     }
 

@@ -8,40 +8,16 @@ import static io.batchbridge.emulator.RawHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.batchbridge.common.testing.ManualClock;
 import java.net.http.HttpRequest;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Simulated processing on an injected clock: progressive counters, expiry, cancel, time scale, poll hints. */
 @Timeout(30)
 class LifecycleIT {
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-01T10:00:00.123456Z");
-
-        void add(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
+    private static final String START = "2026-11-01T10:00:00.123456Z";
 
     static JsonNode retrieve(Emulator e, String id) {
         return json(send(RawHttp.get(e, "/v1/messages/batches/" + id)).body());
@@ -61,16 +37,16 @@ class LifecycleIT {
 
     @Test
     void countersMoveProgressivelyWithTheScaledClock() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = ManualClock.at(START);
         try (Emulator e = Emulator.builder().clock(clock).timeScale(10).build().start()) {
             String id = twoRequestBatch(e);
             assertThat(retrieve(e, id).get("created_at").asText()).isEqualTo("2026-11-01T10:00:00.123456Z");
-            clock.add(Duration.ofSeconds(2)); // 20 simulated seconds
+            clock.advance(Duration.ofSeconds(2)); // 20 simulated seconds
             JsonNode mid = retrieve(e, id);
             assertThat(mid.get("processing_status").asText()).isEqualTo("in_progress");
             assertThat(mid.at("/request_counts/succeeded").asInt()).isEqualTo(1);
             assertThat(mid.at("/request_counts/processing").asInt()).isEqualTo(1);
-            clock.add(Duration.ofSeconds(9));
+            clock.advance(Duration.ofSeconds(9));
             JsonNode ended = retrieve(e, id);
             assertThat(ended.get("processing_status").asText()).isEqualTo("ended");
             assertThat(ended.get("ended_at").asText()).isEqualTo("2026-11-01T10:01:40.123456Z");
@@ -80,34 +56,34 @@ class LifecycleIT {
 
     @Test
     void countersCanStayAtProcessingUntilTheEnd() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = ManualClock.at(START);
         try (Emulator e =
                 Emulator.builder().clock(clock).progressiveCounts(false).build().start()) {
             String id = twoRequestBatch(e);
-            clock.add(Duration.ofSeconds(50));
+            clock.advance(Duration.ofSeconds(50));
             assertThat(retrieve(e, id).at("/request_counts/processing").asInt()).isEqualTo(2);
-            clock.add(Duration.ofSeconds(60));
+            clock.advance(Duration.ofSeconds(60));
             assertThat(retrieve(e, id).at("/request_counts/succeeded").asInt()).isEqualTo(2);
         }
     }
 
     @Test
     void cancelKeepsFinishedRequestsAndCancelsTheRestAfterTheCancelDelay() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = ManualClock.at(START);
         try (Emulator e = Emulator.builder()
                 .clock(clock)
                 .cancelDelay(Duration.ofSeconds(25))
                 .build()
                 .start()) {
             String id = twoRequestBatch(e);
-            clock.add(Duration.ofSeconds(30));
+            clock.advance(Duration.ofSeconds(30));
             HttpRequest cancel = RawHttp.request(e, "/v1/messages/batches/" + id + "/cancel")
                     .POST(HttpRequest.BodyPublishers.noBody())
                     .build();
             JsonNode canceling = json(send(cancel).body());
             assertThat(canceling.get("processing_status").asText()).isEqualTo("canceling");
             assertThat(canceling.get("cancel_initiated_at").asText()).isEqualTo("2026-11-01T10:00:30.123456Z");
-            clock.add(Duration.ofSeconds(25));
+            clock.advance(Duration.ofSeconds(25));
             JsonNode ended = retrieve(e, id);
             assertThat(ended.get("processing_status").asText()).isEqualTo("ended");
             assertThat(ended.at("/request_counts/succeeded").asInt()).isEqualTo(1);
@@ -119,16 +95,16 @@ class LifecycleIT {
 
     @Test
     void unfinishedRequestsExpireTwentyFourHoursAfterCreation() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = ManualClock.at(START);
         try (Emulator e =
                 Emulator.builder().clock(clock).expireRate(1.0).build().start()) {
             String id = json(post(e, "/v1/messages/batches", batch(item("a", "claude-sonnet-4-6", 100, "hi")))
                             .body())
                     .get("id")
                     .asText();
-            clock.add(Duration.ofHours(23));
+            clock.advance(Duration.ofHours(23));
             assertThat(retrieve(e, id).get("processing_status").asText()).isEqualTo("in_progress");
-            clock.add(Duration.ofHours(1));
+            clock.advance(Duration.ofHours(1));
             JsonNode ended = retrieve(e, id);
             assertThat(ended.get("ended_at").asText())
                     .isEqualTo(ended.get("expires_at").asText());
@@ -146,15 +122,15 @@ class LifecycleIT {
      */
     @Test
     void aScaledClockReportsCreatedAtOnTheWallClockAndSimulatedDurationsFromIt() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = ManualClock.at(START);
         try (Emulator e =
                 Emulator.builder().clock(clock).timeScale(3600).build().start()) {
-            clock.add(Duration.ofSeconds(2)); // two simulated hours pass before the create
+            clock.advance(Duration.ofSeconds(2)); // two simulated hours pass before the create
             String id = twoRequestBatch(e);
             JsonNode created = retrieve(e, id);
             assertThat(created.get("created_at").asText()).isEqualTo("2026-11-01T10:00:02.123456Z");
             assertThat(created.get("expires_at").asText()).isEqualTo("2026-11-02T10:00:02.123456Z");
-            clock.add(Duration.ofMillis(50)); // 180 simulated seconds: past the slow item's 100 s
+            clock.advance(Duration.ofMillis(50)); // 180 simulated seconds: past the slow item's 100 s
             JsonNode ended = retrieve(e, id);
             assertThat(ended.get("processing_status").asText()).isEqualTo("ended");
             assertThat(ended.get("ended_at").asText()).isEqualTo("2026-11-01T10:01:42.123456Z");
@@ -163,7 +139,7 @@ class LifecycleIT {
 
     @Test
     void aLongGenerationTakesItsRealisticTimeUnlessTheClockIsScaled() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = ManualClock.at(START);
         try (Emulator e =
                 Emulator.builder().clock(clock).timeScale(3600).build().start()) {
             String body = batch(item("long", "claude-opus-4-6", 300_000, "#emulate output_tokens=300000"));
@@ -172,21 +148,21 @@ class LifecycleIT {
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
             String id = json(send(create).body()).get("id").asText();
-            clock.add(Duration.ofMillis(900)); // 54 simulated minutes: 300k tokens at 80/s need ~62
+            clock.advance(Duration.ofMillis(900)); // 54 simulated minutes: 300k tokens at 80/s need ~62
             assertThat(retrieve(e, id).get("processing_status").asText()).isEqualTo("in_progress");
-            clock.add(Duration.ofMillis(300));
+            clock.advance(Duration.ofMillis(300));
             assertThat(retrieve(e, id).get("processing_status").asText()).isEqualTo("ended");
         }
     }
 
     @Test
     void pollRetryAfterOfTenSecondsIsSentByDefaultOnlyWhileTheBatchIsUnfinished() {
-        ManualClock clock = new ManualClock();
+        ManualClock clock = ManualClock.at(START);
         try (Emulator e = Emulator.builder().clock(clock).build().start()) {
             String id = twoRequestBatch(e);
             var poll = send(RawHttp.get(e, "/v1/messages/batches/" + id));
             assertThat(poll.headers().firstValue("retry-after")).contains("10");
-            clock.add(Duration.ofHours(1));
+            clock.advance(Duration.ofHours(1));
             assertThat(send(RawHttp.get(e, "/v1/messages/batches/" + id))
                             .headers()
                             .firstValue("retry-after"))
@@ -210,7 +186,7 @@ class LifecycleIT {
     void outcomesWithoutDirectivesAreReproducibleForASeed() {
         String[] bodies = new String[2];
         for (int i = 0; i < 2; i++) {
-            ManualClock clock = new ManualClock();
+            ManualClock clock = ManualClock.at(START);
             try (Emulator e = Emulator.builder()
                     .clock(clock)
                     .seed(7)
@@ -224,7 +200,7 @@ class LifecycleIT {
                 String id = json(post(e, "/v1/messages/batches", batch(items)).body())
                         .get("id")
                         .asText();
-                clock.add(Duration.ofHours(1));
+                clock.advance(Duration.ofHours(1));
                 bodies[i] = send(RawHttp.get(e, "/v1/messages/batches/" + id + "/results"))
                         .body();
             }

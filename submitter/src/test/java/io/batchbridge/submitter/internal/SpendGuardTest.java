@@ -7,10 +7,9 @@ import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.model.Prices;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.RequestEnvelope;
+import io.batchbridge.common.testing.ManualClock;
 import io.batchbridge.common.validation.ValidRequest;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SpendGuardTest {
     private static final String MODEL = "claude-haiku-4-5";
     private final ModelCatalogue catalogue = ModelCatalogue.defaults();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T22:00:00Z"));
+    private final ManualClock clock = ManualClock.at("2026-03-01T22:00:00Z");
 
     @Test
     void estimateIsParamsBytesOverFourAtInputPricePlusMaxTokensAtOutputPrice() {
@@ -51,7 +50,7 @@ class SpendGuardTest {
         assertThat(guard.reserve(b)).isTrue();
         assertThat(guard.reserve(b)).isFalse();
 
-        clock.now = Instant.parse("2026-03-02T00:00:01Z");
+        clock.set(Instant.parse("2026-03-02T00:00:01Z"));
         assertThat(guard.engaged()).isFalse();
         assertThat(guard.reserve(b)).isTrue();
         assertThat(guard.reservedToday()).isCloseTo(est, within(1e-12));
@@ -66,28 +65,5 @@ class SpendGuardTest {
             list.add(new LaneItem(v, new Coordinates("t", 0, i), new byte[paramsBytes]));
         }
         return new PendingBatch(new LaneKey("default", new TreeSet<>()), list, Instant.EPOCH);
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

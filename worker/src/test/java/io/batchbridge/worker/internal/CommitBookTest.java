@@ -104,4 +104,91 @@ class CommitBookTest {
         finish.countDown();
         stuck.join(10_000);
     }
+
+    // ---- completion and the committable offset (issue #21) ----
+
+    private static OpenBatch ticketAt(CommitBook book, String batchId, long offset) {
+        book.get(TP).ledger.register(offset);
+        OpenBatch b = new OpenBatch(batchId, TP, 1, java.time.Instant.EPOCH);
+        b.addPart(
+                new io.batchbridge.common.records.Ticket(
+                        batchId,
+                        "default",
+                        List.of(),
+                        java.time.Instant.EPOCH,
+                        java.time.Instant.EPOCH.plusSeconds(86_400),
+                        1,
+                        0,
+                        1,
+                        List.of("requests"),
+                        List.of(new io.batchbridge.common.records.TicketItem(
+                                io.batchbridge.common.records.TicketItem.batchCustomId(0, 0, 0),
+                                "u-0",
+                                null,
+                                1,
+                                null,
+                                null))),
+                offset);
+        return b;
+    }
+
+    @Test
+    void theCommittableOffsetStaysAtTheLowestTicketNotCompleteWhateverCompletesAboveIt() {
+        CommitBook book = new CommitBook();
+        CommitBook.Partition p = book.assign(TP, 3);
+        assertThat(p.ledger.committable())
+                .as("nothing consumed: the assignment position")
+                .isEqualTo(3);
+        OpenBatch a = ticketAt(book, "a", 3);
+        OpenBatch b = ticketAt(book, "b", 4);
+        OpenBatch c = ticketAt(book, "c", 6);
+
+        book.completeTickets(c, false);
+        book.completeTickets(b, false);
+        assertThat(p.ledger.committable()).isEqualTo(3);
+
+        book.completeTickets(a, false);
+        assertThat(p.ledger.committable()).as("one past the highest ticket").isEqualTo(7);
+    }
+
+    @Test
+    void aCompletedBatchsCheckpointIsDueForRemovalOnlyOnceACommitPassesAllItsTickets() {
+        CommitBook book = new CommitBook();
+        CommitBook.Partition p = book.assign(TP, 0);
+        OpenBatch a = ticketAt(book, "a", 0);
+        OpenBatch b = ticketAt(book, "b", 1);
+        OpenBatch kept = ticketAt(book, "kept", 2);
+
+        book.completeTickets(b, true);
+        book.completeTickets(kept, false);
+        assertThat(p.doneBelow(p.ledger.committable()))
+                .as("the gap at 0 holds it")
+                .isEmpty();
+        assertThat(p.doneBelow(1)).as("strictly below").isEmpty();
+
+        book.completeTickets(a, true);
+        assertThat(p.doneBelow(p.ledger.committable()))
+                .as("a batch completed without a checkpoint to remove awaits none")
+                .containsExactlyInAnyOrder("a", "b");
+        p.tombstoned(List.of("a", "b"));
+        assertThat(p.doneBelow(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void completingTicketsOfARevokedPartitionChangesNothingAndAReassignmentStartsAfresh() throws Exception {
+        CommitBook book = new CommitBook();
+        CommitBook.Partition old = book.assign(TP, 0);
+        OpenBatch a = ticketAt(book, "a", 0);
+        book.revoke(TP, Duration.ofSeconds(1));
+
+        book.completeTickets(a, true);
+
+        assertThat(old.ledger.committable()).isZero();
+        assertThat(old.doneBelow(Long.MAX_VALUE)).isEmpty();
+        CommitBook.Partition again = book.assign(TP, 40);
+        assertThat(again).isNotSameAs(old);
+        assertThat(again.revoked()).isFalse();
+        assertThat(again.ledger.committable()).isEqualTo(40);
+        assertThat(book.underLock(TP, q -> assertThat(q).isSameAs(again))).isTrue();
+    }
 }

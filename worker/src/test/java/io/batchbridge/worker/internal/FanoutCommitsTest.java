@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.records.Ticket;
 import io.batchbridge.common.records.TicketItem;
+import io.batchbridge.common.testing.ManualClock;
 import io.batchbridge.common.topics.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +33,7 @@ class FanoutCommitsTest {
     private final WorkerMetrics metrics = new WorkerMetrics(registry);
     private final CommitBook book = new CommitBook();
     private final List<TimingOutProducer> built = new ArrayList<>();
+    private final ManualClock clock = ManualClock.at("2026-11-22T10:00:00Z");
 
     /** A mock producer whose first {@code timeouts} commits time out (abort after a timeout is refused, as in Kafka). */
     static final class TimingOutProducer extends MockProducer<byte[], byte[]> {
@@ -72,7 +73,6 @@ class FanoutCommitsTest {
             built.add(p);
             return p;
         });
-        Clock clock = Clock.systemUTC();
         return new FanoutCommits(
                 producers,
                 book,
@@ -207,5 +207,122 @@ class FanoutCommitsTest {
 
         assertThatThrownBy(() -> commits.commit(b, txn, false, null)).isInstanceOf(ResultFanout.RevokedException.class);
         assertThat(built.get(0).commitCount()).isZero();
+    }
+
+    // ---- commit order of one partition (issue #21) ----
+
+    /** A one-part batch whose ticket record is at {@code offset}; the offset is registered as a consumed ticket. */
+    private OpenBatch ticketAt(String batchId, long offset) {
+        book.get(TP).ledger.register(offset);
+        OpenBatch b = new OpenBatch(batchId, TP, 1, Instant.EPOCH);
+        b.addPart(
+                new Ticket(
+                        batchId,
+                        "default",
+                        List.of(),
+                        Instant.EPOCH,
+                        Instant.EPOCH.plusSeconds(86_400),
+                        1,
+                        0,
+                        1,
+                        List.of("requests"),
+                        List.of(new TicketItem(TicketItem.batchCustomId(0, 0, 0), "u-0", null, 1, null, null))),
+                offset);
+        return b;
+    }
+
+    /** The ticket offset each committed transaction carried, in commit order. */
+    private static List<Long> committedOffsets(TimingOutProducer p) {
+        return p.consumerGroupOffsetsHistory().stream()
+                .map(m -> m.values().iterator().next().get(TP).offset())
+                .toList();
+    }
+
+    /** The checkpoint keys a transaction of {@code p} tombstoned, in send order. */
+    private static List<String> tombstoned(TimingOutProducer p) {
+        return p.history().stream()
+                .filter(r -> r.topic().equals(TopicNames.defaults().checkpoints()) && r.value() == null)
+                .map(r -> new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    @Test
+    void batchesOfOnePartitionEndingOutOfOrderCommitOffsetsThatOnlyMoveForwardAndAGapHoldsThem() {
+        FanoutCommits commits = commits(0);
+        book.assign(TP, 10);
+        book.publish(new ConsumerGroupMetadata("bridge-worker"));
+        OpenBatch a = ticketAt("msgbatch_a", 10);
+        OpenBatch b = ticketAt("msgbatch_b", 11);
+        OpenBatch c = ticketAt("msgbatch_c", 12);
+        TimingOutProducer p = built.get(0);
+
+        commits.commit(b, txnWithOneItem(p), true, java.time.Duration.ZERO);
+        commits.commit(c, txnWithOneItem(p), true, java.time.Duration.ZERO);
+        assertThat(committedOffsets(p))
+                .as("the open ticket at 10 holds the partition's offset")
+                .containsExactly(10L, 10L);
+
+        commits.commit(a, txnWithOneItem(p), true, java.time.Duration.ZERO);
+
+        assertThat(committedOffsets(p))
+                .as("the batch at the gap ends: its commit passes every ticket completed before it")
+                .containsExactly(10L, 10L, 13L);
+        assertThat(book.get(TP).ledger.committable()).isEqualTo(13);
+        assertThat(tombstoned(p))
+                .as("nothing lay below what was committable before these commits")
+                .isEmpty();
+    }
+
+    @Test
+    void doneCheckpointsAreTombstonedByTheFirstCommitAfterTheOffsetPassedThem() {
+        FanoutCommits commits = commits(0);
+        book.assign(TP, 0);
+        book.publish(new ConsumerGroupMetadata("bridge-worker"));
+        OpenBatch a = ticketAt("msgbatch_a", 0);
+        OpenBatch b = ticketAt("msgbatch_b", 1);
+        TimingOutProducer p = built.get(0);
+        commits.commit(b, txnWithOneItem(p), true, java.time.Duration.ZERO);
+        commits.commit(a, txnWithOneItem(p), true, java.time.Duration.ZERO);
+        assertThat(tombstoned(p)).isEmpty();
+
+        commits.commitOffsets(TP);
+
+        assertThat(committedOffsets(p)).containsExactly(0L, 2L, 2L);
+        assertThat(tombstoned(p)).containsExactlyInAnyOrder("msgbatch_a", "msgbatch_b");
+        assertThat(book.get(TP).doneBelow(2)).as("tombstoned once").isEmpty();
+        commits.commitOffsets(TP);
+        assertThat(tombstoned(p)).hasSize(2);
+    }
+
+    @Test
+    void aFanOutsIntermediateCommitDoesNotCommitPastItsOwnTicket() {
+        FanoutCommits commits = commits(0);
+        book.assign(TP, 0);
+        book.publish(new ConsumerGroupMetadata("bridge-worker"));
+        OpenBatch a = ticketAt("msgbatch_a", 0);
+        TimingOutProducer p = built.get(0);
+
+        commits.commit(a, txnWithOneItem(p), false, null);
+        commits.commit(a, txnWithOneItem(p), true, java.time.Duration.ZERO);
+
+        assertThat(committedOffsets(p))
+                .as("a crash between the two must find the ticket again")
+                .containsExactly(0L, 1L);
+    }
+
+    @Test
+    void anOffsetsOnlyCommitCarriesTicketsCompletedElsewhere() {
+        FanoutCommits commits = commits(0);
+        book.assign(TP, 0);
+        book.publish(new ConsumerGroupMetadata("bridge-worker"));
+        OpenBatch a = ticketAt("msgbatch_a", 0);
+        OpenBatch b = ticketAt("msgbatch_b", 1);
+
+        book.completeTickets(b, false);
+        commits.commitOffsets(TP);
+        book.completeTickets(a, false);
+        commits.commitOffsets(TP);
+
+        assertThat(committedOffsets(built.get(0))).containsExactly(0L, 2L);
     }
 }
