@@ -161,6 +161,11 @@ public class IntentLog implements AutoCloseable {
         unknown.remove(id);
     }
 
+    /** Whether intent {@code id} is among the {@link #unknown()} ones (resolved by that pass, not the sweep). */
+    public boolean watched(String id) {
+        return unknown.containsKey(id);
+    }
+
     /** The intents whose create outcome is unknown, not yet resolved. */
     public List<Intent> unknown() {
         return List.copyOf(unknown.values());

@@ -159,7 +159,9 @@ public final class IntentRecovery {
         List<Intent> todo = open.stream()
                 .filter(i -> !held.contains(i.id()))
                 .filter(i -> own(i)
-                        ? !intents.active(i.id()) && !i.at().plus(SETTLE).isAfter(now)
+                        ? !intents.active(i.id())
+                                && !intents.watched(i.id()) // the pass of unknown outcomes may still adopt it
+                                && !i.at().plus(SETTLE).isAfter(now)
                         : foreignAbandoned(i, now))
                 .toList();
         return resolveAll(todo, false);
