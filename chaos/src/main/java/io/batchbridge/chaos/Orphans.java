@@ -39,25 +39,12 @@ final class Orphans {
 
     static Count count(String apiUrl, String bootstrap, TopicNames topics) {
         java.util.Set<String> ticketed = new java.util.HashSet<>();
-        Map<String, Object> c = io.batchbridge.common.kafka.KafkaClientDefaults.consumer(bootstrap, "unused");
-        c.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG);
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(c)) {
-            List<org.apache.kafka.common.TopicPartition> tps = consumer.partitionsFor(topics.batches()).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topics.batches(), p.partition()))
-                    .toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(tps);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+        io.batchbridge.common.kafka.CommittedReader.forEach(
+                bootstrap, topics.batches(), Map.of(), Duration.ofMinutes(2), r -> {
                     if (r.key() != null) {
                         ticketed.add(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
                     }
                 });
-            }
-        }
         io.batchbridge.client.BatchesClient client = new io.batchbridge.client.BatchesClient(
                 new io.batchbridge.client.ApiAccount(
                         "default",

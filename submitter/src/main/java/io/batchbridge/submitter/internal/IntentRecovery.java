@@ -2,6 +2,7 @@ package io.batchbridge.submitter.internal;
 
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.kafka.CommittedReader;
 import io.batchbridge.common.records.Coordinates;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,8 +19,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +72,9 @@ public final class IntentRecovery {
      * How long the loop holds back the retry of a create whose outcome was unknown: the time for the pass of
      * unknown outcomes to find the batch ({@link #SETTLE}, {@link #CONFIRM}) and hold it, with a margin.
      */
+    /** How long reading the intents or the batches topic to its end may take before the pass gives up. */
+    static final Duration READ_WITHIN = Duration.ofMinutes(2);
+
     public static final Duration ADOPT_WITHIN = SETTLE.plus(CONFIRM).plusSeconds(10);
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
@@ -368,29 +370,9 @@ public final class IntentRecovery {
     private void readToEnd(
             String topic, Instant from, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (Consumer<byte[], byte[]> c = consumers.get()) {
-            List<TopicPartition> tps = c.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            c.assign(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps);
-            if (from == null) {
-                c.seekToBeginning(tps);
-            } else {
-                Map<TopicPartition, Long> query = new HashMap<>();
-                tps.forEach(tp -> query.put(tp, from.toEpochMilli()));
-                Map<TopicPartition, OffsetAndTimestamp> at = c.offsetsForTimes(query);
-                for (TopicPartition tp : tps) {
-                    OffsetAndTimestamp o = at.get(tp);
-                    c.seek(tp, o == null ? end.get(tp) : o.offset());
-                }
-            }
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new org.apache.kafka.common.KafkaException(
-                            topic + " could not be read to its end within 2 minutes");
-                }
-                c.poll(Duration.ofMillis(200)).forEach(each);
+            if (!CommittedReader.read(c, topic, from, c::endOffsets, READ_WITHIN, each)) {
+                throw new org.apache.kafka.common.KafkaException(
+                        topic + " could not be read to its end within " + READ_WITHIN);
             }
         }
     }

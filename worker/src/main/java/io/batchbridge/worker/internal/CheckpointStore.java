@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,22 +97,8 @@ public final class CheckpointStore {
     /** Reads the topic from the beginning to the high watermark taken now; false when it took longer than allowed. */
     private boolean read(java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
         try (Consumer<byte[], byte[]> c = consumers.get()) {
-            List<TopicPartition> tps = c.partitionsFor(topic).stream()
-                    .map((PartitionInfo p) -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = highWatermarks(tps);
-            long deadline = System.nanoTime() + maxWait.toNanos();
-            while (!reached(c, end)) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    apply.accept(r);
-                }
-            }
-            return true;
+            return io.batchbridge.common.kafka.CommittedReader.read(
+                    c, topic, null, this::highWatermarks, maxWait, apply);
         }
     }
 
@@ -121,15 +106,6 @@ public final class CheckpointStore {
         try (Consumer<byte[], byte[]> c = uncommittedConsumers.get()) {
             return c.endOffsets(tps);
         }
-    }
-
-    private static boolean reached(Consumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (c.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void apply(Map<String, Checkpoint> map, ConsumerRecord<byte[], byte[]> r) {
