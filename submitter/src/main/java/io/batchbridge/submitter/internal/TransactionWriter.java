@@ -32,14 +32,14 @@ public final class TransactionWriter implements AutoCloseable {
     private static final int COMMIT_TIMEOUT_RETRIES = 5;
 
     private final Producer<byte[], byte[]> producer;
-    private final OffsetLedger ledger;
+    private final HandOffLedger ledger;
     private final Supplier<ConsumerGroupMetadata> groupMetadata;
     private final BiConsumer<List<OrphanBatches.Orphan>, RuntimeException> ticketsLost;
     private final ExecutorService executor;
     private Future<?> inFlight;
 
     public TransactionWriter(
-            Producer<byte[], byte[]> producer, OffsetLedger ledger, Supplier<ConsumerGroupMetadata> groupMetadata) {
+            Producer<byte[], byte[]> producer, HandOffLedger ledger, Supplier<ConsumerGroupMetadata> groupMetadata) {
         this(producer, ledger, groupMetadata, (lost, cause) -> {});
     }
 
@@ -49,7 +49,7 @@ public final class TransactionWriter implements AutoCloseable {
      */
     public TransactionWriter(
             Producer<byte[], byte[]> producer,
-            OffsetLedger ledger,
+            HandOffLedger ledger,
             Supplier<ConsumerGroupMetadata> groupMetadata,
             BiConsumer<List<OrphanBatches.Orphan>, RuntimeException> ticketsLost) {
         this.producer = producer;
