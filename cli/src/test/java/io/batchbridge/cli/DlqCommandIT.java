@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.batchbridge.common.kafka.CommittedReader;
 import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetter;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.EnvelopeCodec;
@@ -40,37 +41,25 @@ class DlqCommandIT {
         tooLarge = "{\"custom_id\":\"b-2\",\"params\":{}}".getBytes(UTF_8);
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
-                        unknownModel,
-                        "a-1",
-                        new Coordinates(requests, 0, 3),
-                        null,
-                        1,
-                        null));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"))
+                        .original(unknownModel)
+                        .customId("a-1")
+                        .failed(new Coordinates(requests, 0, 3))
+                        .build());
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.RECORD_TOO_LARGE, "the record is over the limit"),
-                        tooLarge,
-                        "b-2",
-                        new Coordinates(requests, 0, 4),
-                        null,
-                        1,
-                        null));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.RECORD_TOO_LARGE, "the record is over the limit"))
+                        .original(tooLarge)
+                        .customId("b-2")
+                        .failed(new Coordinates(requests, 0, 4))
+                        .build());
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
-                        unknownModel,
-                        "a-1",
-                        new Coordinates(requests, 0, 9),
-                        null,
-                        1,
-                        null));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"))
+                        .original(unknownModel)
+                        .customId("a-1")
+                        .failed(new Coordinates(requests, 0, 9))
+                        .build());
     }
 
     @Test
@@ -139,15 +128,14 @@ class DlqCommandIT {
                 "overloaded_error: busy"));
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.ATTEMPTS_EXHAUSTED, "attempt 4 exceeds the limit of 3"),
-                        retryRecord,
-                        "c-3",
-                        new Coordinates("bridge.retry", 0, 1),
-                        new Coordinates(requests, 0, 5),
-                        4,
-                        "msgbatch_1"));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.ATTEMPTS_EXHAUSTED, "attempt 4 exceeds the limit of 3"))
+                        .original(retryRecord)
+                        .customId("c-3")
+                        .failed(new Coordinates("bridge.retry", 0, 1))
+                        .origin(new Coordinates(requests, 0, 5))
+                        .attempt(4)
+                        .batchId("msgbatch_1")
+                        .build());
 
         Cli.Result r = Cli.exec(
                 "dlq",
@@ -181,15 +169,12 @@ class DlqCommandIT {
         byte[] forged = "{\"custom_id\":\"f-1\",\"params\":{},\"origin\":{\"topic\":\"x\"}}".getBytes(UTF_8);
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.API_ERROR, "invalid_request_error"),
-                        forged,
-                        "f-1",
-                        new Coordinates(requests, 0, 7),
-                        new Coordinates(batches, 0, 0),
-                        1,
-                        null));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.API_ERROR, "invalid_request_error"))
+                        .original(forged)
+                        .customId("f-1")
+                        .failed(new Coordinates(requests, 0, 7))
+                        .origin(new Coordinates(batches, 0, 0))
+                        .build());
 
         Cli.Result r = Cli.exec(
                 "dlq",

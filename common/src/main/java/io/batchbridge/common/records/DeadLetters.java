@@ -1,43 +1,13 @@
 package io.batchbridge.common.records;
 
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Builds dead-letter records. The value is the original record's bytes, unchanged, so a fixed request
- * can be replayed as it was; everything about the failure travels in {@link Headers}. New code builds them
- * with {@link DeadLetter}, which also fits a dead letter into its topic.
+ * Reads and writes the {@link Headers} batch-bridge puts on its records. Dead letters themselves are built with
+ * {@link DeadLetter}.
  */
 public final class DeadLetters {
     private DeadLetters() {}
-
-    /**
-     * A dead letter for one request ({@link DeadLetter} field by field; producer values are echoed through
-     * {@link Echo}).
-     *
-     * @param customId the user's {@code custom_id}, or null when it could not be read (then the key is null)
-     * @param failed where the record that failed lives (request, retry record, or null)
-     * @param origin where the request was first published (null when unknown, then {@code failed} is used)
-     * @param batchId the API batch it was part of, or null
-     */
-    public static ProducerRecord<byte[], byte[]> record(
-            String dlqTopic,
-            Problem problem,
-            byte[] original,
-            String customId,
-            Coordinates failed,
-            Coordinates origin,
-            int attempt,
-            String batchId) {
-        return DeadLetter.to(dlqTopic, problem)
-                .original(original)
-                .customId(customId)
-                .failed(failed)
-                .origin(origin)
-                .attempt(attempt)
-                .batchId(batchId)
-                .build();
-    }
 
     /** Adds the origin headers that tie any terminal record to its request. */
     public static void putOrigin(org.apache.kafka.common.header.Headers h, Coordinates o) {

@@ -4,6 +4,7 @@ import io.batchbridge.client.ResultLine;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.model.TokenUsage;
 import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetter;
 import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.EnvelopeCodec;
 import io.batchbridge.common.records.Headers;
@@ -112,15 +113,14 @@ public final class OutcomeRecords {
     public ProducerRecord<byte[], byte[]> deadLetter(
             OpenBatch b, int i, byte[] original, Problem problem, String resultType) {
         TicketItem item = b.item(i);
-        ProducerRecord<byte[], byte[]> r = DeadLetters.record(
-                topics.dlq(),
-                problem,
-                original,
-                item.customId(),
-                b.source(i),
-                origin(b, i),
-                item.attempt(),
-                b.batchId());
+        ProducerRecord<byte[], byte[]> r = DeadLetter.to(topics.dlq(), problem)
+                .original(original)
+                .customId(item.customId())
+                .failed(b.source(i))
+                .origin(origin(b, i))
+                .attempt(item.attempt())
+                .batchId(b.batchId())
+                .build();
         if (resultType != null) {
             DeadLetters.put(r.headers(), Headers.RESULT_TYPE, resultType);
         }
