@@ -4,12 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.batchbridge.common.kafka.CommittedReader;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetter;
 import io.batchbridge.common.records.DeadLetterReason;
-import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.EnvelopeCodec;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.kafka.embedded.KafkaCluster;
@@ -249,10 +248,10 @@ class DlqCommandIT {
         String hostile = HostileTextTest.HOSTILE;
         ProducerRecord<byte[], byte[]> r =
                 new ProducerRecord<>(dlq, ("k" + hostile).getBytes(UTF_8), ("v" + hostile).getBytes(UTF_8));
-        DeadLetters.put(r.headers(), Headers.ERROR_REASON, "invalid_custom_id");
-        DeadLetters.put(r.headers(), Headers.CUSTOM_ID, hostile);
-        DeadLetters.put(r.headers(), Headers.ERROR_MESSAGE, "custom_id " + hostile + " is not valid");
-        DeadLetters.put(r.headers(), Headers.ORIGINAL_TOPIC, requests);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ERROR_REASON, "invalid_custom_id");
+        BridgeHeaders.put(r.headers(), BridgeHeaders.CUSTOM_ID, hostile);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ERROR_MESSAGE, "custom_id " + hostile + " is not valid");
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ORIGINAL_TOPIC, requests);
         TailCommandIT.publish(cluster, r);
 
         Cli.Result list = Cli.exec("dlq", "list", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq);
