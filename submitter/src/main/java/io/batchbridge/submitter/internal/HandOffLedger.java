@@ -72,14 +72,6 @@ public final class HandOffLedger {
         }
     }
 
-    /** Forgets a tracked record that will be consumed again (its partition was rewound). */
-    public void untrack(TopicPartition tp, long offset) {
-        PartitionLedger p = partitions.get(tp);
-        if (p != null) {
-            p.pending.remove(offset);
-        }
-    }
-
     /** The lowest offset of the partition not yet handed off, or -1. */
     public long watermark(TopicPartition tp) {
         PartitionLedger p = partitions.get(tp);
