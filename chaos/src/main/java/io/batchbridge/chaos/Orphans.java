@@ -5,6 +5,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /** The chaos verdict's {@code orphans=}: batches the API holds that no ticket names and nobody cancelled. */
 final class Orphans {
@@ -40,15 +43,14 @@ final class Orphans {
     static Count count(String apiUrl, String bootstrap, TopicNames topics) {
         java.util.Set<String> ticketed = new java.util.HashSet<>();
         Map<String, Object> c = io.batchbridge.common.kafka.KafkaClientDefaults.consumer(bootstrap, "unused");
-        c.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG);
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                new org.apache.kafka.clients.consumer.KafkaConsumer<>(c)) {
-            List<org.apache.kafka.common.TopicPartition> tps = consumer.partitionsFor(topics.batches()).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topics.batches(), p.partition()))
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            List<TopicPartition> tps = consumer.partitionsFor(topics.batches()).stream()
+                    .map(p -> new TopicPartition(topics.batches(), p.partition()))
                     .toList();
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {

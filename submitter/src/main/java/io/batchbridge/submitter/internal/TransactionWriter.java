@@ -14,7 +14,10 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
@@ -109,7 +112,7 @@ public final class TransactionWriter implements AutoCloseable {
             f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(e);
+            throw new InterruptException(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
@@ -156,7 +159,7 @@ public final class TransactionWriter implements AutoCloseable {
     }
 
     /** The outbox could not be committed under the current membership; the loop rewinds to committed state. */
-    public static final class NotAMember extends org.apache.kafka.common.KafkaException {
+    public static final class NotAMember extends KafkaException {
         NotAMember(String message) {
             super(message);
         }
@@ -221,7 +224,7 @@ public final class TransactionWriter implements AutoCloseable {
 
     private static boolean staleMember(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.FencedInstanceIdException) {
+            if (t instanceof FencedInstanceIdException) {
                 return true;
             }
         }
