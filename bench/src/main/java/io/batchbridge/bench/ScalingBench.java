@@ -5,7 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.MessageBatch;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
-import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.TicketItem;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.emulator.Emulator;
@@ -599,7 +599,7 @@ final class ScalingBench {
                     throw new IllegalStateException("saw " + seen.size() + " of " + expected + " results in 10 min");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-                    String key = header(r, Headers.BATCH_ID) + "/" + header(r, Headers.CUSTOM_ID);
+                    String key = header(r, BridgeHeaders.BATCH_ID) + "/" + header(r, BridgeHeaders.CUSTOM_ID);
                     if (!seen.add(key)) {
                         throw new IllegalStateException("result " + key + " written twice (exactly once broken)");
                     }

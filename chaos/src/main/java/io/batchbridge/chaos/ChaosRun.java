@@ -5,9 +5,8 @@ import io.batchbridge.cli.check.DeliveryCheck;
 import io.batchbridge.common.json.Json;
 import io.batchbridge.common.kafka.CommittedReader;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
-import io.batchbridge.common.records.DeadLetters;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.topics.TopicProvisioner;
 import io.batchbridge.kafka.embedded.ChildProcessKafkaCluster;
@@ -294,7 +293,7 @@ public final class ChaosRun {
 
     private static int retriesOverLimit(String bootstrap, TopicNames topics) {
         return (int) CommittedReader.readAll(bootstrap, topics.retry()).stream()
-                .map(r -> DeadLetters.header(r.headers(), Headers.ATTEMPT))
+                .map(r -> BridgeHeaders.get(r.headers(), BridgeHeaders.ATTEMPT))
                 .filter(a -> a == null || Integer.parseInt(a) > MAX_ATTEMPTS)
                 .count();
     }

@@ -1,9 +1,8 @@
 package io.batchbridge.chaos;
 
 import io.batchbridge.common.kafka.CommittedReader;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
-import io.batchbridge.common.records.DeadLetters;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.topics.TopicNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +78,7 @@ final class Forensics {
     private static void read(
             String bootstrap, String topic, Set<Coordinates> wanted, Map<Coordinates, List<String>> into) {
         CommittedReader.forEach(bootstrap, topic, COMMITTED, Duration.ofSeconds(120), r -> {
-            Coordinates origin = DeadLetters.origin(r.headers());
+            Coordinates origin = BridgeHeaders.origin(r.headers());
             if (origin != null && wanted.contains(origin)) {
                 into.computeIfAbsent(origin, k -> new ArrayList<>()).add(describe(r));
             }
@@ -96,17 +95,17 @@ final class Forensics {
                 .append(" ts=")
                 .append(r.timestamp());
         for (String h : List.of(
-                Headers.CUSTOM_ID,
-                Headers.BATCH_ID,
-                Headers.ATTEMPT,
-                Headers.RESULT_TYPE,
-                Headers.ERROR_REASON,
-                Headers.ORIGINAL_TOPIC,
-                Headers.ORIGINAL_OFFSET)) {
-            String v = DeadLetters.header(r.headers(), h);
+                BridgeHeaders.CUSTOM_ID,
+                BridgeHeaders.BATCH_ID,
+                BridgeHeaders.ATTEMPT,
+                BridgeHeaders.RESULT_TYPE,
+                BridgeHeaders.ERROR_REASON,
+                BridgeHeaders.ORIGINAL_TOPIC,
+                BridgeHeaders.ORIGINAL_OFFSET)) {
+            String v = BridgeHeaders.get(r.headers(), h);
             if (v != null) {
                 b.append(' ')
-                        .append(h.substring(Headers.PREFIX.length()))
+                        .append(h.substring(BridgeHeaders.PREFIX.length()))
                         .append('=')
                         .append(v);
             }

@@ -1,8 +1,8 @@
 package io.batchbridge.chaos;
 
 import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
-import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.topics.TopicProvisioner;
 import io.batchbridge.kafka.embedded.ChildProcessKafka;
@@ -96,7 +96,7 @@ public final class RestartProbe {
         long deadline = after + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(100))) {
-                Long published = publishedAt.get(DeadLetters.origin(r.headers()));
+                Long published = publishedAt.get(BridgeHeaders.origin(r.headers()));
                 if (published != null && published >= after) {
                     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - after);
                 }

@@ -1,10 +1,9 @@
 package io.batchbridge.cli;
 
 import io.batchbridge.common.config.CommonKeys;
-import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Echo;
 import io.batchbridge.common.records.EnvelopeCodec;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.InvalidRecordException;
 import io.batchbridge.common.topics.TopicNames;
 import java.io.PrintWriter;
@@ -68,7 +67,8 @@ final class DlqCommand implements Runnable {
         }
 
         boolean matches(ConsumerRecord<byte[], byte[]> r) {
-            return reason == null || reason.equalsIgnoreCase(DeadLetters.header(r.headers(), Headers.ERROR_REASON));
+            return reason == null
+                    || reason.equalsIgnoreCase(BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON));
         }
 
         int fail(String message) {
@@ -199,11 +199,11 @@ final class DlqCommand implements Runnable {
             if (to != null) {
                 return to;
             }
-            String origin = DeadLetters.header(r.headers(), Headers.ORIGIN_TOPIC);
+            String origin = BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGIN_TOPIC);
             if (origin != null && !origin.isBlank()) {
                 return origin;
             }
-            String original = DeadLetters.header(r.headers(), Headers.ORIGINAL_TOPIC);
+            String original = BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_TOPIC);
             return original != null && !original.isBlank() ? original : fallback;
         }
     }
@@ -217,24 +217,24 @@ final class DlqCommand implements Runnable {
 
         static String line(ConsumerRecord<byte[], byte[]> r) {
             return r.partition() + "@" + r.offset()
-                    + " reason=" + text(DeadLetters.header(r.headers(), Headers.ERROR_REASON))
+                    + " reason=" + text(BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON))
                     + " custom_id=" + text(customId(r))
                     + " original=" + coordinates(r)
-                    + " | " + sentence(DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE));
+                    + " | " + sentence(BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_MESSAGE));
         }
 
         private static String customId(ConsumerRecord<byte[], byte[]> r) {
-            String h = DeadLetters.header(r.headers(), Headers.CUSTOM_ID);
+            String h = BridgeHeaders.get(r.headers(), BridgeHeaders.CUSTOM_ID);
             return h != null || r.key() == null ? h : new String(r.key(), StandardCharsets.UTF_8);
         }
 
         private static String coordinates(ConsumerRecord<byte[], byte[]> r) {
-            String topic = DeadLetters.header(r.headers(), Headers.ORIGINAL_TOPIC);
+            String topic = BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_TOPIC);
             if (topic == null) {
                 return "-";
             }
-            return Echo.of(topic) + "-" + text(DeadLetters.header(r.headers(), Headers.ORIGINAL_PARTITION)) + "@"
-                    + text(DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET));
+            return Echo.of(topic) + "-" + text(BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_PARTITION)) + "@"
+                    + text(BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_OFFSET));
         }
 
         private static String text(String s) {

@@ -3,9 +3,8 @@ package io.batchbridge.cli;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.batchbridge.common.json.Json;
-import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Echo;
-import io.batchbridge.common.records.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -29,14 +28,14 @@ final class RecordText {
         StringBuilder b = new StringBuilder();
         b.append(r.topic()).append('-').append(r.partition()).append('@').append(r.offset());
         b.append(" key=").append(r.key() == null ? "null" : Echo.of(new String(r.key(), StandardCharsets.UTF_8)));
-        String reason = DeadLetters.header(r.headers(), Headers.ERROR_REASON);
+        String reason = BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON);
         if (reason != null) {
             b.append(" reason=").append(Echo.of(reason));
-            appendHeader(b, r, Headers.ATTEMPT, "attempt");
+            appendHeader(b, r, BridgeHeaders.ATTEMPT, "attempt");
         } else {
-            appendHeader(b, r, Headers.RESULT_TYPE, "type");
-            appendHeader(b, r, Headers.STOP_REASON, "stop_reason");
-            appendHeader(b, r, Headers.TRUNCATED, "truncated");
+            appendHeader(b, r, BridgeHeaders.RESULT_TYPE, "type");
+            appendHeader(b, r, BridgeHeaders.STOP_REASON, "stop_reason");
+            appendHeader(b, r, BridgeHeaders.TRUNCATED, "truncated");
             Map<String, String> fields = topLevelScalars(r.value());
             if (fields.containsKey("cost_usd")) {
                 b.append(" cost_usd=").append(Echo.of(fields.get("cost_usd")));
@@ -64,7 +63,7 @@ final class RecordText {
     }
 
     private static void appendHeader(StringBuilder b, ConsumerRecord<byte[], byte[]> r, String header, String label) {
-        String v = DeadLetters.header(r.headers(), header);
+        String v = BridgeHeaders.get(r.headers(), header);
         if (v != null) {
             b.append(' ').append(label).append('=').append(Echo.of(v));
         }

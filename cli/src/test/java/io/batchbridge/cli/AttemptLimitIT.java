@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.common.kafka.CommittedReader;
-import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.EnvelopeCodec;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.common.records.Ticket;
 import io.batchbridge.common.records.TicketCodec;
@@ -104,9 +103,10 @@ class AttemptLimitIT {
             assertThat(dead).as("exactly one dead letter").hasSize(1);
             ConsumerRecord<byte[], byte[]> d = dead.get(0);
             assertThat(new String(d.key(), UTF_8)).isEqualTo(CUSTOM_ID);
-            assertThat(DeadLetters.header(d.headers(), Headers.ERROR_REASON)).isEqualTo("attempts_exhausted");
-            assertThat(DeadLetters.header(d.headers(), Headers.ATTEMPT)).isEqualTo(String.valueOf(submitterLimit));
-            assertThat(DeadLetters.header(d.headers(), Headers.ERROR_MESSAGE))
+            assertThat(BridgeHeaders.get(d.headers(), BridgeHeaders.ERROR_REASON))
+                    .isEqualTo("attempts_exhausted");
+            assertThat(BridgeHeaders.get(d.headers(), BridgeHeaders.ATTEMPT)).isEqualTo(String.valueOf(submitterLimit));
+            assertThat(BridgeHeaders.get(d.headers(), BridgeHeaders.ERROR_MESSAGE))
                     .startsWith(
                             "attempt " + submitterLimit + " of " + submitterLimit + " failed with overloaded_error");
 

@@ -4,11 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.batchbridge.common.kafka.CommittedReader;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetter;
 import io.batchbridge.common.records.DeadLetterReason;
-import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.EnvelopeCodec;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.kafka.embedded.KafkaCluster;
@@ -40,37 +40,25 @@ class DlqCommandIT {
         tooLarge = "{\"custom_id\":\"b-2\",\"params\":{}}".getBytes(UTF_8);
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
-                        unknownModel,
-                        "a-1",
-                        new Coordinates(requests, 0, 3),
-                        null,
-                        1,
-                        null));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"))
+                        .original(unknownModel)
+                        .customId("a-1")
+                        .failed(new Coordinates(requests, 0, 3))
+                        .build());
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.RECORD_TOO_LARGE, "the record is over the limit"),
-                        tooLarge,
-                        "b-2",
-                        new Coordinates(requests, 0, 4),
-                        null,
-                        1,
-                        null));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.RECORD_TOO_LARGE, "the record is over the limit"))
+                        .original(tooLarge)
+                        .customId("b-2")
+                        .failed(new Coordinates(requests, 0, 4))
+                        .build());
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
-                        unknownModel,
-                        "a-1",
-                        new Coordinates(requests, 0, 9),
-                        null,
-                        1,
-                        null));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"))
+                        .original(unknownModel)
+                        .customId("a-1")
+                        .failed(new Coordinates(requests, 0, 9))
+                        .build());
     }
 
     @Test
@@ -139,15 +127,14 @@ class DlqCommandIT {
                 "overloaded_error: busy"));
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.ATTEMPTS_EXHAUSTED, "attempt 4 exceeds the limit of 3"),
-                        retryRecord,
-                        "c-3",
-                        new Coordinates("bridge.retry", 0, 1),
-                        new Coordinates(requests, 0, 5),
-                        4,
-                        "msgbatch_1"));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.ATTEMPTS_EXHAUSTED, "attempt 4 exceeds the limit of 3"))
+                        .original(retryRecord)
+                        .customId("c-3")
+                        .failed(new Coordinates("bridge.retry", 0, 1))
+                        .origin(new Coordinates(requests, 0, 5))
+                        .attempt(4)
+                        .batchId("msgbatch_1")
+                        .build());
 
         Cli.Result r = Cli.exec(
                 "dlq",
@@ -181,15 +168,12 @@ class DlqCommandIT {
         byte[] forged = "{\"custom_id\":\"f-1\",\"params\":{},\"origin\":{\"topic\":\"x\"}}".getBytes(UTF_8);
         TailCommandIT.publish(
                 cluster,
-                DeadLetters.record(
-                        dlq,
-                        new Problem(DeadLetterReason.API_ERROR, "invalid_request_error"),
-                        forged,
-                        "f-1",
-                        new Coordinates(requests, 0, 7),
-                        new Coordinates(batches, 0, 0),
-                        1,
-                        null));
+                DeadLetter.to(dlq, new Problem(DeadLetterReason.API_ERROR, "invalid_request_error"))
+                        .original(forged)
+                        .customId("f-1")
+                        .failed(new Coordinates(requests, 0, 7))
+                        .origin(new Coordinates(batches, 0, 0))
+                        .build());
 
         Cli.Result r = Cli.exec(
                 "dlq",
@@ -264,10 +248,10 @@ class DlqCommandIT {
         String hostile = HostileTextTest.HOSTILE;
         ProducerRecord<byte[], byte[]> r =
                 new ProducerRecord<>(dlq, ("k" + hostile).getBytes(UTF_8), ("v" + hostile).getBytes(UTF_8));
-        DeadLetters.put(r.headers(), Headers.ERROR_REASON, "invalid_custom_id");
-        DeadLetters.put(r.headers(), Headers.CUSTOM_ID, hostile);
-        DeadLetters.put(r.headers(), Headers.ERROR_MESSAGE, "custom_id " + hostile + " is not valid");
-        DeadLetters.put(r.headers(), Headers.ORIGINAL_TOPIC, requests);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ERROR_REASON, "invalid_custom_id");
+        BridgeHeaders.put(r.headers(), BridgeHeaders.CUSTOM_ID, hostile);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ERROR_MESSAGE, "custom_id " + hostile + " is not valid");
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ORIGINAL_TOPIC, requests);
         TailCommandIT.publish(cluster, r);
 
         Cli.Result list = Cli.exec("dlq", "list", "--bootstrap-servers", cluster.bootstrapServers(), "--dlq", dlq);

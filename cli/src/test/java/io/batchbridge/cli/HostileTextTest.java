@@ -7,8 +7,7 @@ import io.batchbridge.client.MessageBatch;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.ResultType;
 import io.batchbridge.common.json.Json;
-import io.batchbridge.common.records.DeadLetters;
-import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.BridgeHeaders;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -25,13 +24,13 @@ class HostileTextTest {
     @Test
     void aDeadLetterWithHostileKeyHeadersAndValueIsOneCleanLine() {
         ConsumerRecord<byte[], byte[]> r = record();
-        DeadLetters.put(r.headers(), Headers.ERROR_REASON, "api_error" + HOSTILE);
-        DeadLetters.put(r.headers(), Headers.ERROR_MESSAGE, "the sentence" + HOSTILE);
-        DeadLetters.put(r.headers(), Headers.CUSTOM_ID, HOSTILE);
-        DeadLetters.put(r.headers(), Headers.ORIGINAL_TOPIC, "t" + HOSTILE);
-        DeadLetters.put(r.headers(), Headers.ORIGINAL_PARTITION, "0" + HOSTILE);
-        DeadLetters.put(r.headers(), Headers.ORIGINAL_OFFSET, "1" + HOSTILE);
-        DeadLetters.put(r.headers(), Headers.ATTEMPT, "2" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ERROR_REASON, "api_error" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ERROR_MESSAGE, "the sentence" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.CUSTOM_ID, HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ORIGINAL_TOPIC, "t" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ORIGINAL_PARTITION, "0" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ORIGINAL_OFFSET, "1" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.ATTEMPT, "2" + HOSTILE);
 
         assertClean(DlqCommand.DeadLetterText.line(r));
         assertClean(RecordText.line(r));
@@ -40,9 +39,9 @@ class HostileTextTest {
     @Test
     void aResultWithHostileKeyHeadersAndValueIsOneCleanLine() {
         ConsumerRecord<byte[], byte[]> r = record();
-        DeadLetters.put(r.headers(), Headers.RESULT_TYPE, "succeeded" + HOSTILE);
-        DeadLetters.put(r.headers(), Headers.STOP_REASON, "end_turn" + HOSTILE);
-        DeadLetters.put(r.headers(), Headers.TRUNCATED, "false" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.RESULT_TYPE, "succeeded" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.STOP_REASON, "end_turn" + HOSTILE);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.TRUNCATED, "false" + HOSTILE);
 
         String line = RecordText.line(r);
 

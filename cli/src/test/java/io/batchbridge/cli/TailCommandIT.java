@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.model.TokenUsage;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetter;
 import io.batchbridge.common.records.DeadLetterReason;
-import io.batchbridge.common.records.DeadLetters;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.ResultRecord;
 import io.batchbridge.kafka.embedded.KafkaCluster;
@@ -130,23 +130,19 @@ class TailCommandIT {
     static ProducerRecord<byte[], byte[]> deadLetter(String topic) {
         String request = "{\"custom_id\":\"order-2\",\"params\":{\"model\":\"nope\",\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"" + SECRET_COMPLETION + "\"}]}}";
-        return DeadLetters.record(
-                topic,
-                new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"),
-                request.getBytes(UTF_8),
-                "order-2",
-                new Coordinates("bridge.requests", 0, 7),
-                null,
-                1,
-                null);
+        return DeadLetter.to(topic, new Problem(DeadLetterReason.UNKNOWN_MODEL, "model nope is not in the catalogue"))
+                .original(request.getBytes(UTF_8))
+                .customId("order-2")
+                .failed(new Coordinates("bridge.requests", 0, 7))
+                .build();
     }
 
     static void publish(KafkaCluster cluster, String topic, byte[] value, String stopReason) throws Exception {
         String customId = io.batchbridge.cli.RecordText.topLevelScalars(value).get("custom_id");
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, customId.getBytes(UTF_8), value);
-        DeadLetters.put(r.headers(), Headers.RESULT_TYPE, "succeeded");
-        DeadLetters.put(r.headers(), Headers.STOP_REASON, stopReason);
-        DeadLetters.put(r.headers(), Headers.TRUNCATED, String.valueOf("max_tokens".equals(stopReason)));
+        BridgeHeaders.put(r.headers(), BridgeHeaders.RESULT_TYPE, "succeeded");
+        BridgeHeaders.put(r.headers(), BridgeHeaders.STOP_REASON, stopReason);
+        BridgeHeaders.put(r.headers(), BridgeHeaders.TRUNCATED, String.valueOf("max_tokens".equals(stopReason)));
         publish(cluster, r);
     }
 

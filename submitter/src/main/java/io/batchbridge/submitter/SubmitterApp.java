@@ -13,12 +13,12 @@ import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.validation.RequestValidator;
 import io.batchbridge.common.validation.ValidationPolicy;
 import io.batchbridge.submitter.internal.BatchCreator;
+import io.batchbridge.submitter.internal.HandOffLedger;
 import io.batchbridge.submitter.internal.Intake;
 import io.batchbridge.submitter.internal.IntentChecks;
 import io.batchbridge.submitter.internal.IntentLog;
 import io.batchbridge.submitter.internal.IntentRecovery;
 import io.batchbridge.submitter.internal.Lanes;
-import io.batchbridge.submitter.internal.OffsetLedger;
 import io.batchbridge.submitter.internal.OrphanBatches;
 import io.batchbridge.submitter.internal.OutcomeHandler;
 import io.batchbridge.submitter.internal.SpendGuard;
@@ -231,7 +231,7 @@ public final class SubmitterApp implements AutoCloseable {
                         new MetricsBinder(registry).bindKafkaClient(producer).bindKafkaClient(c)) {
             producer.initTransactions();
             consumer = c;
-            OffsetLedger ledger = new OffsetLedger();
+            HandOffLedger ledger = new HandOffLedger();
             TransactionWriter writer = new TransactionWriter(producer, ledger, c::groupMetadata, (lost, cause) -> {
                 String why = SubmitterClients.describe(cause);
                 lost.forEach(o -> orphans.hold(o, why));
@@ -273,7 +273,7 @@ public final class SubmitterApp implements AutoCloseable {
             KafkaConsumer<byte[], byte[]> c,
             BatchCreator creator,
             OutcomeHandler outcomes,
-            OffsetLedger ledger,
+            HandOffLedger ledger,
             TransactionWriter writer,
             Admin admin) {
         Set<String> ownTopics = new HashSet<>(topics.requests());

@@ -7,8 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.common.metrics.BridgeMetric;
-import io.batchbridge.common.records.DeadLetters;
-import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Ticket;
 import io.batchbridge.emulator.Endpoint;
 import io.batchbridge.emulator.Fault;
@@ -82,8 +81,8 @@ class CreateAndCommitIT {
         assertThat(h.ticketedCustomIds()).containsExactlyInAnyOrderElementsOf(good);
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
         assertThat(dlq).hasSize(1);
-        assertThat(header(dlq.get(0), Headers.ERROR_REASON)).isEqualTo("record_too_large");
-        assertThat(header(dlq.get(0), Headers.CUSTOM_ID)).isEqualTo("huge-meta");
+        assertThat(header(dlq.get(0), BridgeHeaders.ERROR_REASON)).isEqualTo("record_too_large");
+        assertThat(header(dlq.get(0), BridgeHeaders.CUSTOM_ID)).isEqualTo("huge-meta");
         List<Ticket> tickets = h.tickets();
         assertThat(tickets)
                 .hasSizeGreaterThan(1)
@@ -116,16 +115,16 @@ class CreateAndCommitIT {
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
         assertThat(dlq).hasSize(2);
         ConsumerRecord<byte[], byte[]> withValue = dlq.get(0);
-        assertThat(header(withValue, Headers.CUSTOM_ID)).isEqualTo("fits");
+        assertThat(header(withValue, BridgeHeaders.CUSTOM_ID)).isEqualTo("fits");
         assertThat(withValue.value()).isEqualTo(fits.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(header(withValue, Headers.ERROR_REASON)).isEqualTo("unknown_model");
-        assertThat(header(withValue, Headers.ERROR_MESSAGE)).hasSizeLessThan(2048);
+        assertThat(header(withValue, BridgeHeaders.ERROR_REASON)).isEqualTo("unknown_model");
+        assertThat(header(withValue, BridgeHeaders.ERROR_MESSAGE)).hasSizeLessThan(2048);
         ConsumerRecord<byte[], byte[]> withoutValue = dlq.get(1);
-        assertThat(header(withoutValue, Headers.CUSTOM_ID)).isEqualTo("over");
-        assertThat(header(withoutValue, Headers.ERROR_REASON)).isEqualTo("unknown_model");
-        assertThat(header(withoutValue, Headers.ORIGINAL_OFFSET)).isEqualTo("1");
+        assertThat(header(withoutValue, BridgeHeaders.CUSTOM_ID)).isEqualTo("over");
+        assertThat(header(withoutValue, BridgeHeaders.ERROR_REASON)).isEqualTo("unknown_model");
+        assertThat(header(withoutValue, BridgeHeaders.ORIGINAL_OFFSET)).isEqualTo("1");
         assertThat(withoutValue.value()).isNull();
-        assertThat(header(withoutValue, Headers.ERROR_MESSAGE)).contains("not included");
+        assertThat(header(withoutValue, BridgeHeaders.ERROR_MESSAGE)).contains("not included");
         assertThat(dlq)
                 .allSatisfy(r ->
                         r.headers().forEach(x -> assertThat(x.value().length).isLessThan(2048)));
@@ -147,7 +146,8 @@ class CreateAndCommitIT {
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
         assertThat(dlq).hasSize(2);
         assertThat(dlq)
-                .allSatisfy(r -> assertThat(header(r, Headers.ERROR_REASON)).isEqualTo("invalid_beta"));
+                .allSatisfy(
+                        r -> assertThat(header(r, BridgeHeaders.ERROR_REASON)).isEqualTo("invalid_beta"));
         assertThat(failures("outcome_unknown")).isZero();
         assertThat(createCalls()).isEqualTo(1);
         assertOneApiBatchPerTicketedBatchPlusOrphans();
@@ -168,7 +168,8 @@ class CreateAndCommitIT {
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
         assertThat(dlq).hasSize(16);
         assertThat(dlq)
-                .allSatisfy(r -> assertThat(header(r, Headers.ERROR_REASON)).isEqualTo("beta_rejected_by_api"));
+                .allSatisfy(
+                        r -> assertThat(header(r, BridgeHeaders.ERROR_REASON)).isEqualTo("beta_rejected_by_api"));
         assertThat(createCalls()).isEqualTo(1);
         assertThat(h.client.listAll()).isEmpty();
     }
@@ -197,9 +198,11 @@ class CreateAndCommitIT {
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
         assertThat(dlq).hasSize(16);
         assertThat(dlq)
-                .allSatisfy(r -> assertThat(header(r, Headers.ERROR_REASON)).isEqualTo("rejected_by_api"));
+                .allSatisfy(
+                        r -> assertThat(header(r, BridgeHeaders.ERROR_REASON)).isEqualTo("rejected_by_api"));
         assertThat(dlq)
-                .anySatisfy(r -> assertThat(header(r, Headers.ERROR_MESSAGE)).contains("budget"));
+                .anySatisfy(
+                        r -> assertThat(header(r, BridgeHeaders.ERROR_MESSAGE)).contains("budget"));
         assertThat(createCalls()).isEqualTo(7);
         assertThat(counter(BridgeMetric.SUBMITTER_BISECT_CALLS.metricName())).isEqualTo(6);
     }
@@ -287,6 +290,6 @@ class CreateAndCommitIT {
     }
 
     static String header(ConsumerRecord<byte[], byte[]> r, String key) {
-        return DeadLetters.header(r.headers(), key);
+        return BridgeHeaders.get(r.headers(), key);
     }
 }

@@ -7,10 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.common.lifecycle.RoleState;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.DeadLetterReason;
-import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.EnvelopeCodec;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.TicketItem;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
@@ -67,8 +66,8 @@ class HostileInputIT {
                         .until(() -> h.readAll(h.names.dlq()).size() >= corpus.size());
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 Set<String> answered = h.readAll(h.names.dlq()).stream()
-                        .map(r -> DeadLetters.header(r.headers(), Headers.ORIGINAL_PARTITION) + "@"
-                                + DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET))
+                        .map(r -> BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_PARTITION) + "@"
+                                + BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_OFFSET))
                         .collect(Collectors.toSet());
                 labels.keySet().removeAll(answered);
                 throw new AssertionError("hostile records without a dead letter: " + labels.values(), e);
@@ -82,16 +81,16 @@ class HostileInputIT {
                     .map(DeadLetterReason::code)
                     .collect(Collectors.toSet());
             assertThat(dlq).allSatisfy(r -> {
-                assertThat(codes).contains(DeadLetters.header(r.headers(), Headers.ERROR_REASON));
-                assertThat(DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE))
+                assertThat(codes).contains(BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON));
+                assertThat(BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_MESSAGE))
                         .isNotBlank();
             });
             // Each hostile record is answered once, with its own bytes: match dead letters to records by offset.
             // (The topic has two partitions: a record is identified by partition and offset.)
             Map<String, Integer> perOffset = new HashMap<>();
             dlq.forEach(r -> perOffset.merge(
-                    DeadLetters.header(r.headers(), Headers.ORIGINAL_PARTITION) + "@"
-                            + DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET),
+                    BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_PARTITION) + "@"
+                            + BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_OFFSET),
                     1,
                     Integer::sum));
             assertThat(perOffset.values()).containsOnly(1);
@@ -109,7 +108,7 @@ class HostileInputIT {
             assertThat(forged.origin().topic()).isEqualTo(topic);
             // every echo of a producer's value is bounded and printable, and every key is a legal custom_id
             assertThat(dlq).allSatisfy(r -> {
-                String message = DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE);
+                String message = BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_MESSAGE);
                 assertThat(message.length()).isLessThan(2_000);
                 assertThat(message.chars().noneMatch(c -> c < 0x20)).as(message).isTrue();
                 if (r.key() != null) {
@@ -119,7 +118,7 @@ class HostileInputIT {
             assertThat(app.state()).isEqualTo(RoleState.RUNNING);
             Map<String, Long> byReason = dlq.stream()
                     .collect(Collectors.groupingBy(
-                            r -> DeadLetters.header(r.headers(), Headers.ERROR_REASON),
+                            r -> BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON),
                             java.util.TreeMap::new,
                             Collectors.counting()));
             System.out.println("hostile corpus: records=" + corpus.size() + " dead letters by reason " + byReason);

@@ -7,9 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.common.model.ModelCatalogue;
-import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.EnvelopeCodec;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.common.records.Ticket;
 import io.batchbridge.emulator.Endpoint;
@@ -125,16 +124,19 @@ class SubmitterIT {
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
 
         assertThat(dlq.stream()
-                        .map(r -> DeadLetters.header(r.headers(), Headers.ERROR_REASON))
+                        .map(r -> BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON))
                         .toList())
                 .containsExactlyInAnyOrderElementsOf(bad.keySet());
         assertThat(dlq).allSatisfy(r -> {
-            assertThat(DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE)).isNotBlank();
-            assertThat(DeadLetters.header(r.headers(), Headers.ORIGINAL_TOPIC)).isEqualTo(requests());
-            assertThat(DeadLetters.header(r.headers(), Headers.ORIGINAL_OFFSET)).isNotNull();
+            assertThat(BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_MESSAGE))
+                    .isNotBlank();
+            assertThat(BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_TOPIC))
+                    .isEqualTo(requests());
+            assertThat(BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGINAL_OFFSET))
+                    .isNotNull();
         });
         ConsumerRecord<byte[], byte[]> malformed = dlq.stream()
-                .filter(r -> "malformed_json".equals(DeadLetters.header(r.headers(), Headers.ERROR_REASON)))
+                .filter(r -> "malformed_json".equals(BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON)))
                 .findFirst()
                 .orElseThrow();
         assertThat(new String(malformed.value(), UTF_8)).isEqualTo("{\"custom_id\":");
@@ -191,9 +193,10 @@ class SubmitterIT {
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
 
         assertThat(dlq).hasSize(1);
-        assertThat(DeadLetters.header(dlq.get(0).headers(), Headers.ERROR_REASON))
+        assertThat(BridgeHeaders.get(dlq.get(0).headers(), BridgeHeaders.ERROR_REASON))
                 .isEqualTo("rejected_by_api");
-        assertThat(DeadLetters.header(dlq.get(0).headers(), Headers.CUSTOM_ID)).isEqualTo("bi-0");
+        assertThat(BridgeHeaders.get(dlq.get(0).headers(), BridgeHeaders.CUSTOM_ID))
+                .isEqualTo("bi-0");
         assertThat(h.ticketedCustomIds()).containsExactlyInAnyOrder("bi-1", "bi-2", "bi-3");
     }
 
@@ -213,7 +216,7 @@ class SubmitterIT {
                 new io.batchbridge.common.records.Coordinates(requests(), 0, 99),
                 "overloaded_error: busy");
         RecordHeaders headers = new RecordHeaders();
-        DeadLetters.put(headers, Headers.NOT_BEFORE, due.toString());
+        BridgeHeaders.put(headers, BridgeHeaders.NOT_BEFORE, due.toString());
         h.publish(h.names.retry(), "later", EnvelopeCodec.write(retry), headers);
         RequestEnvelope exhausted = new RequestEnvelope(
                 "tired",
@@ -237,7 +240,7 @@ class SubmitterIT {
                 .isEqualTo(new io.batchbridge.common.records.Coordinates(requests(), 0, 99));
         List<ConsumerRecord<byte[], byte[]>> dlq = h.readAll(h.names.dlq());
         assertThat(dlq).hasSize(1);
-        assertThat(DeadLetters.header(dlq.get(0).headers(), Headers.ERROR_REASON))
+        assertThat(BridgeHeaders.get(dlq.get(0).headers(), BridgeHeaders.ERROR_REASON))
                 .isEqualTo("attempts_exhausted");
     }
 

@@ -1,8 +1,6 @@
 package io.batchbridge.worker;
 
-import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.BatchesClient;
-import io.batchbridge.client.ClientSettings;
 import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.lifecycle.RoleState;
@@ -24,8 +22,6 @@ import io.batchbridge.worker.internal.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -139,18 +135,6 @@ public final class WorkerApp implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    /** Builds API clients from {@code bridge.api.*} settings and the environment ({@code ANTHROPIC_API_KEY}). */
-    public static WorkerApp fromConfig(
-            WorkerConfig config, Map<String, String> env, MeterRegistry registry, Clock clock) {
-        ApiAccounts accounts = ApiAccounts.from(env, config.raw());
-        ClientSettings settings = ClientSettings.from(config.raw());
-        Map<String, BatchesClient> clients = new ConcurrentHashMap<>();
-        Function<String, BatchesClient> byAccount = name -> clients.computeIfAbsent(
-                name == null || name.isBlank() ? accounts.defaultAccount().name() : name,
-                n -> new BatchesClient(accounts.get(n), settings, registry, clock));
-        return new WorkerApp(config, byAccount, registry, clock);
     }
 
     /** Starts the fan-out threads and the poll loop. */

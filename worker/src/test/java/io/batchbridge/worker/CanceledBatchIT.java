@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.client.BatchesApiException;
 import io.batchbridge.client.MessageBatch;
-import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
@@ -63,7 +63,7 @@ class CanceledBatchIT {
             assertThat(keys(p.readAll(p.topics.results()))).containsExactly("quick");
             var dead = p.readAll(p.topics.dlq());
             assertThat(keys(dead)).containsExactly("slow");
-            assertThat(Pipeline.header(dead.get(0), Headers.ERROR_REASON)).isEqualTo("canceled");
+            assertThat(Pipeline.header(dead.get(0), BridgeHeaders.ERROR_REASON)).isEqualTo("canceled");
             assertThat(p.readAll(p.topics.retry())).isEmpty();
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThatThrownBy(() -> p.client.retrieve(batch.id()))
@@ -86,7 +86,7 @@ class CanceledBatchIT {
             assertThat(keys(p.readAll(p.topics.results()))).containsExactly("quick");
             var retries = p.readAll(p.topics.retry());
             assertThat(keys(retries)).containsExactly("slow");
-            assertThat(Pipeline.header(retries.get(0), Headers.ATTEMPT)).isEqualTo("2");
+            assertThat(Pipeline.header(retries.get(0), BridgeHeaders.ATTEMPT)).isEqualTo("2");
             assertThat(p.readAll(p.topics.dlq())).isEmpty();
             assertThat(p.client.retrieve(batch.id()).ended()).isTrue();
         }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.batchbridge.client.MessageBatch;
 import io.batchbridge.common.lifecycle.RoleState;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
-import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.ChildProcessKafka;
 import io.batchbridge.kafka.embedded.KafkaCluster;
@@ -254,7 +254,7 @@ class CommitTimeoutIT {
             Map<String, Integer> perTopic = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : all) {
                 perTopic.merge(r.topic(), 1, Integer::sum);
-                Coordinates origin = DeadLetters.origin(r.headers());
+                Coordinates origin = BridgeHeaders.origin(r.headers());
                 if (!origins.add(String.valueOf(origin))) {
                     duplicates.add(r.topic() + "/" + new String(r.key(), StandardCharsets.UTF_8));
                 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.batchbridge.common.lifecycle.RoleState;
-import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
@@ -114,7 +114,7 @@ class ForgedTicketIT {
             assertGoodDeliveredAndBothCommitted(p, w);
             var dead = p.readAll(p.topics.dlq());
             assertThat(dead).hasSize(1);
-            assertThat(Pipeline.header(dead.get(0), Headers.ERROR_REASON)).isEqualTo("results_unavailable");
+            assertThat(Pipeline.header(dead.get(0), BridgeHeaders.ERROR_REASON)).isEqualTo("results_unavailable");
             assertThat(dead.get(0).value()).as("no original to carry").isNull();
         }
     }

@@ -3,7 +3,7 @@ package io.batchbridge.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.EmbeddedKafka;
 import io.batchbridge.kafka.embedded.KafkaCluster;
@@ -93,8 +93,9 @@ class UnusableDestinationIT {
 
             var dead = awaitOutcome(p, 1);
             assertThat(keys(dead)).containsExactly("lost");
-            assertThat(Pipeline.header(dead.get(0), Headers.ERROR_REASON)).isEqualTo("output_topic_unavailable");
-            assertThat(Pipeline.header(dead.get(0), Headers.ERROR_MESSAGE)).contains(nope, "does not exist");
+            assertThat(Pipeline.header(dead.get(0), BridgeHeaders.ERROR_REASON)).isEqualTo("output_topic_unavailable");
+            assertThat(Pipeline.header(dead.get(0), BridgeHeaders.ERROR_MESSAGE))
+                    .contains(nope, "does not exist");
             assertThat(dead.get(0).value())
                     .as("the original request travels with it")
                     .isNotEmpty();
@@ -139,8 +140,8 @@ class UnusableDestinationIT {
             var dead = awaitOutcome(p, 3);
             assertThat(keys(dead)).containsExactlyInAnyOrder("lost", "orphan", "illegal");
             assertThat(dead)
-                    .allSatisfy(r ->
-                            assertThat(Pipeline.header(r, Headers.ERROR_REASON)).isEqualTo("output_topic_unavailable"));
+                    .allSatisfy(r -> assertThat(Pipeline.header(r, BridgeHeaders.ERROR_REASON))
+                            .isEqualTo("output_topic_unavailable"));
             assertThat(topics(autoCreating)).doesNotContain(nope, gone);
         }
     }
@@ -167,8 +168,9 @@ class UnusableDestinationIT {
 
             var dead = awaitOutcome(p, 1);
             assertThat(keys(dead)).containsExactly("big");
-            assertThat(Pipeline.header(dead.get(0), Headers.ERROR_REASON)).isEqualTo("result_too_large");
-            assertThat(Pipeline.header(dead.get(0), Headers.ERROR_MESSAGE)).contains(tiny);
+            assertThat(Pipeline.header(dead.get(0), BridgeHeaders.ERROR_REASON)).isEqualTo("result_too_large");
+            assertThat(Pipeline.header(dead.get(0), BridgeHeaders.ERROR_MESSAGE))
+                    .contains(tiny);
             assertThat(p.readAll(tiny)).isEmpty();
         }
     }
@@ -221,10 +223,10 @@ class UnusableDestinationIT {
             var dead = awaitOutcome(p, 2);
             assertThat(keys(dead)).containsExactlyInAnyOrder("denied", "unseen");
             assertThat(dead)
-                    .allSatisfy(r ->
-                            assertThat(Pipeline.header(r, Headers.ERROR_REASON)).isEqualTo("output_topic_unavailable"));
+                    .allSatisfy(r -> assertThat(Pipeline.header(r, BridgeHeaders.ERROR_REASON))
+                            .isEqualTo("output_topic_unavailable"));
             assertThat(dead)
-                    .extracting(r -> Pipeline.header(r, Headers.ERROR_MESSAGE))
+                    .extracting(r -> Pipeline.header(r, BridgeHeaders.ERROR_MESSAGE))
                     .anySatisfy(m -> assertThat(m).contains(closed, "refused the result", "TopicAuthorization"))
                     .anySatisfy(m -> assertThat(m).contains(hidden, "may not be described"));
         }

@@ -3,7 +3,7 @@ package io.batchbridge.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
@@ -72,7 +72,7 @@ class WorkerCrashIT {
             Set<String> seen = new HashSet<>();
             List<String> duplicates = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : all) {
-                String origin = String.valueOf(DeadLetters.origin(r.headers()));
+                String origin = String.valueOf(BridgeHeaders.origin(r.headers()));
                 if (!seen.add(origin)) {
                     duplicates.add(new String(r.key(), StandardCharsets.UTF_8));
                 }

@@ -7,7 +7,7 @@ import io.batchbridge.client.MessageBatch;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.ResultStream;
 import io.batchbridge.common.model.ModelCatalogue;
-import io.batchbridge.common.records.Headers;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
@@ -56,10 +56,10 @@ class WorkerIT {
                             .anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"fanned_out\"")));
 
             var results = p.readAll(p.topics.results());
-            assertThat(byCustomId(results, Headers.TRUNCATED))
+            assertThat(byCustomId(results, BridgeHeaders.TRUNCATED))
                     .containsOnly(Map.entry("ok-1", "false"), Map.entry("ok-2", "true"));
             assertThat(results).allSatisfy(r -> {
-                assertThat(Pipeline.header(r, Headers.BATCH_ID)).isEqualTo(batch.id());
+                assertThat(Pipeline.header(r, BridgeHeaders.BATCH_ID)).isEqualTo(batch.id());
                 String v = new String(r.value(), StandardCharsets.UTF_8);
                 assertThat(v)
                         .contains("\"cost_usd\":")
@@ -67,7 +67,7 @@ class WorkerIT {
                         .contains("\"message\":{");
             });
             var retries = p.readAll(p.topics.retry());
-            assertThat(byCustomId(retries, Headers.ATTEMPT))
+            assertThat(byCustomId(retries, BridgeHeaders.ATTEMPT))
                     .containsOnly(Map.entry("busy", "2"), Map.entry("late", "2"));
             assertThat(retries)
                     .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
@@ -75,7 +75,7 @@ class WorkerIT {
                             .contains("\"not_before\"")
                             .contains("\"origin\""));
             var dead = p.readAll(p.topics.dlq());
-            assertThat(byCustomId(dead, Headers.ERROR_REASON))
+            assertThat(byCustomId(dead, BridgeHeaders.ERROR_REASON))
                     .containsOnly(Map.entry("bad", "api_error"), Map.entry("tired", "attempts_exhausted"));
             assertThat(dead)
                     .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
@@ -85,7 +85,7 @@ class WorkerIT {
                                     .filter(r -> "bad".equals(new String(r.key())))
                                     .findFirst()
                                     .orElseThrow(),
-                            Headers.ERROR_MESSAGE))
+                            BridgeHeaders.ERROR_MESSAGE))
                     .contains("invalid_request_error");
             assertThat(p.counter("bridge.worker.results", "result", "succeeded"))
                     .isEqualTo(2);
@@ -141,7 +141,7 @@ class WorkerIT {
 
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> p.readAll(p.topics.dlq()).size() == 3);
-            assertThat(byCustomId(p.readAll(p.topics.dlq()), Headers.ERROR_REASON))
+            assertThat(byCustomId(p.readAll(p.topics.dlq()), BridgeHeaders.ERROR_REASON))
                     .containsOnly(
                             Map.entry("gone-0", "results_unavailable"),
                             Map.entry("gone-1", "results_unavailable"),

@@ -3,9 +3,8 @@ package io.batchbridge.cli.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.batchbridge.common.json.Json;
 import io.batchbridge.common.kafka.CommittedReader;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
-import io.batchbridge.common.records.DeadLetters;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.topics.TopicNames;
 import java.io.IOException;
 import java.util.Collection;
@@ -16,8 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The delivery invariant, checked the way a user would: read the output and dead-letter topics as a
- * {@code read_committed} consumer and match every terminal record to the request it answers by its
+ * Invariant 1 (nothing lost, nothing doubled), checked the way a user would: read the output and dead-letter
+ * topics as a {@code read_committed} consumer and match every terminal record to the request it answers by its
  * origin coordinates. EVERY_REQUEST_HAS_ONE_TERMINAL_OUTCOME and NO_DUPLICATE_RESULTS in one pass.
  */
 public final class DeliveryCheck {
@@ -63,7 +62,7 @@ public final class DeliveryCheck {
         Tally t = new Tally();
         for (String topic : outputTopics) {
             t.results += (int) CommittedReader.forEach(bootstrap, topic, r -> {
-                t.unexpected += count(seen, expected, DeadLetters.origin(r.headers()));
+                t.unexpected += count(seen, expected, BridgeHeaders.origin(r.headers()));
                 JsonNode n = summary(r.value());
                 t.in += n.path("usage").path("input_tokens").asLong();
                 t.out += n.path("usage").path("output_tokens").asLong();
@@ -73,8 +72,8 @@ public final class DeliveryCheck {
             });
         }
         int deadLetters = (int) CommittedReader.forEach(bootstrap, topics.dlq(), r -> {
-            t.unexpected += count(seen, expected, DeadLetters.origin(r.headers()));
-            byReason.merge(String.valueOf(DeadLetters.header(r.headers(), Headers.ERROR_REASON)), 1, Integer::sum);
+            t.unexpected += count(seen, expected, BridgeHeaders.origin(r.headers()));
+            byReason.merge(String.valueOf(BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON)), 1, Integer::sum);
         });
         int retries = (int) CommittedReader.forEach(bootstrap, topics.retry(), r -> {});
         int lost = (int) expected.stream().filter(c -> !seen.containsKey(c)).count();

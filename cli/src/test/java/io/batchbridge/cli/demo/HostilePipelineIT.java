@@ -7,10 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.batchbridge.cli.check.DeliveryCheck;
 import io.batchbridge.common.kafka.CommittedReader;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
-import io.batchbridge.common.records.DeadLetters;
 import io.batchbridge.common.records.EnvelopeCodec;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.TicketCodec;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -103,8 +102,9 @@ class HostilePipelineIT {
 
             Map<Coordinates, String> reasons = new HashMap<>();
             CommittedReader.forEach(stack.bootstrapServers(), stack.topics().dlq(), r -> {
-                reasons.put(DeadLetters.origin(r.headers()), DeadLetters.header(r.headers(), Headers.ERROR_REASON));
-                String message = DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE);
+                reasons.put(
+                        BridgeHeaders.origin(r.headers()), BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_REASON));
+                String message = BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_MESSAGE);
                 assertThat(message.length()).isLessThan(2_000);
                 assertThat(message.chars().noneMatch(c -> c < 0x20)).as(message).isTrue();
                 if (r.key() != null) {
@@ -115,8 +115,9 @@ class HostilePipelineIT {
             // the forged request was delivered as a first attempt from its own coordinates
             CommittedReader.forEach(stack.bootstrapServers(), stack.topics().results(), r -> {
                 if ("forged-fields".equals(new String(r.key(), UTF_8))) {
-                    assertThat(DeadLetters.origin(r.headers())).isEqualTo(forgedAt);
-                    assertThat(DeadLetters.header(r.headers(), Headers.ATTEMPT)).isEqualTo("1");
+                    assertThat(BridgeHeaders.origin(r.headers())).isEqualTo(forgedAt);
+                    assertThat(BridgeHeaders.get(r.headers(), BridgeHeaders.ATTEMPT))
+                            .isEqualTo("1");
                 }
             });
 

@@ -92,24 +92,24 @@ public final class DeadLetter {
 
     private ProducerRecord<byte[], byte[]> record(String message, byte[] value) {
         RecordHeaders h = new RecordHeaders();
-        DeadLetters.put(h, Headers.ERROR_REASON, problem.reason().code());
-        DeadLetters.put(h, Headers.ERROR_MESSAGE, message);
-        DeadLetters.put(h, Headers.ATTEMPT, String.valueOf(attempt));
+        BridgeHeaders.put(h, BridgeHeaders.ERROR_REASON, problem.reason().code());
+        BridgeHeaders.put(h, BridgeHeaders.ERROR_MESSAGE, message);
+        BridgeHeaders.put(h, BridgeHeaders.ATTEMPT, String.valueOf(attempt));
         String key = customId == null ? null : Echo.of(customId);
         if (key != null) {
-            DeadLetters.put(h, Headers.CUSTOM_ID, key);
+            BridgeHeaders.put(h, BridgeHeaders.CUSTOM_ID, key);
         }
         if (batchId != null) {
-            DeadLetters.put(h, Headers.BATCH_ID, Echo.of(batchId));
+            BridgeHeaders.put(h, BridgeHeaders.BATCH_ID, Echo.of(batchId));
         }
         if (failed != null) {
-            DeadLetters.put(h, Headers.ORIGINAL_TOPIC, Echo.of(failed.topic()));
-            DeadLetters.put(h, Headers.ORIGINAL_PARTITION, String.valueOf(failed.partition()));
-            DeadLetters.put(h, Headers.ORIGINAL_OFFSET, String.valueOf(failed.offset()));
+            BridgeHeaders.put(h, BridgeHeaders.ORIGINAL_TOPIC, Echo.of(failed.topic()));
+            BridgeHeaders.put(h, BridgeHeaders.ORIGINAL_PARTITION, String.valueOf(failed.partition()));
+            BridgeHeaders.put(h, BridgeHeaders.ORIGINAL_OFFSET, String.valueOf(failed.offset()));
         }
         Coordinates o = origin != null ? origin : failed;
         if (o != null) {
-            DeadLetters.putOrigin(h, new Coordinates(Echo.of(o.topic()), o.partition(), o.offset()));
+            BridgeHeaders.putOrigin(h, new Coordinates(Echo.of(o.topic()), o.partition(), o.offset()));
         }
         byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         return new ProducerRecord<>(topic, null, k, value, h);

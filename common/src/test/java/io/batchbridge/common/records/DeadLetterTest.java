@@ -33,15 +33,15 @@ class DeadLetterTest {
         assertThat(RecordSize.of(atLimit)).isEqualTo(size);
         assertThat(overLimit.value()).isNull();
         assertThat(RecordSize.of(overLimit)).isLessThan(size - 1);
-        String message = DeadLetters.header(overLimit.headers(), Headers.ERROR_MESSAGE);
+        String message = BridgeHeaders.get(overLimit.headers(), BridgeHeaders.ERROR_MESSAGE);
         assertThat(message)
                 .startsWith("model is not known")
                 .contains("100000 bytes, is not included")
                 .contains("bridge.requests-3@42");
-        assertThat(DeadLetters.header(overLimit.headers(), Headers.ERROR_REASON))
+        assertThat(BridgeHeaders.get(overLimit.headers(), BridgeHeaders.ERROR_REASON))
                 .isEqualTo("unknown_model");
-        assertThat(DeadLetters.origin(overLimit.headers())).isEqualTo(AT);
-        assertThat(DeadLetters.header(overLimit.headers(), Headers.ORIGINAL_OFFSET))
+        assertThat(BridgeHeaders.origin(overLimit.headers())).isEqualTo(AT);
+        assertThat(BridgeHeaders.get(overLimit.headers(), BridgeHeaders.ORIGINAL_OFFSET))
                 .isEqualTo("42");
     }
 
@@ -54,8 +54,8 @@ class DeadLetterTest {
                 .failed(AT)
                 .build(64 * 1024);
 
-        String message = DeadLetters.header(r.headers(), Headers.ERROR_MESSAGE);
-        String customId = DeadLetters.header(r.headers(), Headers.CUSTOM_ID);
+        String message = BridgeHeaders.get(r.headers(), BridgeHeaders.ERROR_MESSAGE);
+        String customId = BridgeHeaders.get(r.headers(), BridgeHeaders.CUSTOM_ID);
         assertThat(message).doesNotContain("\u001b", "\n").hasSizeLessThanOrEqualTo(DeadLetter.MAX_MESSAGE_CHARS + 32);
         assertThat(customId).doesNotContain("\u001b", "\n").hasSizeLessThanOrEqualTo(Echo.MAX_CHARS + 32);
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(customId);

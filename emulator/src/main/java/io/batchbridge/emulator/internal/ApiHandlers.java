@@ -42,7 +42,7 @@ final class ApiHandlers {
     }
 
     private void create(Call c, List<String> betas) throws IOException {
-        List<RequestFacts> facts = CreateBody.read(c.exchange().getRequestBody(), MAX_BODY_BYTES);
+        List<RequestFacts> facts = CreateBodyReader.read(c.exchange().getRequestBody(), MAX_BODY_BYTES);
         Instant now = clock.now();
         String id = ids.batchId();
         PlannedRequest[] plans = new PlannedRequest[facts.size()];

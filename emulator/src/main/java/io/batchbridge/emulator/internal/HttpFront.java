@@ -24,7 +24,7 @@ public final class HttpFront implements HttpHandler {
 
     private final Ids ids;
     private final FaultTable faults;
-    private final Guards guards;
+    private final HeaderChecks headerChecks;
     private final ApiHandlers api;
     private final AdminHandler admin;
     private final SimClock clock;
@@ -36,7 +36,7 @@ public final class HttpFront implements HttpHandler {
         this.ids = new Ids(settings.seed());
         this.faults = faults;
         this.clock = clock;
-        this.guards = new Guards(settings.apiKey(), settings.catalogue());
+        this.headerChecks = new HeaderChecks(settings.apiKey(), settings.catalogue());
         this.api = new ApiHandlers(settings, clock, store, ids);
         this.admin = new AdminHandler(faults, clock);
         this.organizationId = new UUID(Hashing.mix(settings.seed()), Hashing.mix(~settings.seed())).toString();
@@ -94,7 +94,7 @@ public final class HttpFront implements HttpHandler {
             c.fault(fault);
             inject(c, fault);
         }
-        List<String> betas = guards.check(c);
+        List<String> betas = headerChecks.check(c);
         api.handle(route.endpoint(), route.batchId(), betas, c);
     }
 

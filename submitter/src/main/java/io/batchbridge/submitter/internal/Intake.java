@@ -1,9 +1,8 @@
 package io.batchbridge.submitter.internal;
 
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
-import io.batchbridge.common.records.DeadLetters;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.InvalidRecordException;
 import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.RequestEnvelope;
@@ -78,7 +77,7 @@ public final class Intake {
                 return new NotDue(due);
             }
         }
-        String originTopic = retry ? DeadLetters.header(r.headers(), Headers.ORIGIN_TOPIC) : r.topic();
+        String originTopic = retry ? BridgeHeaders.get(r.headers(), BridgeHeaders.ORIGIN_TOPIC) : r.topic();
         String requestTopic = originTopic == null ? r.topic() : originTopic;
         String account = topicAccounts.getOrDefault(requestTopic, defaultAccount);
         ValidRequest valid;
@@ -126,7 +125,7 @@ public final class Intake {
     }
 
     private static Instant notBefore(ConsumerRecord<byte[], byte[]> r) {
-        String header = DeadLetters.header(r.headers(), Headers.NOT_BEFORE);
+        String header = BridgeHeaders.get(r.headers(), BridgeHeaders.NOT_BEFORE);
         if (header == null) {
             return null; // validation reads not_before from the body; an undated retry is due now
         }

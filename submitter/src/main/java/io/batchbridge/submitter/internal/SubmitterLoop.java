@@ -38,7 +38,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     private final Lanes lanes;
     private final BatchCreator creator;
     private final OutcomeHandler outcomes;
-    private final OffsetLedger ledger;
+    private final HandOffLedger ledger;
     private final TransactionWriter writer;
     private final Clock clock;
     private final Duration pollTimeout;
@@ -72,7 +72,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             Lanes lanes,
             BatchCreator creator,
             OutcomeHandler outcomes,
-            OffsetLedger ledger,
+            HandOffLedger ledger,
             TransactionWriter writer,
             Clock clock,
             Duration pollTimeout,

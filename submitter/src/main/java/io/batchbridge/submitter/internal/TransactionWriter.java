@@ -14,7 +14,10 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
@@ -32,14 +35,14 @@ public final class TransactionWriter implements AutoCloseable {
     private static final int COMMIT_TIMEOUT_RETRIES = 5;
 
     private final Producer<byte[], byte[]> producer;
-    private final OffsetLedger ledger;
+    private final HandOffLedger ledger;
     private final Supplier<ConsumerGroupMetadata> groupMetadata;
     private final BiConsumer<List<OrphanBatches.Orphan>, RuntimeException> ticketsLost;
     private final ExecutorService executor;
     private Future<?> inFlight;
 
     public TransactionWriter(
-            Producer<byte[], byte[]> producer, OffsetLedger ledger, Supplier<ConsumerGroupMetadata> groupMetadata) {
+            Producer<byte[], byte[]> producer, HandOffLedger ledger, Supplier<ConsumerGroupMetadata> groupMetadata) {
         this(producer, ledger, groupMetadata, (lost, cause) -> {});
     }
 
@@ -49,7 +52,7 @@ public final class TransactionWriter implements AutoCloseable {
      */
     public TransactionWriter(
             Producer<byte[], byte[]> producer,
-            OffsetLedger ledger,
+            HandOffLedger ledger,
             Supplier<ConsumerGroupMetadata> groupMetadata,
             BiConsumer<List<OrphanBatches.Orphan>, RuntimeException> ticketsLost) {
         this.producer = producer;
@@ -109,7 +112,7 @@ public final class TransactionWriter implements AutoCloseable {
             f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(e);
+            throw new InterruptException(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
@@ -156,7 +159,7 @@ public final class TransactionWriter implements AutoCloseable {
     }
 
     /** The outbox could not be committed under the current membership; the loop rewinds to committed state. */
-    public static final class NotAMember extends org.apache.kafka.common.KafkaException {
+    public static final class NotAMember extends KafkaException {
         NotAMember(String message) {
             super(message);
         }
@@ -221,7 +224,7 @@ public final class TransactionWriter implements AutoCloseable {
 
     private static boolean staleMember(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.FencedInstanceIdException) {
+            if (t instanceof FencedInstanceIdException) {
                 return true;
             }
         }

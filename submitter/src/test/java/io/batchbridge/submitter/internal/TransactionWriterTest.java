@@ -44,7 +44,7 @@ class TransactionWriterTest {
     }
 
     private final HeldProducer producer = new HeldProducer();
-    private final OffsetLedger ledger = new OffsetLedger();
+    private final HandOffLedger ledger = new HandOffLedger();
     private TransactionWriter writer;
 
     @BeforeEach

@@ -30,14 +30,14 @@ public final class CommitBook {
     /** One partition's ledger, commit lock, and batches whose checkpoint waits for an in-order commit. */
     public static final class Partition {
         public final TopicPartition tp;
-        public final OffsetLedger ledger;
+        public final TicketOffsetLedger ledger;
         private final ReentrantLock lock = new ReentrantLock();
         private final Map<String, Long> doneAwaitingCommit = new HashMap<>();
         private volatile boolean revoked;
 
         Partition(TopicPartition tp, long position) {
             this.tp = tp;
-            this.ledger = new OffsetLedger(position);
+            this.ledger = new TicketOffsetLedger(position);
         }
 
         public boolean revoked() {

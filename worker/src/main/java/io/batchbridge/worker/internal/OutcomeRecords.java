@@ -3,10 +3,10 @@ package io.batchbridge.worker.internal;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.model.TokenUsage;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
-import io.batchbridge.common.records.DeadLetters;
+import io.batchbridge.common.records.DeadLetter;
 import io.batchbridge.common.records.EnvelopeCodec;
-import io.batchbridge.common.records.Headers;
 import io.batchbridge.common.records.InvalidRecordException;
 import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.RequestEnvelope;
@@ -58,18 +58,18 @@ public final class OutcomeRecords {
                 b.batch() == null ? null : b.batch().endedAt(),
                 clock.instant());
         RecordHeaders h = new RecordHeaders();
-        DeadLetters.put(h, Headers.CUSTOM_ID, item.customId());
-        DeadLetters.put(h, Headers.BATCH_ID, b.batchId());
+        BridgeHeaders.put(h, BridgeHeaders.CUSTOM_ID, item.customId());
+        BridgeHeaders.put(h, BridgeHeaders.BATCH_ID, b.batchId());
         if (line.model() != null) {
-            DeadLetters.put(h, Headers.MODEL, line.model());
+            BridgeHeaders.put(h, BridgeHeaders.MODEL, line.model());
         }
-        DeadLetters.put(h, Headers.RESULT_TYPE, "succeeded");
+        BridgeHeaders.put(h, BridgeHeaders.RESULT_TYPE, "succeeded");
         if (line.stopReason() != null) {
-            DeadLetters.put(h, Headers.STOP_REASON, line.stopReason());
+            BridgeHeaders.put(h, BridgeHeaders.STOP_REASON, line.stopReason());
         }
-        DeadLetters.put(h, Headers.TRUNCATED, String.valueOf(line.truncated()));
-        DeadLetters.put(h, Headers.ATTEMPT, String.valueOf(item.attempt()));
-        DeadLetters.putOrigin(h, origin(b, i));
+        BridgeHeaders.put(h, BridgeHeaders.TRUNCATED, String.valueOf(line.truncated()));
+        BridgeHeaders.put(h, BridgeHeaders.ATTEMPT, String.valueOf(item.attempt()));
+        BridgeHeaders.putOrigin(h, origin(b, i));
         String topic = item.replyTo() == null ? topics.results() : item.replyTo();
         return new ProducerRecord<>(topic, null, key(item), r.toJson(line.message()), h);
     }
@@ -100,11 +100,11 @@ public final class OutcomeRecords {
                 why.message(),
                 item.maxAttempts());
         RecordHeaders h = new RecordHeaders();
-        DeadLetters.put(h, Headers.ATTEMPT, String.valueOf(item.attempt() + 1));
-        DeadLetters.put(h, Headers.NOT_BEFORE, due.toString());
-        DeadLetters.put(h, Headers.CUSTOM_ID, item.customId());
-        DeadLetters.put(h, Headers.BATCH_ID, b.batchId());
-        DeadLetters.putOrigin(h, origin(b, i));
+        BridgeHeaders.put(h, BridgeHeaders.ATTEMPT, String.valueOf(item.attempt() + 1));
+        BridgeHeaders.put(h, BridgeHeaders.NOT_BEFORE, due.toString());
+        BridgeHeaders.put(h, BridgeHeaders.CUSTOM_ID, item.customId());
+        BridgeHeaders.put(h, BridgeHeaders.BATCH_ID, b.batchId());
+        BridgeHeaders.putOrigin(h, origin(b, i));
         return new ProducerRecord<>(topics.retry(), null, key(item), EnvelopeCodec.write(next), h);
     }
 
@@ -112,17 +112,16 @@ public final class OutcomeRecords {
     public ProducerRecord<byte[], byte[]> deadLetter(
             OpenBatch b, int i, byte[] original, Problem problem, String resultType) {
         TicketItem item = b.item(i);
-        ProducerRecord<byte[], byte[]> r = DeadLetters.record(
-                topics.dlq(),
-                problem,
-                original,
-                item.customId(),
-                b.source(i),
-                origin(b, i),
-                item.attempt(),
-                b.batchId());
+        ProducerRecord<byte[], byte[]> r = DeadLetter.to(topics.dlq(), problem)
+                .original(original)
+                .customId(item.customId())
+                .failed(b.source(i))
+                .origin(origin(b, i))
+                .attempt(item.attempt())
+                .batchId(b.batchId())
+                .build();
         if (resultType != null) {
-            DeadLetters.put(r.headers(), Headers.RESULT_TYPE, resultType);
+            BridgeHeaders.put(r.headers(), BridgeHeaders.RESULT_TYPE, resultType);
         }
         return r;
     }

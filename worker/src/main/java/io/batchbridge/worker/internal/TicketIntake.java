@@ -275,8 +275,4 @@ public final class TicketIntake implements ConsumerRebalanceListener {
     public boolean assignmentSettled() {
         return assignmentSettled;
     }
-
-    public int assembling() {
-        return (int) lifecycle.assembling().count();
-    }
 }

@@ -8,12 +8,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-class OffsetLedgerTest {
+class HandOffLedgerTest {
     private static final TopicPartition TP = new TopicPartition("bridge.requests", 0);
 
     @Test
     void commitsOnlyUpToTheLowestRecordNotYetHandedOff() {
-        OffsetLedger ledger = new OffsetLedger();
+        HandOffLedger ledger = new HandOffLedger();
         ledger.assigned(TP, null);
         for (long o = 0; o < 5; o++) {
             ledger.track(TP, o);
@@ -24,12 +24,12 @@ class OffsetLedgerTest {
         OffsetAndMetadata c = ledger.drainCommittable().get(TP);
 
         assertThat(c.offset()).isEqualTo(1);
-        assertThat(OffsetLedger.decode(c.offset(), c.metadata())).containsExactly(3L);
+        assertThat(HandOffLedger.decode(c.offset(), c.metadata())).containsExactly(3L);
     }
 
     @Test
     void aNewOwnerSkipsWhatWasHandedOffAboveTheCommittedOffset() {
-        OffsetLedger first = new OffsetLedger();
+        HandOffLedger first = new HandOffLedger();
         first.assigned(TP, null);
         for (long o = 10; o < 20; o++) {
             first.track(TP, o);
@@ -40,7 +40,7 @@ class OffsetLedgerTest {
         first.done(TP, 10);
         OffsetAndMetadata committed = first.drainCommittable().get(TP);
 
-        OffsetLedger second = new OffsetLedger();
+        HandOffLedger second = new HandOffLedger();
         second.assigned(TP, committed);
 
         assertThat(committed.offset()).isEqualTo(11);
@@ -53,8 +53,9 @@ class OffsetLedgerTest {
 
     @Test
     void skippedOffsetsStayInTheMetadataUntilTheWatermarkPassesThem() {
-        OffsetLedger ledger = new OffsetLedger();
-        ledger.assigned(TP, new OffsetAndMetadata(5, OffsetLedger.encode(5, new TreeSet<>(java.util.List.of(7L, 8L)))));
+        HandOffLedger ledger = new HandOffLedger();
+        ledger.assigned(
+                TP, new OffsetAndMetadata(5, HandOffLedger.encode(5, new TreeSet<>(java.util.List.of(7L, 8L)))));
         ledger.track(TP, 5);
         assertThat(ledger.handedOffEarlier(TP, 7)).isTrue();
         ledger.track(TP, 6);
@@ -62,18 +63,18 @@ class OffsetLedgerTest {
 
         OffsetAndMetadata c = ledger.drainCommittable().get(TP);
         assertThat(c.offset()).isEqualTo(5);
-        assertThat(OffsetLedger.decode(5, c.metadata())).containsExactly(6L, 7L, 8L);
+        assertThat(HandOffLedger.decode(5, c.metadata())).containsExactly(6L, 7L, 8L);
 
         ledger.done(TP, 5);
         OffsetAndMetadata after = ledger.drainCommittable().get(TP);
         // 8 has not been consumed again yet: the commit stops before it and still says it is done.
         assertThat(after.offset()).isEqualTo(8);
-        assertThat(OffsetLedger.decode(8, after.metadata())).containsExactly(8L);
+        assertThat(HandOffLedger.decode(8, after.metadata())).containsExactly(8L);
     }
 
     @Test
     void allDoneCommitsPastTheHighestSeenWithEmptyMetadata() {
-        OffsetLedger ledger = new OffsetLedger();
+        HandOffLedger ledger = new HandOffLedger();
         ledger.assigned(TP, new OffsetAndMetadata(100, ""));
         ledger.track(TP, 100);
         ledger.seenAndDone(TP, 101);
@@ -92,10 +93,10 @@ class OffsetLedgerTest {
             done.add(o);
         }
         done.add(5000L);
-        String m = OffsetLedger.encode(900, done);
+        String m = HandOffLedger.encode(900, done);
 
         assertThat(m).isEqualTo("b1:2s-rr,35w");
-        assertThat(OffsetLedger.decode(900, m)).isEqualTo(done);
-        assertThat(OffsetLedger.decode(0, "garbage")).isEmpty();
+        assertThat(HandOffLedger.decode(900, m)).isEqualTo(done);
+        assertThat(HandOffLedger.decode(0, "garbage")).isEmpty();
     }
 }

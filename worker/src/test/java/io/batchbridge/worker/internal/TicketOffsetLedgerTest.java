@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class OffsetLedgerTest {
+class TicketOffsetLedgerTest {
 
     @Test
     void commitsNothingNewWhileTheEarliestTicketIsOpen() {
-        OffsetLedger l = new OffsetLedger(10);
+        TicketOffsetLedger l = new TicketOffsetLedger(10);
         l.register(10);
         l.register(12);
         l.register(13);
@@ -19,7 +19,7 @@ class OffsetLedgerTest {
 
     @Test
     void advancesPastEveryCompleteTicketOnceTheEarliestCompletes() {
-        OffsetLedger l = new OffsetLedger(10);
+        TicketOffsetLedger l = new TicketOffsetLedger(10);
         l.register(10);
         l.register(12);
         l.register(13);
@@ -32,7 +32,7 @@ class OffsetLedgerTest {
 
     @Test
     void countsEveryPartOfAMultiPartBatch() {
-        OffsetLedger l = new OffsetLedger(0);
+        TicketOffsetLedger l = new TicketOffsetLedger(0);
         l.register(0);
         l.register(1);
         l.register(2);
@@ -43,12 +43,12 @@ class OffsetLedgerTest {
 
     @Test
     void keepsThePositionWhenNothingWasRegistered() {
-        assertThat(new OffsetLedger(42).committable()).isEqualTo(42);
+        assertThat(new TicketOffsetLedger(42).committable()).isEqualTo(42);
     }
 
     @Test
     void prunesCompletedOffsetsBelowTheCommitButKeepsOpenOnes() {
-        OffsetLedger l = new OffsetLedger(0);
+        TicketOffsetLedger l = new TicketOffsetLedger(0);
         for (long o = 0; o < 5; o++) {
             l.register(o);
         }

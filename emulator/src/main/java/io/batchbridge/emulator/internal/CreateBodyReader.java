@@ -11,10 +11,10 @@ import java.util.List;
  * client (which may still be sending) reads the answer instead of a reset connection; a body over the cap
  * gets 413 whatever else is wrong with it, as the cap is enforced in front of the API.
  */
-final class CreateBody {
+final class CreateBodyReader {
     private static final long MAX_DRAIN = 2L * 1024 * 1024 * 1024;
 
-    private CreateBody() {}
+    private CreateBodyReader() {}
 
     static List<RequestFacts> read(InputStream raw, long maxBytes) throws IOException {
         LimitedInputStream in = new LimitedInputStream(raw, maxBytes);

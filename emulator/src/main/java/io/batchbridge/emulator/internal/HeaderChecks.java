@@ -8,12 +8,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Header checks every API call passes: authentication, {@code anthropic-version}, {@code anthropic-beta}. */
-final class Guards {
+final class HeaderChecks {
     static final Set<String> VERSIONS = Set.of("2023-06-01", "2023-01-01", "2026-10-21");
     private final String apiKey;
     private final ModelCatalogue catalogue;
 
-    Guards(String apiKey, ModelCatalogue catalogue) {
+    HeaderChecks(String apiKey, ModelCatalogue catalogue) {
         this.apiKey = apiKey;
         this.catalogue = catalogue;
     }

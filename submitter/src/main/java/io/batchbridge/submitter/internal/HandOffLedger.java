@@ -8,15 +8,16 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Out-of-order hand-off, in-order commit. Lanes flush in any order, so a record at offset 9 may be
- * ticketed while offset 7 still waits in another lane. The committed offset is therefore the lowest
- * offset not yet handed off — and, so that a restart does not hand off 9 a second time, the offsets
- * already handed off above it travel in the commit's metadata ({@code b1:} + ranges relative to the
- * committed offset, base 36). A new owner of the partition reads them back and skips those records.
- * This is the approach of Confluent's Parallel Consumer; Kafka bounds the metadata (4 KB by default),
- * so the caller force-flushes the lane that holds the watermark when {@link #metadataLength} grows.
+ * The submitter's ledger of consumed input offsets (request and retry topics) and which of them are handed off
+ * to their next hop. Out-of-order hand-off, in-order commit. Lanes flush in any order, so a record at offset 9
+ * may be ticketed while offset 7 still waits in another lane. The committed offset is therefore the lowest
+ * offset not yet handed off — and, so that a restart does not hand off 9 a second time, the offsets already
+ * handed off above it travel in the commit's metadata ({@code b1:} + ranges relative to the committed offset,
+ * base 36). A new owner of the partition reads them back and skips those records. This is the approach of
+ * Confluent's Parallel Consumer; Kafka bounds the metadata (4 KB by default), so the caller force-flushes the
+ * lane that holds the watermark when {@link #metadataLength} grows.
  */
-public final class OffsetLedger {
+public final class HandOffLedger {
     static final String PREFIX = "b1:";
 
     private final Map<TopicPartition, PartitionLedger> partitions = new HashMap<>();
@@ -68,14 +69,6 @@ public final class OffsetLedger {
         if (p != null && p.pending.remove(offset)) {
             p.doneAbove.add(offset);
             p.changed = true;
-        }
-    }
-
-    /** Forgets a tracked record that will be consumed again (its partition was rewound). */
-    public void untrack(TopicPartition tp, long offset) {
-        PartitionLedger p = partitions.get(tp);
-        if (p != null) {
-            p.pending.remove(offset);
         }
     }
 

@@ -6,19 +6,20 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * Out-of-order completion, in-order commit, for the tickets of one partition (as Decaton does): every ticket
- * offset handed to the tracker is registered; batches end in any order and complete their offsets; the
- * committable offset is the lowest offset not yet complete (or one past the highest registered offset when
- * all are complete). A batch of several parts registers and completes each part's record.
+ * The worker's ledger of the ticket offsets of one batches-topic partition. Out-of-order completion, in-order
+ * commit (as Decaton does): every ticket offset handed to the tracker is registered; batches end in any order
+ * and complete their offsets; the committable offset is the lowest offset not yet complete (or one past the
+ * highest registered offset when all are complete). A batch of several parts registers and completes each
+ * part's record.
  *
  * <p>Thread-safe: the poll thread registers offsets while fan-out threads complete them.
  */
-public final class OffsetLedger {
+public final class TicketOffsetLedger {
     private final TreeMap<Long, Boolean> offsets = new TreeMap<>();
     private long next;
 
     /** @param position the consumer's position at assignment: the offset to commit while nothing is complete */
-    public OffsetLedger(long position) {
+    public TicketOffsetLedger(long position) {
         this.next = position;
     }
 

@@ -1,10 +1,15 @@
 package io.batchbridge.common.records;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
 /**
- * Kafka header names batch-bridge writes, all under one prefix in the spirit of Spring Kafka's
- * {@code kafka_dlt-*} and Kafka Connect's {@code __connect.errors.*}. Values are UTF-8 strings.
+ * The Kafka headers batch-bridge writes: their names, all under one prefix in the spirit of Spring Kafka's
+ * {@code kafka_dlt-*} and Kafka Connect's {@code __connect.errors.*}, and how to write and read them. Values
+ * are UTF-8 strings.
  */
-public final class Headers {
+public final class BridgeHeaders {
     public static final String PREFIX = "bridge-";
 
     /** Attempt number of the request (1 for the first submission). */
@@ -36,5 +41,33 @@ public final class Headers {
     public static final String STOP_REASON = PREFIX + "stop-reason";
     public static final String TRUNCATED = PREFIX + "truncated";
 
-    private Headers() {}
+    private BridgeHeaders() {}
+
+    /** Adds the origin headers that tie any terminal record to its request. */
+    public static void putOrigin(Headers h, Coordinates o) {
+        put(h, ORIGIN_TOPIC, o.topic());
+        put(h, ORIGIN_PARTITION, String.valueOf(o.partition()));
+        put(h, ORIGIN_OFFSET, String.valueOf(o.offset()));
+    }
+
+    public static void put(Headers h, String key, String value) {
+        h.add(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The value of a header as a string, or null. */
+    public static String get(Headers h, String key) {
+        Header last = h.lastHeader(key);
+        return last == null || last.value() == null ? null : new String(last.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The origin coordinates a terminal record carries, or null. */
+    public static Coordinates origin(Headers h) {
+        String topic = get(h, ORIGIN_TOPIC);
+        String partition = get(h, ORIGIN_PARTITION);
+        String offset = get(h, ORIGIN_OFFSET);
+        if (topic == null || partition == null || offset == null) {
+            return null;
+        }
+        return new Coordinates(topic, Integer.parseInt(partition), Long.parseLong(offset));
+    }
 }
