@@ -2,11 +2,7 @@ package io.batchbridge.cli;
 
 import io.batchbridge.submitter.SubmitterApp;
 import io.batchbridge.submitter.SubmitterConfig;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code bridge submitter}: runs the submitter role against a real cluster and API until SIGTERM. */
 @Command(
@@ -18,7 +14,7 @@ import picocli.CommandLine.Spec;
                     + " bridge.submitter.linger.ms) or --set; ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL name the"
                     + " default account. Exit codes: 0 stopped on request, 1 failed, 2 invalid configuration."
         })
-final class SubmitterCommand implements Callable<Integer> {
+final class SubmitterCommand extends RoleCommand<SubmitterConfig> {
     static final RoleRunner.Spec<SubmitterConfig> SPEC = new RoleRunner.Spec<>(
             "submitter",
             "bridge.submitter.",
@@ -27,27 +23,7 @@ final class SubmitterCommand implements Callable<Integer> {
             (config, clients, registry, clock) ->
                     new SubmitterApp(config, clients::get, clients.names(), registry, clock));
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RoleOptions options = new RoleOptions();
-
-    final RoleRunner runner = new RoleRunner();
-
-    @Override
-    public Integer call() {
-        return runner.run(
-                SPEC,
-                options.merged(),
-                options.env,
-                options.drain(),
-                spec.commandLine().getOut(),
-                spec.commandLine().getErr());
-    }
-
-    /** Drains and stops a running submitter, as SIGTERM does. */
-    void stop() {
-        runner.stop();
+    SubmitterCommand() {
+        super(SPEC);
     }
 }
