@@ -15,6 +15,8 @@ import io.batchbridge.common.topics.TopicProvisioner;
 import io.batchbridge.kafka.embedded.ChildProcessKafka;
 import io.batchbridge.kafka.embedded.EmbeddedKafka;
 import io.batchbridge.kafka.embedded.KafkaCluster;
+import io.batchbridge.submitter.SubmitterApp;
+import io.batchbridge.submitter.SubmitterConfig;
 import io.batchbridge.worker.WorkerApp;
 import io.batchbridge.worker.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -196,7 +199,6 @@ final class BenchEnv implements AutoCloseable {
         }
     }
 
-    /** Worker configuration on these topics; bench overrides on top. */
     /** Settings to try from system properties {@code -D<prefix><key>=<value>}, keyed without the prefix. */
     static Map<String, String> propertiesWithPrefix(String prefix) {
         Map<String, String> o = new java.util.TreeMap<>();
@@ -206,27 +208,40 @@ final class BenchEnv implements AutoCloseable {
         return o;
     }
 
+    /** Worker configuration on these topics; bench overrides on top. */
     static Map<String, String> workerConfig(String bootstrap, TopicNames t, Map<String, String> overrides) {
-        Map<String, String> c = new HashMap<>();
-        c.put("kafka.bootstrap.servers", bootstrap);
-        c.put(CommonKeys.TOPIC_REQUESTS, String.join(",", t.requests()));
-        c.put(CommonKeys.TOPIC_BATCHES, t.batches());
-        c.put(CommonKeys.TOPIC_RESULTS, t.results());
-        c.put(CommonKeys.TOPIC_RETRY, t.retry());
-        c.put(CommonKeys.TOPIC_DLQ, t.dlq());
-        c.put(CommonKeys.TOPIC_BATCH_EVENTS, t.batchEvents());
-        c.put(CommonKeys.TOPIC_CHECKPOINTS, t.checkpoints());
-        c.put(CommonKeys.TOPIC_INTENTS, t.intents());
-        c.put(WorkerConfig.GROUP_ID, "bench-" + UUID.randomUUID());
-        c.put(WorkerConfig.INSTANCE_ID, "bench-" + UUID.randomUUID().toString().substring(0, 8));
+        Map<String, String> c = roleConfig(bootstrap, t, WorkerConfig.GROUP_ID, WorkerConfig.INSTANCE_ID);
         c.put(WorkerConfig.POLL_INITIAL_MS, "100");
         c.put(WorkerConfig.POLL_MAX_MS, "500");
         c.putAll(overrides);
         return c;
     }
 
+    /** Submitter configuration on these topics; bench overrides on top. */
+    static Map<String, String> submitterConfig(String bootstrap, TopicNames t, Map<String, String> overrides) {
+        Map<String, String> c = roleConfig(bootstrap, t, SubmitterConfig.GROUP_ID, SubmitterConfig.INSTANCE_ID);
+        c.putAll(overrides);
+        return c;
+    }
+
+    /** A role of its own on these topics: a fresh group and instance id. */
+    private static Map<String, String> roleConfig(String bootstrap, TopicNames t, String groupKey, String idKey) {
+        Map<String, String> c = new HashMap<>();
+        c.put("kafka.bootstrap.servers", bootstrap);
+        c.putAll(CommonKeys.topicSettings(t));
+        c.put(groupKey, "bench-" + UUID.randomUUID());
+        c.put(idKey, "bench-" + UUID.randomUUID().toString().substring(0, 8));
+        return c;
+    }
+
     static WorkerApp worker(Map<String, String> config, BatchesClient client, MeterRegistry registry) {
         return new WorkerApp(new WorkerConfig(config), account -> client, registry, Clock.systemUTC()).start();
+    }
+
+    static SubmitterApp submitter(Map<String, String> config, BatchesClient client, MeterRegistry registry) {
+        return new SubmitterApp(
+                        new SubmitterConfig(config), account -> client, Set.of("default"), registry, Clock.systemUTC())
+                .start();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.batchbridge.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.batchbridge.client.BatchesClient;
-import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.records.TicketCodec;
 import io.batchbridge.common.topics.TopicNames;
@@ -17,13 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -130,28 +125,12 @@ final class IntakeBench {
 
     private double[] submitter(TopicNames t, BatchesClient client, SimpleMeterRegistry registry, int n)
             throws InterruptedException {
-        Map<String, String> c = new HashMap<>();
-        c.put("kafka.bootstrap.servers", env.bootstrap());
-        c.put(CommonKeys.TOPIC_REQUESTS, t.requests().get(0));
-        c.put(CommonKeys.TOPIC_BATCHES, t.batches());
-        c.put(CommonKeys.TOPIC_RESULTS, t.results());
-        c.put(CommonKeys.TOPIC_RETRY, t.retry());
-        c.put(CommonKeys.TOPIC_DLQ, t.dlq());
-        c.put(CommonKeys.TOPIC_BATCH_EVENTS, t.batchEvents());
-        c.put(CommonKeys.TOPIC_CHECKPOINTS, t.checkpoints());
-        c.put(CommonKeys.TOPIC_INTENTS, t.intents());
-        c.put(SubmitterConfig.GROUP_ID, "bench-" + UUID.randomUUID());
-        c.put(
-                SubmitterConfig.INSTANCE_ID,
-                "bench-" + UUID.randomUUID().toString().substring(0, 8));
-        c.put(SubmitterConfig.LINGER_MS, "500");
-        c.put(SubmitterConfig.POLL_TIMEOUT_MS, "50");
+        Map<String, String> c = BenchEnv.submitterConfig(
+                env.bootstrap(), t, Map.of(SubmitterConfig.LINGER_MS, "500", SubmitterConfig.POLL_TIMEOUT_MS, "50"));
         c.putAll(BenchEnv.propertiesWithPrefix("bench.submitter."));
         KafkaConsumer<byte[], byte[]> tickets = ticketReader(t);
         long t0 = System.nanoTime();
-        SubmitterApp app = new SubmitterApp(
-                        new SubmitterConfig(c), a -> client, Set.of("default"), registry, Clock.systemUTC())
-                .start();
+        SubmitterApp app = BenchEnv.submitter(c, client, registry);
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (consumed(registry) == 0 && System.nanoTime() < deadline) {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.lifecycle.Threads;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.submitter.SubmitterApp;
@@ -11,13 +12,9 @@ import io.batchbridge.submitter.SubmitterConfig;
 import io.batchbridge.worker.WorkerApp;
 import io.batchbridge.worker.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,19 +56,17 @@ final class LatencyBench {
                             WorkerConfig.POLL_MAX_MS, "200",
                             WorkerConfig.MAX_CALLS_PER_SECOND, "500",
                             WorkerConfig.POLL_TIMEOUT_MS, "50"));
-            Map<String, String> sc = new HashMap<>(c);
-            sc.put(SubmitterConfig.GROUP_ID, "bench-" + UUID.randomUUID());
-            sc.put(
-                    SubmitterConfig.INSTANCE_ID,
-                    "bench-" + UUID.randomUUID().toString().substring(0, 8));
-            sc.put(SubmitterConfig.LINGER_MS, String.valueOf(LINGER.toMillis()));
-            sc.put(SubmitterConfig.POLL_TIMEOUT_MS, "20");
-            SubmitterApp submitter = new SubmitterApp(
-                            new SubmitterConfig(sc), a -> client, Set.of("default"), registry, Clock.systemUTC())
-                    .start();
+            Map<String, String> sc = BenchEnv.submitterConfig(
+                    env.bootstrap(),
+                    t,
+                    Map.of(
+                            SubmitterConfig.LINGER_MS,
+                            String.valueOf(LINGER.toMillis()),
+                            SubmitterConfig.POLL_TIMEOUT_MS,
+                            "20"));
+            SubmitterApp submitter = BenchEnv.submitter(sc, client, registry);
             WorkerApp worker = BenchEnv.worker(c, client, registry);
-            Thread reader = new Thread(() -> read(t.results(), seen, n), "bench-latency-reader");
-            reader.setDaemon(true);
+            Thread reader = Threads.daemon("bench-latency-reader", () -> read(t.results(), seen, n));
             reader.start();
             try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClientDefaults.producer(env.bootstrap()))) {
                 p.partitionsFor(t.requests().get(0));

@@ -1,6 +1,7 @@
 package io.batchbridge.bench;
 
 import io.batchbridge.client.BatchesClient;
+import io.batchbridge.common.lifecycle.Threads;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.worker.WorkerApp;
 import io.micrometer.core.instrument.Timer;
@@ -33,7 +34,7 @@ public final class MemoryChild {
         int n = Integer.parseInt(args[3]);
         AtomicLong peak = new AtomicLong();
         AtomicLong peakLive = new AtomicLong();
-        Thread sampler = new Thread(() -> {
+        Thread sampler = Threads.daemon("bench-memory-sampler", () -> {
             var mem = ManagementFactory.getMemoryMXBean();
             while (!Thread.currentThread().isInterrupted()) {
                 peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
@@ -45,7 +46,6 @@ public final class MemoryChild {
                 }
             }
         });
-        sampler.setDaemon(true);
         sampler.start();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (BatchesClient client = BenchEnv.client(baseUrl, registry, 4)) {

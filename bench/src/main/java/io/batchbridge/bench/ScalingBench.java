@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.MessageBatch;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.lifecycle.Threads;
 import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.TicketItem;
 import io.batchbridge.common.topics.TopicNames;
@@ -644,23 +645,19 @@ final class ScalingBench {
             this.process = process;
             this.log = log;
             this.commands = new OutputStreamWriter(process.getOutputStream(), UTF_8);
-            Thread t = new Thread(
-                    () -> {
-                        try (BufferedReader out =
-                                new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
-                            String line;
-                            while ((line = out.readLine()) != null) {
-                                if (line.startsWith(ScalingChild.PREFIX)) {
-                                    answers.add(line.substring(ScalingChild.PREFIX.length())
-                                            .trim());
-                                }
-                            }
-                        } catch (IOException e) {
-                            // the child is gone; ask() times out and says so
+            Thread t = Threads.daemon("scaling-child-" + instanceId, () -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith(ScalingChild.PREFIX)) {
+                            answers.add(
+                                    line.substring(ScalingChild.PREFIX.length()).trim());
                         }
-                    },
-                    "scaling-child-" + instanceId);
-            t.setDaemon(true);
+                    }
+                } catch (IOException e) {
+                    // the child is gone; ask() times out and says so
+                }
+            });
             t.start();
         }
 

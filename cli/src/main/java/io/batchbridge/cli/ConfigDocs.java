@@ -49,24 +49,14 @@ final class ConfigDocs {
                 Instance ids default to the `HOSTNAME` environment variable, else `local`.
 
                 """);
-        section(b, "Submitter (`bridge submitter`)", SubmitterConfig.definition(), SubmitterConfig.INSTANCE_ID);
-        section(b, "Worker (`bridge worker`)", WorkerConfig.definition(), WorkerConfig.INSTANCE_ID);
+        section(b, "Submitter (`bridge submitter`)", SubmitterConfig.definition());
+        section(b, "Worker (`bridge worker`)", WorkerConfig.definition());
         return b.toString();
     }
 
-    private static void section(StringBuilder b, String title, ConfigDef def, String instanceIdKey) {
+    private static void section(StringBuilder b, String title, ConfigDef def) {
         b.append("## ").append(title).append("\n\n");
-        b.append(stableInstanceId(BridgeConfig.markdown(def), def, instanceIdKey));
+        b.append(BridgeConfig.markdown(def));
         b.append('\n');
-    }
-
-    /** The instance id's default is this machine's host name; the page shows the rule, not one machine's value. */
-    private static String stableInstanceId(String table, ConfigDef def, String key) {
-        Object hostDefault = def.configKeys().get(key).defaultValue;
-        if (hostDefault == null || hostDefault.toString().isEmpty()) {
-            return table; // resolved at run time: the page already shows the same on every machine
-        }
-        String row = "| `" + key + "` | string | `" + hostDefault + "` |";
-        return table.replace(row, "| `" + key + "` | string | `$HOSTNAME` |");
     }
 }

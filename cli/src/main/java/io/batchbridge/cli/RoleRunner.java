@@ -1,6 +1,8 @@
 package io.batchbridge.cli;
 
+import io.batchbridge.cli.ops.ApiClients;
 import io.batchbridge.cli.ops.KafkaProbe;
+import io.batchbridge.cli.ops.RoleHost;
 import io.batchbridge.cli.ops.RoleOps;
 import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.ClientSettings;
@@ -8,10 +10,8 @@ import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.BridgeConfig.InvalidConfigurationException;
 import io.batchbridge.common.http.OpsKeys;
 import io.batchbridge.common.http.OpsSettings;
-import io.batchbridge.common.metrics.MetricsBinder;
+import io.batchbridge.common.lifecycle.Role;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +26,8 @@ import org.apache.kafka.common.config.ConfigDef;
  * API accounts, client settings, cluster), builds one API client per account, starts the role, and on SIGTERM
  * (or {@link #stop()}) drains it with {@code close(drain)}. While it runs, its ops server
  * ({@code bridge.http.host|port}) serves {@code /metrics} from a Prometheus registry with JVM and Kafka client
- * metrics bound, {@code /health/live} and {@code /health/ready} ({@link RoleOps}). The exit code says how it ended: 0 stopped on
+ * metrics bound, {@code /health/live} and {@code /health/ready} ({@link RoleOps}); {@link RoleHost} wires it. The exit
+ * code says how it ended: 0 stopped on
  * request, 1 the role stopped by itself on a failure or could not start, 2 invalid configuration.
  */
 final class RoleRunner {
@@ -38,26 +39,12 @@ final class RoleRunner {
 
     private final StopSignal signal = new StopSignal();
 
-    /** What the runner needs of a role. */
-    interface Role {
-        void close(Duration drain);
-
-        /** True once the role's loop has ended, whatever the reason. */
-        boolean stopped();
-
-        /** Why the role stopped by itself, or null. */
-        String failure();
-
-        /** What {@code /health/ready} reads of the role. */
-        RoleOps.Probes probes();
-    }
-
     /**
      * A role's definition.
      *
      * @param keyPrefix undeclared keys under this prefix are reported as unknown (typos)
      * @param config builds the validated config; throws {@link InvalidConfigurationException}
-     * @param starter builds and starts the role from its config and the API clients
+     * @param starter builds the role from its config and the API clients
      */
     record Spec<C extends BridgeConfig>(
             String name,
@@ -66,10 +53,10 @@ final class RoleRunner {
             Function<Map<String, String>, C> config,
             Starter<C> starter) {}
 
-    /** Builds and starts a role. */
+    /** Builds a role (not yet started) from its config, API clients and registry. */
     @FunctionalInterface
     interface Starter<C> {
-        Role start(C config, ApiClients clients, MeterRegistry registry, Clock clock);
+        Role create(C config, ApiClients clients, MeterRegistry registry, Clock clock);
     }
 
     /** Asks a running role to drain and stop, as SIGTERM does. */
@@ -95,32 +82,30 @@ final class RoleRunner {
             err.flush();
             return INVALID_CONFIG;
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Clock clock = Clock.systemUTC();
         OpsSettings ops = OpsKeys.settings(config);
-        try (MetricsBinder jvm = new MetricsBinder(registry).bindJvm();
-                ApiClients clients = new ApiClients(accounts, settings, registry, clock);
-                StopSignal stopping = signal.arm("bridge-" + spec.name(), drain.plusSeconds(15))) {
-            Role role;
+        try (StopSignal stopping = signal.arm("bridge-" + spec.name(), drain.plusSeconds(15))) {
+            RoleHost<Role> host;
             try {
-                role = spec.starter().start(config, clients, registry, clock);
+                host = RoleHost.start(
+                        accounts,
+                        settings,
+                        Clock.systemUTC(),
+                        (clients, registry, clock) -> spec.starter().create(config, clients, registry, clock));
             } catch (RuntimeException e) {
                 err.println("bridge " + spec.name() + ": cannot start: " + e.getMessage());
                 err.flush();
                 return FAILED;
             }
-            RoleOps endpoints = startOps(spec.name(), ops, registry, role, config, err);
             try {
+                RoleOps endpoints = serve(spec.name(), host, ops, config, err);
                 out.println("bridge " + spec.name() + " running: cluster " + props.get(KafkaSettings.BOOTSTRAP_KEY)
-                        + ", API accounts " + clients.names()
+                        + ", API accounts " + host.clients().names()
                         + (endpoints == null ? ", ops server off" : ", metrics " + endpoints.baseUri() + "/metrics")
                         + " (SIGTERM or Ctrl-C drains and stops)");
                 out.flush();
-                return awaitEnd(spec.name(), role, drain, out, err);
+                return awaitEnd(spec.name(), host.role(), drain, out, err);
             } finally {
-                if (endpoints != null) {
-                    endpoints.close();
-                }
+                host.close(drain);
             }
         }
     }
@@ -129,18 +114,10 @@ final class RoleRunner {
      * The ops server; a port that cannot be bound is reported but does not stop the role (the data path matters
      * more than its metrics, and an orchestrator's readiness probe will notice).
      */
-    private static RoleOps startOps(
-            String name,
-            OpsSettings ops,
-            PrometheusMeterRegistry registry,
-            Role role,
-            BridgeConfig config,
-            PrintWriter err) {
-        KafkaProbe probe = KafkaProbe.of(config.kafkaSettings("admin"));
+    private static RoleOps serve(String name, RoleHost<?> host, OpsSettings ops, BridgeConfig config, PrintWriter err) {
         try {
-            return RoleOps.start(ops, registry, role.probes(), probe);
+            return host.serve(ops, KafkaProbe.of(config.kafkaSettings("admin")));
         } catch (RuntimeException e) {
-            probe.close();
             err.println("bridge " + name + ": ops server not started (no /metrics, /health): " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
             err.flush();

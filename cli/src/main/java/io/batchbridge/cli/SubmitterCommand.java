@@ -1,17 +1,8 @@
 package io.batchbridge.cli;
 
-import io.batchbridge.cli.ops.RoleOps;
-import io.batchbridge.client.BatchesClient;
-import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.submitter.SubmitterApp;
 import io.batchbridge.submitter.SubmitterConfig;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code bridge submitter}: runs the submitter role against a real cluster and API until SIGTERM. */
 @Command(
@@ -23,83 +14,16 @@ import picocli.CommandLine.Spec;
                     + " bridge.submitter.linger.ms) or --set; ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL name the"
                     + " default account. Exit codes: 0 stopped on request, 1 failed, 2 invalid configuration."
         })
-final class SubmitterCommand implements Callable<Integer> {
+final class SubmitterCommand extends RoleCommand<SubmitterConfig> {
     static final RoleRunner.Spec<SubmitterConfig> SPEC = new RoleRunner.Spec<>(
             "submitter",
             "bridge.submitter.",
             SubmitterConfig.definition(),
             SubmitterConfig::new,
-            (config, clients, registry, clock) -> new SubmitterRole(
-                    new SubmitterApp(config, clients::get, clients.names(), registry, clock).start(), clients));
+            (config, clients, registry, clock) ->
+                    new SubmitterApp(config, clients::get, clients.names(), registry, clock));
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RoleOptions options = new RoleOptions();
-
-    final RoleRunner runner = new RoleRunner();
-
-    @Override
-    public Integer call() {
-        return runner.run(
-                SPEC,
-                options.merged(),
-                options.env,
-                options.drain(),
-                spec.commandLine().getOut(),
-                spec.commandLine().getErr());
-    }
-
-    /** Drains and stops a running submitter, as SIGTERM does. */
-    void stop() {
-        runner.stop();
-    }
-
-    private record SubmitterRole(SubmitterApp app, ApiClients clients) implements RoleRunner.Role {
-        @Override
-        public void close(Duration drain) {
-            app.close(drain);
-        }
-
-        @Override
-        public boolean stopped() {
-            return app.state() == RoleState.STOPPED || app.state() == RoleState.FAILED;
-        }
-
-        @Override
-        public RoleOps.Probes probes() {
-            return new RoleOps.Probes() {
-                @Override
-                public RoleState state() {
-                    return app.state();
-                }
-
-                @Override
-                public boolean assignmentSettled() {
-                    return app.assignmentSettled();
-                }
-
-                @Override
-                public Collection<BatchesClient> apiClients() {
-                    return clients.all();
-                }
-
-                @Override
-                public boolean spendGuardEngaged() {
-                    return app.spendGuardEngaged();
-                }
-            };
-        }
-
-        @Override
-        public String failure() {
-            if (app.failure() != null) {
-                return app.failure();
-            }
-            return app.state() == RoleState.FAILED
-                    ? "the submitter stopped on an unexpected error (see the log)"
-                    : null;
-        }
+    SubmitterCommand() {
+        super(SPEC);
     }
 }

@@ -1,17 +1,8 @@
 package io.batchbridge.cli;
 
-import io.batchbridge.cli.ops.RoleOps;
-import io.batchbridge.client.BatchesClient;
-import io.batchbridge.common.lifecycle.RoleState;
 import io.batchbridge.worker.WorkerApp;
 import io.batchbridge.worker.WorkerConfig;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code bridge worker}: runs the worker role against a real cluster and API until SIGTERM. */
 @Command(
@@ -23,82 +14,15 @@ import picocli.CommandLine.Spec;
                     + " bridge.worker.poll.initial.ms) or --set; ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL name the"
                     + " default account. Exit codes: 0 stopped on request, 1 failed, 2 invalid configuration."
         })
-final class WorkerCommand implements Callable<Integer> {
+final class WorkerCommand extends RoleCommand<WorkerConfig> {
     static final RoleRunner.Spec<WorkerConfig> SPEC = new RoleRunner.Spec<>(
             "worker",
             "bridge.worker.",
             WorkerConfig.definition(),
             WorkerConfig::new,
-            (config, clients, registry, clock) ->
-                    new WorkerRole(new WorkerApp(config, clients::get, registry, clock).start(), clients));
+            (config, clients, registry, clock) -> new WorkerApp(config, clients::get, registry, clock));
 
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    RoleOptions options = new RoleOptions();
-
-    final RoleRunner runner = new RoleRunner();
-
-    @Override
-    public Integer call() {
-        return runner.run(
-                SPEC,
-                options.merged(),
-                options.env,
-                options.drain(),
-                spec.commandLine().getOut(),
-                spec.commandLine().getErr());
-    }
-
-    /** Drains and stops a running worker, as SIGTERM does. */
-    void stop() {
-        runner.stop();
-    }
-
-    /**
-     * The worker's poll loop logs an unexpected error and stops (state FAILED), so a stop nobody asked for is the
-     * failure ({@link RoleRunner} reports it with exit code 1).
-     */
-    private record WorkerRole(WorkerApp app, ApiClients clients) implements RoleRunner.Role {
-        @Override
-        public void close(Duration drain) {
-            app.close(drain);
-        }
-
-        @Override
-        public boolean stopped() {
-            return app.stopped();
-        }
-
-        @Override
-        public RoleOps.Probes probes() {
-            return new RoleOps.Probes() {
-                @Override
-                public RoleState state() {
-                    return app.state();
-                }
-
-                @Override
-                public boolean assignmentSettled() {
-                    return app.assignmentSettled();
-                }
-
-                @Override
-                public boolean fanoutThreadsUp() {
-                    return app.degraded().isEmpty();
-                }
-
-                @Override
-                public Collection<BatchesClient> apiClients() {
-                    return clients.all();
-                }
-            };
-        }
-
-        @Override
-        public String failure() {
-            return null;
-        }
+    WorkerCommand() {
+        super(SPEC);
     }
 }

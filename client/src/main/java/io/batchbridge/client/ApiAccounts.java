@@ -101,6 +101,15 @@ public final class ApiAccounts {
         return new ApiAccounts(result);
     }
 
+    /** These accounts, in this order (e.g. one account on an emulator). */
+    public static ApiAccounts of(ApiAccount... accounts) {
+        Map<String, ApiAccount> byName = new LinkedHashMap<>();
+        for (ApiAccount a : accounts) {
+            byName.put(a.name(), a);
+        }
+        return new ApiAccounts(byName);
+    }
+
     /** The account with this name; an {@link IllegalArgumentException} naming the known ones otherwise. */
     public ApiAccount get(String name) {
         ApiAccount a = accounts.get(name);

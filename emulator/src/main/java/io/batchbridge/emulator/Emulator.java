@@ -1,6 +1,7 @@
 package io.batchbridge.emulator;
 
 import com.sun.net.httpserver.HttpServer;
+import io.batchbridge.common.lifecycle.Threads;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.emulator.internal.BatchStore;
 import io.batchbridge.emulator.internal.EmulatorSettings;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local Message Batches API: the endpoints, shapes, validation messages and lifecycle of the real one, with
@@ -69,12 +69,7 @@ public final class Emulator implements AutoCloseable {
         }
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 1024);
-            AtomicInteger n = new AtomicInteger();
-            executor = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "emulator-http-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            executor = Executors.newCachedThreadPool(Threads.numbered("emulator-http"));
             s.setExecutor(executor);
             s.createContext("/", front);
             s.start();

@@ -3,8 +3,11 @@ package io.batchbridge.submitter;
 import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.http.ReadinessCheck;
 import io.batchbridge.common.kafka.GroupMembership;
+import io.batchbridge.common.lifecycle.Role;
 import io.batchbridge.common.lifecycle.RoleState;
+import io.batchbridge.common.lifecycle.Threads;
 import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.common.model.ModelCatalogue;
@@ -54,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * covers. On a Kafka error that aborts a transaction it rewinds to the committed state with fresh
  * clients, so nothing is lost and nothing doubles in Kafka.
  */
-public final class SubmitterApp implements AutoCloseable {
+public final class SubmitterApp implements Role {
     private static final Logger log = LoggerFactory.getLogger(SubmitterApp.class);
 
     /** How old another instance's open create intent must be before this one resolves it (it never came back). */
@@ -130,15 +133,30 @@ public final class SubmitterApp implements AutoCloseable {
         metrics.gauge(BridgeMetric.SUBMITTER_SPEND_GUARD_ENGAGED, () -> spendGuard.engaged() ? 1 : 0);
     }
 
-    /** Starts the poll loop on its own thread. */
-    public SubmitterApp start() {
-        thread = new Thread(this::runUntilStopped, "submitter-poll");
-        thread.start();
+    @Override
+    public String name() {
+        return "submitter";
+    }
+
+    /** Starts the poll loop on its own thread (once). */
+    @Override
+    public synchronized SubmitterApp start() {
+        if (thread == null && state.get() == RoleState.STARTING) {
+            thread = new Thread(this::runUntilStopped, "submitter-poll");
+            thread.start();
+        }
         return this;
     }
 
+    @Override
     public RoleState state() {
         return state.get();
+    }
+
+    /** Holds readiness while the spend guard holds intake. */
+    @Override
+    public List<ReadinessCheck> readiness() {
+        return List.of(ReadinessCheck.of(ReadinessCheck.SPEND_GUARD_ENGAGED, () -> !spendGuard.engaged()));
     }
 
     /** True while the spend guard holds the next batch because the daily spend limit would be crossed. */
@@ -150,6 +168,7 @@ public final class SubmitterApp implements AutoCloseable {
      * True while the consumer holds its assignment (possibly empty when there are more submitters than
      * partitions); false before the first assignment and during a rebalance.
      */
+    @Override
     public boolean assignmentSettled() {
         SubmitterLoop l = loop;
         return l != null && l.assignmentSettled();
@@ -193,15 +212,19 @@ public final class SubmitterApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             state.set(RoleState.STOPPED);
-        } catch (RuntimeException e) {
-            log.error("submitter stopped on an unexpected error", e);
+        } catch (RuntimeException | Error e) {
+            fatalMessage = Threads.died(name(), e);
             state.set(RoleState.FAILED);
         } finally {
-            intentChecks.close();
-            orphans.close();
-            intents.close();
+            closeResources();
             stopped.countDown();
         }
+    }
+
+    private void closeResources() {
+        intentChecks.close();
+        orphans.close();
+        intents.close();
     }
 
     /** One life of the clients: from fresh consumer and producer to close. Throws to rewind. */
@@ -334,6 +357,7 @@ public final class SubmitterApp implements AutoCloseable {
     }
 
     /** The message of a fatal stop (e.g. the API refused the key, or another instance took this id), or null. */
+    @Override
     public String failure() {
         if (fatalMessage != null) {
             return fatalMessage;
@@ -343,9 +367,22 @@ public final class SubmitterApp implements AutoCloseable {
     }
 
     /** Stops polling, turns every lane into a batch, waits for creates and commits; then closes the clients. */
+    @Override
     public void close(Duration timeout) {
+        if (stopped.getCount() == 0) {
+            return; // stopped already: closing again does nothing
+        }
         drainTimeout = timeout;
         running = false;
+        synchronized (this) {
+            if (thread == null) { // never started: nothing to drain
+                if (state.compareAndSet(RoleState.STARTING, RoleState.STOPPED)) {
+                    closeResources();
+                    stopped.countDown();
+                }
+                return;
+            }
+        }
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
@@ -363,6 +400,7 @@ public final class SubmitterApp implements AutoCloseable {
      * Stops at once without draining or committing, as a crash would: buffered requests and creates in
      * flight are abandoned and read again by the next owner. For tests of the duplicate-batch window.
      */
+    @Override
     public void abort() {
         aborted = true;
         close(Duration.ZERO);
@@ -371,10 +409,5 @@ public final class SubmitterApp implements AutoCloseable {
     /** Waits until the loop has stopped by itself (fatal error) or was closed. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() {
-        close(Duration.ofSeconds(30));
     }
 }

@@ -2,6 +2,7 @@ package io.batchbridge.submitter;
 
 import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.config.InstanceId;
 import io.batchbridge.common.http.OpsKeys;
 import io.batchbridge.common.records.RequestEnvelope;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.config.ConfigException;
 /** The submitter's configuration: every key declared once, with type, default, validator and documentation. */
 public final class SubmitterConfig extends BridgeConfig {
     public static final String GROUP_ID = "bridge.submitter.group.id";
-    public static final String INSTANCE_ID = "bridge.submitter.instance.id";
+    public static final String INSTANCE_ID = InstanceId.key("submitter");
     public static final String TOPICS_PATTERN = "bridge.submitter.topics.pattern";
     public static final String TOPIC_ACCOUNTS = "bridge.submitter.topic.accounts";
     public static final String TOPIC_ACCOUNTS_ALLOWED = "bridge.submitter.topic.accounts.allowed";
@@ -47,22 +48,16 @@ public final class SubmitterConfig extends BridgeConfig {
 
     public static final long API_MAX_BODY_BYTES = 256_000_000L;
 
-    private static final ConfigDef DEFINITION = OpsKeys.addTo(
-                    CommonKeys.addTo(new ConfigDef()), OpsKeys.SUBMITTER_DEFAULT_PORT)
+    private static final ConfigDef DEFINITION = InstanceId.addTo(
+                    OpsKeys.addTo(CommonKeys.addTo(new ConfigDef()), OpsKeys.SUBMITTER_DEFAULT_PORT),
+                    "submitter",
+                    "its transactional.id")
             .define(
                     GROUP_ID,
                     Type.STRING,
                     "bridge-submitter",
                     Importance.MEDIUM,
                     "Consumer group of the submitters (request topics and the retry topic).")
-            .define(
-                    INSTANCE_ID,
-                    Type.STRING,
-                    defaultInstanceId(),
-                    Importance.MEDIUM,
-                    "Stable id of this submitter instance, part of its transactional.id. Give every instance its own; "
-                            + "a restarted instance with the same id fences its predecessor's open transaction at once. "
-                            + "Empty (the default) means $HOSTNAME, else 'local'.")
             .define(
                     TOPICS_PATTERN,
                     Type.STRING,
@@ -281,13 +276,7 @@ public final class SubmitterConfig extends BridgeConfig {
 
     /** The configured instance id, or $HOSTNAME, or {@code local}. */
     public String instanceId() {
-        String id = getString(INSTANCE_ID);
-        return id.isBlank() ? defaultInstanceId() : id;
-    }
-
-    static String defaultInstanceId() {
-        String host = System.getenv("HOSTNAME");
-        return host == null || host.isBlank() ? "local" : host;
+        return InstanceId.of(this, "submitter");
     }
 
     /** Accepts any compilable regex. */

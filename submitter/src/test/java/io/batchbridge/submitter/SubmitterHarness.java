@@ -88,14 +88,7 @@ final class SubmitterHarness implements AutoCloseable {
                 Clock.systemUTC());
         this.producer = new KafkaProducer<>(KafkaClientDefaults.producer(cluster.bootstrapServers()));
         config.put("kafka.bootstrap.servers", cluster.bootstrapServers());
-        config.put(CommonKeys.TOPIC_REQUESTS, names.requests().get(0));
-        config.put(CommonKeys.TOPIC_BATCHES, names.batches());
-        config.put(CommonKeys.TOPIC_RESULTS, names.results());
-        config.put(CommonKeys.TOPIC_RETRY, names.retry());
-        config.put(CommonKeys.TOPIC_DLQ, names.dlq());
-        config.put(CommonKeys.TOPIC_BATCH_EVENTS, names.batchEvents());
-        config.put(CommonKeys.TOPIC_CHECKPOINTS, names.checkpoints());
-        config.put(CommonKeys.TOPIC_INTENTS, names.intents());
+        config.putAll(CommonKeys.topicSettings(names));
         config.put(SubmitterConfig.GROUP_ID, "sub-" + UUID.randomUUID());
         config.put(SubmitterConfig.INSTANCE_ID, "it-" + UUID.randomUUID());
         config.put(SubmitterConfig.LINGER_MS, "300");

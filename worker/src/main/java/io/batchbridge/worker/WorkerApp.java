@@ -2,8 +2,11 @@ package io.batchbridge.worker;
 
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.http.ReadinessCheck;
 import io.batchbridge.common.kafka.GroupMembership;
+import io.batchbridge.common.lifecycle.Role;
 import io.batchbridge.common.lifecycle.RoleState;
+import io.batchbridge.common.lifecycle.Threads;
 import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.common.topics.TopicNames;
@@ -22,6 +25,8 @@ import io.batchbridge.worker.internal.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@link #close(Duration)} stops it, hands in-flight fan-outs back (their open transactions are aborted and the
  * next owner resumes from the checkpoint) and closes the clients.
  */
-public final class WorkerApp implements AutoCloseable {
+public final class WorkerApp implements Role {
     private static final Logger log = LoggerFactory.getLogger(WorkerApp.class);
 
     private final WorkerConfig config;
@@ -54,6 +59,7 @@ public final class WorkerApp implements AutoCloseable {
     private final MetricsBinder kafkaMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean halted;
+    private volatile String fatalMessage;
     private Thread pollThread;
 
     public WorkerApp(
@@ -137,14 +143,20 @@ public final class WorkerApp implements AutoCloseable {
         }
     }
 
-    /** Starts the fan-out threads and the poll loop. */
+    @Override
+    public String name() {
+        return "worker";
+    }
+
+    /** Starts the fan-out threads and the poll loop (once). */
+    @Override
     public synchronized WorkerApp start() {
-        if (pollThread != null) {
+        if (pollThread != null || state.get() != RoleState.STARTING) {
             return this;
         }
         pool.start();
         intake.subscribe(CommonKeys.topicNames(config).batches());
-        pollThread = new Thread(this::loop, "bridge-worker-poll");
+        pollThread = new Thread(this::loop, "worker-poll");
         pollThread.start();
         return this;
     }
@@ -157,14 +169,11 @@ public final class WorkerApp implements AutoCloseable {
                 intake.pollOnce();
             }
         } catch (WakeupException e) {
-            // close() or halt()
-        } catch (RuntimeException e) {
-            GroupMembership.fencedMessage(e, "worker", config.instanceId())
-                    .ifPresentOrElse(log::error, () -> log.error("the worker's poll loop failed; stopping", e));
-            failed = true;
-        } catch (Error e) { // e.g. OutOfMemoryError: stop FAILED (the runner exits) rather than leave a JVM without a
-            // loop
-            log.error("the worker's poll loop died; stopping", e);
+            // close() or abort()
+        } catch (RuntimeException | Error e) { // e.g. OutOfMemoryError: stop FAILED (the runner exits)
+            Optional<String> fenced = GroupMembership.fencedMessage(e, name(), config.instanceId());
+            fenced.ifPresent(log::error);
+            fatalMessage = fenced.orElseGet(() -> Threads.died(name(), e));
             failed = true;
         } finally {
             shutDown(failed);
@@ -192,12 +201,13 @@ public final class WorkerApp implements AutoCloseable {
         if (!halted) {
             events.close();
         }
-        state.set(failed ? RoleState.FAILED : RoleState.STOPPED);
+        state.set(failed || fatalMessage != null ? RoleState.FAILED : RoleState.STOPPED);
         stopped.countDown();
         log.info("worker stopped");
     }
 
     /** Stops polling, hands in-flight fan-outs back, closes the clients; waits at most {@code timeout}. */
+    @Override
     public void close(Duration timeout) {
         if (state.compareAndSet(RoleState.RUNNING, RoleState.DRAINING)
                 || state.compareAndSet(RoleState.STARTING, RoleState.DRAINING)) {
@@ -224,29 +234,33 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     /**
-     * Simulates a crash for tests: the poll loop leaves the group, nothing is aborted or committed, producers are
-     * left as they are (their open transactions are aborted when a successor with the same instance id starts).
+     * Stops at once as a crash would (for tests): the poll loop leaves the group, nothing is aborted or committed,
+     * producers are left as they are (their open transactions are aborted when a successor with the same instance
+     * id starts).
      */
-    void halt() {
+    @Override
+    public void abort() {
         halted = true;
         intake.halt();
         close(Duration.ofSeconds(30));
     }
 
+    @Override
     public RoleState state() {
         return state.get();
     }
 
-    /** True once the loop has ended, whatever the reason. */
-    public boolean stopped() {
-        RoleState s = state.get();
-        return s == RoleState.STOPPED || s == RoleState.FAILED;
+    /** Why the worker stopped by itself (its poll loop died, another instance took its id), or null. */
+    @Override
+    public String failure() {
+        return fatalMessage;
     }
 
     /**
      * True while the ticket consumer holds its assignment (possibly empty when there are more workers than
      * partitions); false before the first assignment and during a rebalance.
      */
+    @Override
     public boolean assignmentSettled() {
         return intake.assignmentSettled();
     }
@@ -263,15 +277,10 @@ public final class WorkerApp implements AutoCloseable {
         return lifecycle.openCount();
     }
 
-    /**
-     * Why the worker cannot do all its work now, or empty: fan-out threads that died and wait for their
-     * replacement (readiness reports it; the pool replaces them).
-     */
-    public java.util.Optional<String> degraded() {
-        int down = pool.threadsDown();
-        return down == 0
-                ? java.util.Optional.empty()
-                : java.util.Optional.of(down + " fan-out thread(s) being replaced");
+    /** Not ready while fan-out threads that died wait for their replacement (the pool replaces them). */
+    @Override
+    public List<ReadinessCheck> readiness() {
+        return List.of(ReadinessCheck.of(ReadinessCheck.FANOUT_THREADS_DOWN, () -> pool.threadsDown() == 0));
     }
 
     private void registerGauges() {
@@ -303,11 +312,11 @@ public final class WorkerApp implements AutoCloseable {
 
         @Override
         public void fatal(RuntimeException e) {
-            log.error(
-                    "a fan-out producer was fenced: another worker runs with instance id {}; stopping",
-                    config.getString(WorkerConfig.INSTANCE_ID),
-                    e);
-            new Thread(() -> close(Duration.ofSeconds(30)), "bridge-worker-fatal").start();
+            fatalMessage = GroupMembership.fencedMessage(e, name(), config.instanceId())
+                    .orElse("a fan-out producer was fenced: another worker runs with instance id "
+                            + config.instanceId());
+            log.error("{}; stopping", fatalMessage, e);
+            new Thread(() -> close(Duration.ofSeconds(30)), "worker-fatal").start();
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.batchbridge.worker;
 
 import io.batchbridge.common.config.BridgeConfig;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.config.InstanceId;
 import io.batchbridge.common.http.OpsKeys;
 import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.common.topics.TopicProvisioner;
@@ -24,7 +25,7 @@ public final class WorkerConfig extends BridgeConfig {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfig.class);
 
     public static final String GROUP_ID = "bridge.worker.group.id";
-    public static final String INSTANCE_ID = "bridge.worker.instance.id";
+    public static final String INSTANCE_ID = InstanceId.key("worker");
     public static final String POLL_INITIAL_MS = "bridge.worker.poll.initial.ms";
     public static final String POLL_MULTIPLIER = "bridge.worker.poll.multiplier";
     public static final String POLL_MAX_MS = "bridge.worker.poll.max.ms";
@@ -52,22 +53,16 @@ public final class WorkerConfig extends BridgeConfig {
     public static final String EXPIRY_WARNING_MS = "bridge.worker.expiry.warning.ms";
     public static final String POLL_TIMEOUT_MS = "bridge.worker.poll.timeout.ms";
 
-    private static final ConfigDef DEFINITION = OpsKeys.addTo(
-                    CommonKeys.addTo(new ConfigDef()), OpsKeys.WORKER_DEFAULT_PORT)
+    private static final ConfigDef DEFINITION = InstanceId.addTo(
+                    OpsKeys.addTo(CommonKeys.addTo(new ConfigDef()), OpsKeys.WORKER_DEFAULT_PORT),
+                    "worker",
+                    "its transactional ids (bridge-worker-<id>-fanout-<n>)")
             .define(
                     GROUP_ID,
                     Type.STRING,
                     "bridge-worker",
                     Importance.MEDIUM,
                     "Consumer group of the workers on the batches topic.")
-            .define(
-                    INSTANCE_ID,
-                    Type.STRING,
-                    "",
-                    Importance.MEDIUM,
-                    "Stable id of this worker instance, part of its transactional ids (bridge-worker-<id>-fanout-<n>). "
-                            + "Give every instance its own; a restarted instance with the same id fences its "
-                            + "predecessor's open transactions at once. Empty: $HOSTNAME, else 'local'.")
             .define(
                     POLL_INITIAL_MS,
                     Type.LONG,
@@ -258,12 +253,6 @@ public final class WorkerConfig extends BridgeConfig {
 
     /** The configured instance id, else $HOSTNAME, else {@code local}. */
     public String instanceId() {
-        String v = getString(INSTANCE_ID);
-        return v == null || v.isBlank() ? defaultInstanceId() : v;
-    }
-
-    private static String defaultInstanceId() {
-        String host = System.getenv("HOSTNAME");
-        return host == null || host.isBlank() ? "local" : host;
+        return InstanceId.of(this, "worker");
     }
 }

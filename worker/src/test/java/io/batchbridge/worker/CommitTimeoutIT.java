@@ -85,7 +85,7 @@ class CommitTimeoutIT {
      */
     private static final Duration FREEZE_PAST_RETRIES = Duration.ofMillis(3L * MAX_BLOCK_MS + 5_000);
 
-    private static final Pattern FANOUT_THREAD = Pattern.compile("bridge-worker-fanout-(\\d+)");
+    private static final Pattern FANOUT_THREAD = Pattern.compile("worker-fanout-(\\d+)");
     private static final int FIRST = 40;
     private static final int SECOND = 10;
     /** The tickets are at offsets 0 and 2 (each written in its own transaction, then its marker). */

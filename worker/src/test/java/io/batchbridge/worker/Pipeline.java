@@ -188,14 +188,7 @@ final class Pipeline implements AutoCloseable {
     Map<String, String> config(Map<String, String> overrides) {
         Map<String, String> c = new HashMap<>();
         c.put("kafka.bootstrap.servers", cluster.bootstrapServers());
-        c.put(CommonKeys.TOPIC_REQUESTS, String.join(",", topics.requests()));
-        c.put(CommonKeys.TOPIC_BATCHES, topics.batches());
-        c.put(CommonKeys.TOPIC_RESULTS, topics.results());
-        c.put(CommonKeys.TOPIC_RETRY, topics.retry());
-        c.put(CommonKeys.TOPIC_DLQ, topics.dlq());
-        c.put(CommonKeys.TOPIC_BATCH_EVENTS, topics.batchEvents());
-        c.put(CommonKeys.TOPIC_CHECKPOINTS, topics.checkpoints());
-        c.put(CommonKeys.TOPIC_INTENTS, topics.intents());
+        c.putAll(CommonKeys.topicSettings(topics));
         c.put(WorkerConfig.GROUP_ID, groupId);
         c.put(WorkerConfig.INSTANCE_ID, instanceId);
         c.put(WorkerConfig.POLL_INITIAL_MS, "300");

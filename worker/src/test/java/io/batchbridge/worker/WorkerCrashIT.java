@@ -57,7 +57,7 @@ class WorkerCrashIT {
                 }
             });
             assertThat(frozen.await(60, TimeUnit.SECONDS)).isTrue();
-            first.halt();
+            first.abort();
 
             // Its successor has the same instance id: it fences the frozen transaction and resumes from the checkpoint.
             p.worker(small);

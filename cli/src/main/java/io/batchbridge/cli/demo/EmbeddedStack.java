@@ -1,14 +1,12 @@
 package io.batchbridge.cli.demo;
 
 import io.batchbridge.cli.ops.KafkaProbe;
-import io.batchbridge.cli.ops.RoleOps;
+import io.batchbridge.cli.ops.RoleHost;
 import io.batchbridge.client.ApiAccount;
-import io.batchbridge.client.BatchesClient;
+import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.ClientSettings;
 import io.batchbridge.client.Secret;
 import io.batchbridge.common.http.OpsSettings;
-import io.batchbridge.common.lifecycle.RoleState;
-import io.batchbridge.common.metrics.MetricsBinder;
 import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.topics.TopicProvisioner;
 import io.batchbridge.emulator.Emulator;
@@ -17,38 +15,27 @@ import io.batchbridge.submitter.SubmitterApp;
 import io.batchbridge.submitter.SubmitterConfig;
 import io.batchbridge.worker.WorkerApp;
 import io.batchbridge.worker.WorkerConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The whole product in one process on embedded defaults: a real KRaft broker, the emulator on a fast
  * clock, provisioned topics, one submitter and one worker, configured for seconds instead of minutes. Each role
- * has its own Prometheus registry and ops server ({@code /metrics}, {@code /health/*}) on a free local port.
+ * is wired as {@code bridge submitter|worker} wires it ({@link RoleHost}): its own Prometheus registry, API client
+ * and ops server ({@code /metrics}, {@code /health/*}) on a free local port.
  */
 public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final boolean ownsKafka;
     private final Emulator emulator;
-    private final PrometheusMeterRegistry submitterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final PrometheusMeterRegistry workerRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final MetricsBinder submitterJvm;
-    private final MetricsBinder workerJvm;
-    private final BatchesClient submitterClient;
-    private final BatchesClient workerClient;
-    private final SubmitterApp submitter;
-    private final WorkerApp worker;
-    private final RoleOps submitterOps;
-    private final RoleOps workerOps;
+    private final RoleHost<SubmitterApp> submitter;
+    private final RoleHost<WorkerApp> worker;
     private final TopicNames topics = TopicNames.defaults();
 
     /**
@@ -82,84 +69,29 @@ public final class EmbeddedStack implements AutoCloseable {
         config.put(WorkerConfig.RETRY_BACKOFF_MAX_MS, "2000");
         config.put("bridge.api.retry.initial.backoff.ms", "100");
         config.putAll(b.overrides);
-        submitterJvm = new MetricsBinder(submitterRegistry).bindJvm();
-        workerJvm = new MetricsBinder(workerRegistry).bindJvm();
         String key = b.apiKey == null ? "demo-key" : b.apiKey;
-        submitterClient = client(key, config, submitterRegistry);
-        workerClient = client(key, config, workerRegistry);
-        submitter = new SubmitterApp(
-                new SubmitterConfig(config),
-                a -> submitterClient,
-                Set.of("default"),
-                submitterRegistry,
-                Clock.systemUTC());
-        worker = new WorkerApp(new WorkerConfig(config), a -> workerClient, workerRegistry, Clock.systemUTC());
-        submitter.start();
-        worker.start();
+        ApiAccounts account = ApiAccounts.of(
+                new ApiAccount("default", URI.create(emulator.baseUrl()), Secret.of(key), Optional.empty(), 100_000));
+        ClientSettings settings = ClientSettings.from(config);
+        submitter = RoleHost.start(
+                account,
+                settings,
+                Clock.systemUTC(),
+                (clients, registry, clock) ->
+                        new SubmitterApp(new SubmitterConfig(config), clients::get, clients.names(), registry, clock));
+        worker = RoleHost.start(
+                account,
+                settings,
+                Clock.systemUTC(),
+                (clients, registry, clock) -> new WorkerApp(new WorkerConfig(config), clients::get, registry, clock));
         OpsSettings local = new OpsSettings("127.0.0.1", 0);
         Map<String, Object> kafkaSettings = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        submitterOps = RoleOps.start(
-                local,
-                submitterRegistry,
-                new RoleOps.Probes() {
-                    @Override
-                    public RoleState state() {
-                        return submitter.state();
-                    }
-
-                    @Override
-                    public boolean assignmentSettled() {
-                        return submitter.assignmentSettled();
-                    }
-
-                    @Override
-                    public Collection<BatchesClient> apiClients() {
-                        return List.of(submitterClient);
-                    }
-
-                    @Override
-                    public boolean spendGuardEngaged() {
-                        return submitter.spendGuardEngaged();
-                    }
-                },
-                probe(kafkaSettings));
-        workerOps = RoleOps.start(
-                local,
-                workerRegistry,
-                new RoleOps.Probes() {
-                    @Override
-                    public RoleState state() {
-                        return worker.state();
-                    }
-
-                    @Override
-                    public boolean assignmentSettled() {
-                        return worker.assignmentSettled();
-                    }
-
-                    @Override
-                    public boolean fanoutThreadsUp() {
-                        return worker.degraded().isEmpty();
-                    }
-
-                    @Override
-                    public Collection<BatchesClient> apiClients() {
-                        return List.of(workerClient);
-                    }
-                },
-                probe(kafkaSettings));
+        submitter.serve(local, probe(kafkaSettings));
+        worker.serve(local, probe(kafkaSettings));
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    private BatchesClient client(String key, Map<String, String> config, PrometheusMeterRegistry registry) {
-        return new BatchesClient(
-                new ApiAccount("default", URI.create(emulator.baseUrl()), Secret.of(key), Optional.empty(), 100_000),
-                ClientSettings.from(config),
-                registry,
-                Clock.systemUTC());
     }
 
     private static KafkaProbe probe(Map<String, Object> settings) {
@@ -183,42 +115,36 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public PrometheusMeterRegistry submitterRegistry() {
-        return submitterRegistry;
+        return submitter.registry();
     }
 
     public PrometheusMeterRegistry workerRegistry() {
-        return workerRegistry;
+        return worker.registry();
     }
 
     /** {@code http://127.0.0.1:port} of the submitter's ops server. */
     public URI submitterOps() {
-        return submitterOps.baseUri();
+        return submitter.ops().baseUri();
     }
 
     /** {@code http://127.0.0.1:port} of the worker's ops server. */
     public URI workerOps() {
-        return workerOps.baseUri();
+        return worker.ops().baseUri();
     }
 
     public SubmitterApp submitter() {
-        return submitter;
+        return submitter.role();
     }
 
     public WorkerApp worker() {
-        return worker;
+        return worker.role();
     }
 
     @Override
     public void close() {
         Duration drain = Duration.ofSeconds(10);
-        submitterOps.close();
-        workerOps.close();
         worker.close(drain);
         submitter.close(drain);
-        submitterClient.close();
-        workerClient.close();
-        submitterJvm.close();
-        workerJvm.close();
         emulator.close();
         if (ownsKafka) {
             kafka.close();

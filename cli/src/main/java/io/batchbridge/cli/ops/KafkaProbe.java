@@ -1,5 +1,6 @@
 package io.batchbridge.cli.ops;
 
+import io.batchbridge.common.lifecycle.Threads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,11 +32,7 @@ public final class KafkaProbe implements AutoCloseable {
         props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         this.admin = Admin.create(props);
         this.timeout = timeout;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bridge-kafka-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("ops-kafka-probe"));
         timer.scheduleWithFixedDelay(this::probe, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
 

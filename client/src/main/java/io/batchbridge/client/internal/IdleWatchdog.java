@@ -1,5 +1,6 @@
 package io.batchbridge.client.internal;
 
+import io.batchbridge.common.lifecycle.Threads;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +25,7 @@ public final class IdleWatchdog implements AutoCloseable {
 
     public IdleWatchdog(Duration idleTimeout, String account) {
         this.idleNanos = idleTimeout.toNanos();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "batches-api-idle-watchdog-" + account);
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("api-idle-watchdog-" + account));
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(5), idleNanos / 4);
         timer.scheduleAtFixedRate(this::check, period, period, TimeUnit.NANOSECONDS);
     }

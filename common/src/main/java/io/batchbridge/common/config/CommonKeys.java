@@ -3,7 +3,9 @@ package io.batchbridge.common.config;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.topics.TopicNames;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -81,6 +83,20 @@ public final class CommonKeys {
                         "",
                         Importance.LOW,
                         "Model catalogue file replacing the shipped one (same JSON shape as models.json); empty uses the shipped catalogue.");
+    }
+
+    /** The settings that name these topics, e.g. for a role's config map on a test's or a benchmark's topics. */
+    public static Map<String, String> topicSettings(TopicNames t) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put(TOPIC_REQUESTS, String.join(",", t.requests()));
+        c.put(TOPIC_BATCHES, t.batches());
+        c.put(TOPIC_RESULTS, t.results());
+        c.put(TOPIC_RETRY, t.retry());
+        c.put(TOPIC_DLQ, t.dlq());
+        c.put(TOPIC_BATCH_EVENTS, t.batchEvents());
+        c.put(TOPIC_CHECKPOINTS, t.checkpoints());
+        c.put(TOPIC_INTENTS, t.intents());
+        return c;
     }
 
     public static TopicNames topicNames(BridgeConfig c) {

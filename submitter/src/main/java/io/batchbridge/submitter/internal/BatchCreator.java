@@ -4,6 +4,7 @@ import io.batchbridge.client.BatchesApiException;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.CreateBody;
 import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.lifecycle.Threads;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.Echo;
@@ -20,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -47,6 +49,8 @@ public final class BatchCreator implements AutoCloseable {
     private final ExecutorService executor;
     private final Queue<CreateOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
     private final TicketBuilder tickets;
     private final CreateScreen screen;
     private final OrphanBatches orphans;
@@ -93,11 +97,7 @@ public final class BatchCreator implements AutoCloseable {
         this.orphans = orphans;
         this.metrics = metrics;
         this.classifier = new CreateClassifier(clock, settings.backoff());
-        this.executor = Executors.newFixedThreadPool(settings.maxInFlight(), r -> {
-            Thread t = new Thread(r, "submitter-create");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newFixedThreadPool(settings.maxInFlight(), Threads.numbered("submitter-create"));
     }
 
     public boolean hasCapacity() {
@@ -130,7 +130,14 @@ public final class BatchCreator implements AutoCloseable {
                         List.of(new CreateOutcome.Transient(batch, classifier.retryAt(null), e.toString(), false)),
                         submittedAt);
             } finally {
-                inFlight.decrementAndGet();
+                if (inFlight.decrementAndGet() == 0) {
+                    idleLock.lock();
+                    try {
+                        idle.signalAll();
+                    } finally {
+                        idleLock.unlock();
+                    }
+                }
             }
         });
     }
@@ -352,11 +359,18 @@ public final class BatchCreator implements AutoCloseable {
 
     /** Waits for creates in flight (shutdown, revocation); false when they did not finish in time. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            // Creates report through the queue; there is no future to join, so poll at a short interval.
-            TimeUnit.MILLISECONDS.sleep(10);
+        long left = timeout.toNanos();
+        idleLock.lock();
+        try {
+            while (inFlight.get() > 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = idle.awaitNanos(left); // signalled by the create that leaves none in flight
+            }
+            return true;
+        } finally {
+            idleLock.unlock();
         }
-        return inFlight.get() == 0;
     }
 }

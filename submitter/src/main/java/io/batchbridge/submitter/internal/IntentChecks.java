@@ -1,5 +1,6 @@
 package io.batchbridge.submitter.internal;
 
+import io.batchbridge.common.lifecycle.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +26,8 @@ public final class IntentChecks implements AutoCloseable {
 
     private final IntentRecovery recovery;
     private final Clock clock;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "submitter-intents");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("submitter-intents"));
 
     public IntentChecks(IntentRecovery recovery, Clock clock) {
         this.recovery = recovery;

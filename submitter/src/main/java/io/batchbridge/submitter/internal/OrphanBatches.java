@@ -2,6 +2,7 @@ package io.batchbridge.submitter.internal;
 
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.lifecycle.Threads;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.Echo;
 import java.time.Duration;
@@ -56,11 +57,8 @@ public final class OrphanBatches implements AutoCloseable {
     private final SubmitterMetrics metrics;
     private final Duration grace;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "submitter-orphans");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("submitter-orphans"));
     private volatile Consumer<String> intentClosed = id -> {};
 
     public OrphanBatches(Function<String, BatchesClient> clients, SubmitterMetrics metrics, Duration grace) {

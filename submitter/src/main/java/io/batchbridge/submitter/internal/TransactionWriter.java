@@ -1,5 +1,6 @@
 package io.batchbridge.submitter.internal;
 
+import io.batchbridge.common.lifecycle.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +60,7 @@ public final class TransactionWriter implements AutoCloseable {
         this.ledger = ledger;
         this.groupMetadata = groupMetadata;
         this.ticketsLost = ticketsLost;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "submitter-commit");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(Threads.daemon("submitter-commit"));
     }
 
     /**

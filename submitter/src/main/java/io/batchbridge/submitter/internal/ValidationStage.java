@@ -1,5 +1,6 @@
 package io.batchbridge.submitter.internal;
 
+import io.batchbridge.common.lifecycle.Threads;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -41,11 +42,7 @@ final class ValidationStage implements AutoCloseable {
 
     ValidationStage(Function<ConsumerRecord<byte[], byte[]>, Intake.Decision> decide) {
         this.decide = decide;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "submitter-validate");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadExecutor(Threads.daemon("submitter-validate"));
     }
 
     /** Starts deciding one poll's records (nothing to do for an empty poll). */

@@ -1,5 +1,6 @@
 package io.batchbridge.worker.internal;
 
+import io.batchbridge.common.lifecycle.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +13,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -50,6 +53,10 @@ public final class BatchLifecycle implements AutoCloseable {
     private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
     /** The batch each fan-out thread is running now. */
     private final Map<Thread, OpenBatch> running = new ConcurrentHashMap<>();
+    /** Signalled when a fan-out thread releases its batch ({@link #awaitStopped}). */
+    private final ReentrantLock runningLock = new ReentrantLock();
+
+    private final Condition released = runningLock.newCondition();
 
     private final Scheduler scheduler;
     private final ScheduledExecutorService ownTimer;
@@ -57,14 +64,11 @@ public final class BatchLifecycle implements AutoCloseable {
 
     /** With its own timer thread; {@code onTracking} starts the tracker's polls of a batch that became tracked. */
     public BatchLifecycle(Consumer<OpenBatch> onTracking) {
-        this.ownTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bridge-worker-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.ownTimer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("worker-timer"));
         this.scheduler = (delay, task) -> {
             try {
-                ownTimer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+                ownTimer.schedule(
+                        Threads.guarded("a worker timer task", task), delay.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // shutting down: the next owner of the partition resumes from the checkpoint
             }
@@ -134,14 +138,19 @@ public final class BatchLifecycle implements AutoCloseable {
 
     /** Waits until no fan-out thread still runs a revoked batch; false when {@code max} passed first. */
     public boolean awaitStopped(Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (running.values().stream().anyMatch(OpenBatch::revoked)) {
-            if (System.nanoTime() > deadline) {
-                return false;
+        long left = max.toNanos();
+        runningLock.lock();
+        try {
+            while (running.values().stream().anyMatch(OpenBatch::revoked)) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = released.awaitNanos(left); // signalled by every release()
             }
-            Thread.sleep(10);
+            return true;
+        } finally {
+            runningLock.unlock();
         }
-        return true;
     }
 
     // ---- the tracker
@@ -179,7 +188,14 @@ public final class BatchLifecycle implements AutoCloseable {
 
     /** The calling fan-out thread is done with the batch it took (committed, revoked, waiting or failed). */
     public void release() {
-        running.remove(Thread.currentThread());
+        if (running.remove(Thread.currentThread()) != null) {
+            runningLock.lock();
+            try {
+                released.signalAll();
+            } finally {
+                runningLock.unlock();
+            }
+        }
     }
 
     /** A transient failure: FANNING_OUT → WAITING, and DUE again after {@code delay} unless revoked meanwhile. */

@@ -3,6 +3,7 @@ package io.batchbridge.worker.internal;
 import io.batchbridge.client.BatchesApiException;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.MessageBatch;
+import io.batchbridge.common.lifecycle.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +53,7 @@ public final class BatchTracker implements AutoCloseable {
         this.events = events;
         this.metrics = metrics;
         this.clock = clock;
-        this.calls = Executors.newFixedThreadPool(maxConcurrentCalls, named("bridge-worker-call"));
+        this.calls = Executors.newFixedThreadPool(maxConcurrentCalls, Threads.numbered("worker-call"));
     }
 
     /** Starts tracking; the first retrieve is due after the schedule's initial delay. Never blocks. */
@@ -171,14 +171,5 @@ public final class BatchTracker implements AutoCloseable {
     @Override
     public void close() {
         calls.shutdownNow();
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

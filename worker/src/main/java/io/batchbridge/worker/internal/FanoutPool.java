@@ -1,5 +1,6 @@
 package io.batchbridge.worker.internal;
 
+import io.batchbridge.common.lifecycle.Threads;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,8 +57,7 @@ public final class FanoutPool implements AutoCloseable {
     }
 
     private void spawn(int n) {
-        Thread t = new Thread(() -> loop(n), "bridge-worker-fanout-" + n);
-        t.setDaemon(true);
+        Thread t = Threads.daemon("worker-fanout-" + n, () -> loop(n));
         threads.set(n, t);
         t.start();
     }

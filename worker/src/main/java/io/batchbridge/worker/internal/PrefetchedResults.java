@@ -2,6 +2,7 @@ package io.batchbridge.worker.internal;
 
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.ResultStream;
+import io.batchbridge.common.lifecycle.Threads;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -49,8 +50,7 @@ final class PrefetchedResults implements Iterator<ResultLine>, AutoCloseable {
         this.abort = abort;
         this.release = release;
         this.maxBytes = maxBytes;
-        this.reader = new Thread(this::pump, threadName);
-        this.reader.setDaemon(true);
+        this.reader = Threads.daemon(threadName, this::pump);
         this.reader.start();
     }
 

@@ -263,8 +263,8 @@ public final class ResultFanout {
         }
         try (ResultStream stream = client.results(b.batch())) {
             if (settings.prefetchBytes() > 0) {
-                try (PrefetchedResults ahead =
-                        new PrefetchedResults(stream, settings.prefetchBytes(), "fanout-reader-" + b.batchId())) {
+                try (PrefetchedResults ahead = new PrefetchedResults(
+                        stream, settings.prefetchBytes(), "worker-fanout-reader-" + b.batchId())) {
                     drain(b, ahead, txn);
                 }
             } else {

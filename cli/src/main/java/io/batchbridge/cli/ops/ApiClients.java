@@ -1,4 +1,4 @@
-package io.batchbridge.cli;
+package io.batchbridge.cli.ops;
 
 import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.BatchesClient;
@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /** One {@link BatchesClient} per configured API account, built up front and closed together. */
-final class ApiClients implements AutoCloseable {
+public final class ApiClients implements AutoCloseable {
     private final ApiAccounts accounts;
     private final Map<String, BatchesClient> clients = new LinkedHashMap<>();
 
-    ApiClients(ApiAccounts accounts, ClientSettings settings, MeterRegistry registry, Clock clock) {
+    public ApiClients(ApiAccounts accounts, ClientSettings settings, MeterRegistry registry, Clock clock) {
         this.accounts = accounts;
         for (String name : accounts.names()) {
             clients.put(name, new BatchesClient(accounts.get(name), settings, registry, clock));
@@ -23,7 +23,7 @@ final class ApiClients implements AutoCloseable {
     }
 
     /** The client of an account; null or blank names the default account. Unknown names throw, naming the known. */
-    BatchesClient get(String account) {
+    public BatchesClient get(String account) {
         String name =
                 account == null || account.isBlank() ? accounts.defaultAccount().name() : account;
         BatchesClient c = clients.get(name);
@@ -33,12 +33,12 @@ final class ApiClients implements AutoCloseable {
         return c;
     }
 
-    Set<String> names() {
+    public Set<String> names() {
         return clients.keySet();
     }
 
     /** Every account's client, for readiness (circuit breakers). */
-    Collection<BatchesClient> all() {
+    public Collection<BatchesClient> all() {
         return clients.values();
     }
 
