@@ -36,8 +36,11 @@ final class KafkaCommand implements Callable<Integer> {
         }
         EmbeddedKafka kafka = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
+        // No broker type in a lambda's parameters: picocli reads this class's methods (lambda bodies included)
+        // to build the command tree, and the roles' class path has no broker (RolesClassPathTest).
+        Runnable close = kafka::close;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
+            close.run();
             stopped.countDown();
         }));
         kafka.start();

@@ -62,6 +62,34 @@ class ImageTarballIT {
         assertThat(c.path("Env").toString()).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError");
     }
 
+    /** The roles' class path only: no Kafka broker, no emulator on the class path, no test library (#21). */
+    @Test
+    void imageCarriesNeitherTheBrokerNorTestLibraries() throws Exception {
+        List<String> libs;
+        try (var files = Files.list(work.resolve("rootfs/app/libs"))) {
+            libs = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        assertThat(libs)
+                .contains("batch-bridge-submitter-0.1.0-SNAPSHOT.jar", "batch-bridge-worker-0.1.0-SNAPSHOT.jar")
+                .noneMatch(j -> j.matches("(kafka_2\\.13|kafka-server|kafka-raft|kafka-metadata|kafka-storage"
+                        + "|kafka-group-coordinator|kafka-transaction-coordinator|scala-library"
+                        + "|batch-bridge-embedded-kafka|batch-bridge-emulator"
+                        + "|junit|opentest4j|assertj|awaitility|byte-buddy|mockito|jqwik|testcontainers).*"));
+        assertThat(work.resolve("rootfs/opt/batch-bridge/tools/batch-bridge-emulator.jar"))
+                .isRegularFile();
+    }
+
+    @Test
+    void emulatorRunsFromTheImageAndTheBrokerCommandsSayWhyNot() throws Exception {
+        // EmulatorMain reads the options: the emulator's classes are on this command's class path.
+        Result emulator = inImage(List.of("/opt/batch-bridge/bin/bridge", "emulator", "--time-scale", "fast"));
+        assertThat(emulator.exit).as(emulator.output).isEqualTo(2);
+        assertThat(emulator.output).contains("bridge emulator: --time-scale must be a number but was 'fast'");
+        Result demo = inImage(List.of("/opt/batch-bridge/bin/bridge", "demo"));
+        assertThat(demo.exit).isEqualTo(2);
+        assertThat(demo.output).contains("bridge demo: not in the image");
+    }
+
     @Test
     void entrypointPrintsTheVersionInsideTheImage() throws Exception {
         Result r = inImage(List.of("/opt/batch-bridge/bin/bridge", "--version"));
