@@ -116,30 +116,41 @@ public final class BatchCreator implements AutoCloseable {
     public void submit(PendingBatch batch) {
         inFlight.incrementAndGet();
         long submittedAt = revocationCount();
-        executor.execute(() -> {
+        try {
+            executor.execute(() -> run(batch, submittedAt));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            finished(); // never ran: it must not count as in flight
+            throw closed;
+        }
+    }
+
+    private void run(PendingBatch batch, long submittedAt) {
+        try {
+            report(create(batch), submittedAt);
+        } catch (RuntimeException e) {
+            // create() returns once the API accepted a batch; a failure here happened before any call
+            log.error(
+                    "unexpected failure preparing a batch of {} requests in lane {}; retrying later",
+                    batch.items().size(),
+                    batch.lane(),
+                    e);
+            report(
+                    List.of(new CreateOutcome.Transient(batch, classifier.retryAt(null), e.toString(), false)),
+                    submittedAt);
+        } finally {
+            finished();
+        }
+    }
+
+    private void finished() {
+        if (inFlight.decrementAndGet() == 0) {
+            idleLock.lock();
             try {
-                report(create(batch), submittedAt);
-            } catch (RuntimeException e) {
-                // create() returns once the API accepted a batch; a failure here happened before any call
-                log.error(
-                        "unexpected failure preparing a batch of {} requests in lane {}; retrying later",
-                        batch.items().size(),
-                        batch.lane(),
-                        e);
-                report(
-                        List.of(new CreateOutcome.Transient(batch, classifier.retryAt(null), e.toString(), false)),
-                        submittedAt);
+                idle.signalAll();
             } finally {
-                if (inFlight.decrementAndGet() == 0) {
-                    idleLock.lock();
-                    try {
-                        idle.signalAll();
-                    } finally {
-                        idleLock.unlock();
-                    }
-                }
+                idleLock.unlock();
             }
-        });
+        }
     }
 
     /** Outcomes ready for the poll thread. */

@@ -272,6 +272,16 @@ class BatchCreatorBisectionTest {
         assertThat(api.calls).hasSize(5);
     }
 
+    /** A batch handed to a closed creator never runs, so it must not count as in flight (a drain would wait). */
+    @Test
+    void aBatchRefusedByAClosedCreatorIsNotCountedInFlight() {
+        BatchCreator creator = creator(16);
+        creator.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> creator.submit(batch(1)))
+                .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+        assertThat(creator.inFlight()).isZero();
+    }
+
     @Test
     void aSingleRequestRejectedAsAWholeIsDeadLetteredWithoutBisection() {
         api.rejects = ids -> true;
