@@ -51,7 +51,10 @@ public class IntentLog implements AutoCloseable {
     private final Map<String, Instant> awaitingTicket = new ConcurrentHashMap<>();
     /** Intents whose create this process gave up on without knowing whether the API accepted it. */
     private final Map<String, Intent> unknown = new ConcurrentHashMap<>();
-    /** Batches this process created (they are never candidates of an open intent), by the time of their create. */
+    /**
+     * Batches this process created, cancelled or reported (never candidates of an open intent), by the time it
+     * did so.
+     */
     private final Map<String, Instant> createdHere = new ConcurrentHashMap<>();
 
     /**
@@ -177,8 +180,19 @@ public class IntentLog implements AutoCloseable {
         return inFlight.containsKey(id) || awaitingTicket.containsKey(id);
     }
 
-    /** Whether this process created batch {@code batchId} (within the time an intent's window can reach back). */
-    public boolean createdHere(String batchId) {
+    /**
+     * Batch {@code batchId} was cancelled or reported here for an intent: it is never a candidate again (one
+     * orphan is counted once, however many open intents it could match).
+     */
+    public void handled(String batchId) {
+        createdHere.put(batchId, clock.instant());
+    }
+
+    /**
+     * Whether this process created or already handled batch {@code batchId} (within the time an intent's window
+     * can reach back).
+     */
+    public boolean known(String batchId) {
         return createdHere.containsKey(batchId);
     }
 

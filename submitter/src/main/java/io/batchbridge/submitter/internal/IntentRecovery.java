@@ -270,10 +270,10 @@ public final class IntentRecovery {
         sleep(CONFIRM);
         Set<String> ticketedNow = ticketedSince(from);
         for (Map.Entry<Intent, List<MessageBatch>> e : found.entrySet()) {
-            List<MessageBatch> confirmed = candidates(e.getKey(), e.getValue(), ticketedNow);
+            List<MessageBatch> confirmed = candidates(e.getKey(), e.getValue(), ticketedNow); // less those handled
             if (confirmed.isEmpty()) {
                 log.info(
-                        "create intent {}: the batch found was ticketed meanwhile; left open",
+                        "create intent {}: the batch found was ticketed or taken for another intent meanwhile; left open",
                         e.getKey().id());
                 intents.watch(e.getKey());
                 continue;
@@ -302,7 +302,7 @@ public final class IntentRecovery {
                     && b.cancelInitiatedAt() == null
                     && !ticketed.contains(b.id())
                     && !held.contains(b.id())
-                    && !intents.createdHere(b.id())) {
+                    && !intents.known(b.id())) {
                 candidates.add(b);
             }
         }
@@ -313,7 +313,10 @@ public final class IntentRecovery {
         BatchesClient client = clients.apply(i.lane().account());
         List<String> ids = candidates.stream().map(MessageBatch::id).toList();
         if (!client.account().dedicated()) {
-            candidates.forEach(b -> metrics.orphan("reported"));
+            candidates.forEach(b -> {
+                metrics.orphan("reported");
+                intents.handled(b.id());
+            });
             log.warn(
                     "create intent {} ({} requests, {}) left open by a crash: batch(es) {} of account {} may be ours and"
                             + " run without a ticket (billed, never delivered); the account is not declared dedicated"
@@ -332,7 +335,7 @@ public final class IntentRecovery {
             intents.held(i.id());
             orphans.adopt(
                     new OrphanBatches.Orphan(i.lane(), candidates.get(0), requests, i.sources(), i.id()),
-                    "found after a restart from create intent " + i.id());
+                    "found for create intent " + i.id() + ", left open by a crash or an unknown create outcome");
             return;
         }
         String why = candidates.size() > 1
@@ -342,7 +345,19 @@ public final class IntentRecovery {
                                 + " created again)"
                         : "another instance's create intent " + i.id() + " left open by a crash";
         for (MessageBatch b : candidates) {
-            orphans.cancel(new OrphanBatches.Orphan(i.lane(), b, requests, i.sources(), null), why);
+            intents.handled(b.id());
+            if (b.ended()) {
+                // a cancel changes nothing now: it was billed in full and its results are not delivered
+                metrics.orphan("reported");
+                log.warn(
+                        "batch {} ({} requests) ran to its end without a ticket before it could be cancelled ({}):"
+                                + " billed, never delivered",
+                        b.id(),
+                        i.requestCount(),
+                        why);
+            } else {
+                orphans.cancel(new OrphanBatches.Orphan(i.lane(), b, requests, i.sources(), null), why);
+            }
         }
         intents.close(i.id());
     }
