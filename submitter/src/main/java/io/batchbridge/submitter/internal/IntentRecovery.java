@@ -38,13 +38,14 @@ import org.slf4j.LoggerFactory;
  *   <li>the account is not declared dedicated ({@code bridge.api.account.<name>.dedicated}): another application's
  *       batch could match, so candidates are only reported ({@code outcome=reported}, ids in the log) and the
  *       intent is closed;
- *   <li>this instance's own intent with exactly one candidate: the batch is adopted — held for the intent's
- *       requests, which this instance reads again; the lane cut that holds them claims it and writes its ticket
- *       instead of creating it again ({@code outcome=adopted}); if they do not come back within the grace period it
- *       is cancelled;
- *   <li>otherwise (several candidates, the intent of another instance that never came back, or this instance's
- *       intent that nobody handles found by the sweep): every candidate is cancelled ({@code outcome=cancelled})
- *       and the requests are created anew by whoever owns them.
+ *   <li>this instance's own intent with exactly one candidate, which no other intent of the pass matches: the batch
+ *       is adopted — held for the intent's requests, which this instance reads again; the lane cut that holds them
+ *       claims it and writes its ticket instead of creating it again ({@code outcome=adopted}); if they do not come
+ *       back within the grace period it is cancelled;
+ *   <li>otherwise (several candidates, a candidate of several intents — whose requests it holds is unknown —, the
+ *       intent of another instance that never came back, or this instance's intent that nobody handles found by the
+ *       sweep): every candidate is cancelled ({@code outcome=cancelled}) and the requests are created anew by
+ *       whoever owns them.
  * </ul>
  *
  * <p>Three passes use it: {@link #recover} at start, {@link #resolveUnknown} every minute while running, and
@@ -87,6 +88,13 @@ public final class IntentRecovery {
     private final SubmitterMetrics metrics;
     private final Clock clock;
     private final Duration foreignAge;
+    private final Sleeper sleeper;
+
+    /** How the waits of a pass ({@link #SETTLE}, {@link #CONFIRM}) pass: a real sleep, or a test's clock. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
 
     /**
      * @param consumers read_committed consumers without a group
@@ -104,6 +112,33 @@ public final class IntentRecovery {
             SubmitterMetrics metrics,
             Clock clock,
             Duration foreignAge) {
+        this(
+                consumers,
+                intentsTopic,
+                batchesTopic,
+                instance,
+                clients,
+                orphans,
+                intents,
+                metrics,
+                clock,
+                foreignAge,
+                d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** As the public constructor, with the waits passed by {@code sleeper} (tests). */
+    IntentRecovery(
+            Supplier<Consumer<byte[], byte[]>> consumers,
+            String intentsTopic,
+            String batchesTopic,
+            String instance,
+            Function<String, BatchesClient> clients,
+            OrphanBatches orphans,
+            IntentLog intents,
+            SubmitterMetrics metrics,
+            Clock clock,
+            Duration foreignAge,
+            Sleeper sleeper) {
         this.consumers = consumers;
         this.intentsTopic = intentsTopic;
         this.batchesTopic = batchesTopic;
@@ -114,6 +149,7 @@ public final class IntentRecovery {
         this.metrics = metrics;
         this.clock = clock;
         this.foreignAge = foreignAge;
+        this.sleeper = sleeper;
     }
 
     /**
@@ -267,6 +303,9 @@ public final class IntentRecovery {
         if (found.isEmpty()) {
             return resolved;
         }
+        // a batch found for several intents: whose requests it holds is unknown, so it is adopted for none of them
+        Map<String, Integer> intentsMatched = new HashMap<>();
+        found.values().forEach(bs -> bs.forEach(b -> intentsMatched.merge(b.id(), 1, Integer::sum)));
         sleep(CONFIRM);
         Set<String> ticketedNow = ticketedSince(from);
         for (Map.Entry<Intent, List<MessageBatch>> e : found.entrySet()) {
@@ -278,7 +317,8 @@ public final class IntentRecovery {
                 intents.watch(e.getKey());
                 continue;
             }
-            act(e.getKey(), confirmed, adoptOwn && own(e.getKey()));
+            boolean shared = confirmed.stream().anyMatch(b -> intentsMatched.get(b.id()) > 1);
+            act(e.getKey(), confirmed, adoptOwn && own(e.getKey()) && !shared, shared);
             resolved++;
         }
         return resolved;
@@ -309,7 +349,7 @@ public final class IntentRecovery {
         return candidates;
     }
 
-    private void act(Intent i, List<MessageBatch> candidates, boolean adopt) {
+    private void act(Intent i, List<MessageBatch> candidates, boolean adopt, boolean shared) {
         BatchesClient client = clients.apply(i.lane().account());
         List<String> ids = candidates.stream().map(MessageBatch::id).toList();
         if (!client.account().dedicated()) {
@@ -340,10 +380,13 @@ public final class IntentRecovery {
         }
         String why = candidates.size() > 1
                 ? candidates.size() + " batches match create intent " + i.id()
-                : own(i)
-                        ? "create intent " + i.id() + " of this instance that nobody handles (its requests were"
-                                + " created again)"
-                        : "another instance's create intent " + i.id() + " left open by a crash";
+                : shared
+                        ? "batch matches create intent " + i.id() + " and other open ones (whose requests it holds is"
+                                + " unknown)"
+                        : own(i)
+                                ? "create intent " + i.id() + " of this instance that nobody handles (its requests were"
+                                        + " created again)"
+                                : "another instance's create intent " + i.id() + " left open by a crash";
         for (MessageBatch b : candidates) {
             intents.handled(b.id());
             if (b.ended()) {
@@ -362,9 +405,9 @@ public final class IntentRecovery {
         intents.close(i.id());
     }
 
-    private static void sleep(Duration d) {
+    private void sleep(Duration d) {
         try {
-            Thread.sleep(d.toMillis());
+            sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
