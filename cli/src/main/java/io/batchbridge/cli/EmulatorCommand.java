@@ -98,6 +98,12 @@ final class EmulatorCommand implements Callable<Integer> {
             description = "retry-after on polls of an unfinished batch; 0 sends none (default: 10s).")
     String pollRetryAfter;
 
+    @Option(
+            names = "--cache-hit-rate",
+            paramLabel = "X",
+            description = "Prompt-cache hit probability among requests of one batch, 0-1 (default: 0.3).")
+    String cacheHitRate;
+
     final StopSignal signal = new StopSignal();
 
     @Override

@@ -85,7 +85,7 @@ class EmulatorOptionsTest {
                         .toString();
             case "--output-tokens" -> "5-50";
             case "--max-queue-time", "--cancel-delay", "--poll-retry-after" -> "3s";
-            case "--error-rate", "--expire-rate" -> "0.1";
+            case "--error-rate", "--expire-rate", "--cache-hit-rate" -> "0.1";
             default -> "7";
         };
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
  * --counts-at-end         request counters move only when the batch ends
  * --cancel-delay D        simulated time from cancel to ended (default 10s)
  * --poll-retry-after D    retry-after on polls of an unfinished batch (default 10s; 0 = none)
+ * --cache-hit-rate X      prompt-cache hit probability within a batch (default 0.3)
  * </pre>
  */
 public final class EmulatorMain {
@@ -46,7 +47,8 @@ public final class EmulatorMain {
             "--max-queue-time",
             "--counts-at-end",
             "--cancel-delay",
-            "--poll-retry-after");
+            "--poll-retry-after",
+            "--cache-hit-rate");
 
     private EmulatorMain() {}
 
@@ -108,6 +110,7 @@ public final class EmulatorMain {
                 case "--max-queue-time" -> b.maxQueueTime(FaultSpec.duration(value));
                 case "--cancel-delay" -> b.cancelDelay(FaultSpec.duration(value));
                 case "--poll-retry-after" -> b.pollRetryAfter(FaultSpec.duration(value));
+                case "--cache-hit-rate" -> b.cacheHitRate(Double.parseDouble(value));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         } catch (NumberFormatException e) {

@@ -8,6 +8,8 @@ public enum Endpoint {
     CANCEL,
     DELETE,
     RESULTS,
+    /** {@code POST /v1/messages/count_tokens}. */
+    COUNT_TOKENS,
     ANY;
 
     /** The name used in fault specs ({@code create}, {@code results}, {@code any}, …). */

@@ -92,6 +92,10 @@ public final class ModelCatalogue {
                     && !(m.path("context_window").canConvertToInt()
                             && m.path("context_window").asInt() > 0)) {
                 errors.add("models[" + i + "] context_window must be a positive number of tokens");
+            } else if (m.has("min_cache_tokens")
+                    && !(m.path("min_cache_tokens").canConvertToInt()
+                            && m.path("min_cache_tokens").asInt() > 0)) {
+                errors.add("models[" + i + "] min_cache_tokens must be a positive number of tokens");
             } else {
                 List<String> aliases = new ArrayList<>();
                 m.path("aliases").forEach(a -> aliases.add(a.asText()));
@@ -106,7 +110,8 @@ public final class ModelCatalogue {
                                 write5m,
                                 write1h,
                                 m.path("cache_read_multiplier").asDouble(read)),
-                        m.path("context_window").asInt(ModelInfo.STANDARD_CONTEXT_WINDOW)));
+                        m.path("context_window").asInt(ModelInfo.STANDARD_CONTEXT_WINDOW),
+                        m.path("min_cache_tokens").asInt(ModelInfo.DEFAULT_MIN_CACHE_TOKENS)));
             }
             i++;
         }

@@ -138,4 +138,26 @@ class ModelCatalogueTest {
         assertThatThrownBy(() -> ModelCatalogue.fromFile(file))
                 .hasMessageContaining("models[0] context_window must be a positive number of tokens");
     }
+
+    @Test
+    void minimumCacheablePrefixFollowsTheDocumentedTableAndDefaultsTo1024(@TempDir Path dir) throws Exception {
+        assertThat(catalogue.find("claude-sonnet-4-6").orElseThrow().minCacheTokens())
+                .isEqualTo(1024);
+        assertThat(catalogue.find("claude-opus-4-6").orElseThrow().minCacheTokens())
+                .isEqualTo(4096);
+        assertThat(catalogue.find("claude-haiku-4-5-20251001").orElseThrow().minCacheTokens())
+                .isEqualTo(4096);
+        assertThat(catalogue.find("claude-3-haiku-20240307").orElseThrow().minCacheTokens())
+                .isEqualTo(2048);
+        Path file = dir.resolve("min.json");
+        Files.writeString(file, "{\"models\":[{\"id\":\"x\",\"max_tokens\":1,\"batch_input\":1,\"batch_output\":1}]}");
+        assertThat(ModelCatalogue.fromFile(file).find("x").orElseThrow().minCacheTokens())
+                .isEqualTo(ModelInfo.DEFAULT_MIN_CACHE_TOKENS);
+        Files.writeString(
+                file,
+                "{\"models\":[{\"id\":\"x\",\"max_tokens\":1,\"batch_input\":1,\"batch_output\":1,"
+                        + "\"min_cache_tokens\":0}]}");
+        assertThatThrownBy(() -> ModelCatalogue.fromFile(file))
+                .hasMessageContaining("models[0] min_cache_tokens must be a positive number of tokens");
+    }
 }

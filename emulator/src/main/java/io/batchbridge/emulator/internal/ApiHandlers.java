@@ -4,22 +4,27 @@ import io.batchbridge.emulator.Endpoint;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
-/** The six Message Batches operations. */
+/** The six Message Batches operations, and count_tokens. */
 final class ApiHandlers {
     /** The API's request-size cap for a batch (256 MB). */
     static final long MAX_BODY_BYTES = 256L * 1024 * 1024;
+    /** The Messages API's request-size cap, which count_tokens shares (32 MB). */
+    static final long MAX_COUNT_TOKENS_BYTES = 32L * 1024 * 1024;
 
     private final EmulatorSettings settings;
     private final SimClock clock;
     private final BatchStore store;
     private final Ids ids;
     private final Planner planner;
+    private final PromptCache cache;
 
     ApiHandlers(EmulatorSettings settings, SimClock clock, BatchStore store, Ids ids) {
         this.settings = settings;
@@ -27,6 +32,7 @@ final class ApiHandlers {
         this.store = store;
         this.ids = ids;
         this.planner = new Planner(settings.catalogue(), settings.profile(), settings.seed());
+        this.cache = new PromptCache(settings.catalogue(), settings.cacheHitRate());
     }
 
     void handle(Endpoint endpoint, String batchId, List<String> betas, Call c) throws IOException {
@@ -37,6 +43,7 @@ final class ApiHandlers {
             case CANCEL -> cancel(c, batchId);
             case DELETE -> delete(c, batchId);
             case RESULTS -> results(c, batchId);
+            case COUNT_TOKENS -> countTokens(c);
             default -> throw ApiError.notFound("Not Found");
         }
     }
@@ -49,12 +56,29 @@ final class ApiHandlers {
         for (int i = 0; i < plans.length; i++) {
             plans[i] = planner.plan(id, betas, facts.get(i));
         }
+        cache.apply(ChronoUnit.MICROS.between(Instant.EPOCH, now), plans, facts);
         // Result order is deterministic but deliberately not request order, as on the real API.
         Arrays.sort(plans, Comparator.comparingLong(PlannedRequest::hash));
         BatchRecord batch =
                 new BatchRecord(id, store.nextSequence(), now, clock.wallNow(), betas, plans, settings.cancelDelay());
         store.add(batch);
         c.sendJson(200, JsonOut.batch(batch.view(now, settings.progressiveCounts()), c.baseUrl()));
+    }
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: the same checks as a batch item's params (answered at once, as a
+     * 400, instead of as an errored result), and the input the emulator would bill for that prompt.
+     */
+    private void countTokens(Call c) throws IOException {
+        RequestFacts f = CreateBodyReader.readCountTokens(c.exchange().getRequestBody(), MAX_COUNT_TOKENS_BYTES);
+        String invalid = planner.countTokensError(f);
+        if (invalid != null) {
+            throw ApiError.invalid(invalid);
+        }
+        if (settings.catalogue().find(f.model()).isEmpty()) {
+            throw ApiError.notFound("model: " + f.model());
+        }
+        c.sendJson(200, ("{\"input_tokens\":" + f.estimatedInputTokens() + "}").getBytes(StandardCharsets.UTF_8));
     }
 
     private void retrieve(Call c, String id) throws IOException {

@@ -17,9 +17,22 @@ final class CreateBodyReader {
     private CreateBodyReader() {}
 
     static List<RequestFacts> read(InputStream raw, long maxBytes) throws IOException {
+        return read(raw, maxBytes, CreateParser::parse);
+    }
+
+    /** Reads a count_tokens body (one params-like object) under the same rules. */
+    static RequestFacts readCountTokens(InputStream raw, long maxBytes) throws IOException {
+        return read(raw, maxBytes, CreateParser::parseCountTokens);
+    }
+
+    interface BodyParser<T> {
+        T parse(InputStream in) throws IOException;
+    }
+
+    private static <T> T read(InputStream raw, long maxBytes, BodyParser<T> parser) throws IOException {
         LimitedInputStream in = new LimitedInputStream(raw, maxBytes);
         try {
-            return CreateParser.parse(in);
+            return parser.parse(in);
         } catch (LimitedInputStream.TooLarge e) {
             in.drain(MAX_DRAIN);
             throw tooLarge();

@@ -66,6 +66,24 @@ public final class CreateParser {
         }
     }
 
+    /** Parses a count_tokens body: the facts of its one prompt, or an {@link ApiError} with the API's message. */
+    public static RequestFacts parseCountTokens(InputStream body) throws IOException {
+        try (JsonParser p = FACTORY.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                if (p.currentToken() == null) {
+                    throw ApiError.invalid("The request body is not valid JSON: Expecting value: line 1 column 1");
+                }
+                p.skipChildren();
+                throw ApiError.invalid("Input should be a valid dictionary or object to extract fields from");
+            }
+            RequestFacts facts = ParamsScanner.scanCountTokens(p);
+            if (p.nextToken() != null) {
+                throw ApiError.invalid("The request body is not valid JSON: Extra data after the JSON object");
+            }
+            return facts;
+        }
+    }
+
     private static List<RequestFacts> requests(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             p.skipChildren();

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param profile outcome and output-length distribution of requests without a directive
  * @param cancelDelay simulated time from a cancel to {@code ended}
  * @param pollRetryAfter {@code retry-after} sent on a retrieve of an unfinished batch, or null for none
+ * @param cacheHitRate probability that a request hits a cache prefix an earlier-started request of the same
+ *     batch writes ({@link PromptCache})
  */
 public record EmulatorSettings(
         String host,
@@ -30,4 +32,5 @@ public record EmulatorSettings(
         String apiKey,
         OutputProfile profile,
         Duration cancelDelay,
-        Duration pollRetryAfter) {}
+        Duration pollRetryAfter,
+        double cacheHitRate) {}

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpFront implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFront.class);
     private static final String PREFIX = "/v1/messages/batches";
+    private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
 
     private final Ids ids;
     private final FaultTable faults;
@@ -119,6 +120,9 @@ public final class HttpFront implements HttpHandler {
 
     static Route route(String method, String path) {
         String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        if (p.equals(COUNT_TOKENS)) {
+            return method.equals("POST") ? new Route(Endpoint.COUNT_TOKENS, null) : failNotAllowed();
+        }
         if (p.equals(PREFIX)) {
             return switch (method) {
                 case "POST" -> new Route(Endpoint.CREATE, null);

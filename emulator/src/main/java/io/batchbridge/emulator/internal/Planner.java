@@ -101,7 +101,17 @@ public final class Planner {
                 stop,
                 finish(d, queueMicros, out),
                 hash,
-                f.asked());
+                f.asked(),
+                start(d, queueMicros),
+                0);
+    }
+
+    /** When processing starts: after the queue wait, or at once for a directive that fixes the duration. */
+    private static long start(Directive d, long queueMicros) {
+        if (d != null && d.durationSeconds() >= 0) {
+            return Math.min(queueMicros, (long) (d.durationSeconds() * 1e6));
+        }
+        return queueMicros;
     }
 
     /** Why an undirected answer stops: the cap, a call of the tool the tool choice forces, or its end. */
@@ -177,6 +187,23 @@ public final class Planner {
                     + model.get().contextWindow() + " maximum";
         }
         return null;
+    }
+
+    /**
+     * The 400 message of a count_tokens body, or null when it passes: the batch item's params checks that apply
+     * without {@code max_tokens} (unknown keys, including {@code max_tokens}, are the scanner's).
+     */
+    String countTokensError(RequestFacts f) {
+        if (f.messages() == 0) {
+            return "messages: Field required";
+        }
+        if (f.messages() == 2) {
+            return "messages: Input should be a valid list";
+        }
+        if (f.model() == null) {
+            return f.modelInvalid() ? "model: Input should be a valid string" : "model: Field required";
+        }
+        return f.invalid();
     }
 
     private String drawOutcome(long hash) {

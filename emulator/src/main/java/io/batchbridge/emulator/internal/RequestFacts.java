@@ -14,6 +14,9 @@ package io.batchbridge.emulator.internal;
  * @param paramsBytes size of {@code params} in bytes (input tokens are estimated at 4 bytes each)
  * @param invalid the first structural problem of the params (deferred validation message), or null
  * @param asked what the params ask of the answer's shape
+ * @param promptBytes bytes of the prompt sections ({@code tools}, {@code system}, {@code messages}): input tokens
+ *     are these bytes / 4, in usage and in count_tokens alike
+ * @param cachePoints the prompt's cache breakpoints, shortest prefix first
  */
 public record RequestFacts(
         String customId,
@@ -26,11 +29,20 @@ public record RequestFacts(
         Directive directive,
         long paramsBytes,
         String invalid,
-        AskedContent asked) {
+        AskedContent asked,
+        long promptBytes,
+        java.util.List<CachePoint> cachePoints) {
 
-    /** Estimated input tokens: params bytes / 4, at least 1 (the same figure {@code usage.input_tokens} reports). */
+    public RequestFacts {
+        cachePoints = java.util.List.copyOf(cachePoints);
+    }
+
+    /**
+     * Estimated input tokens: the prompt's bytes / 4, at least 1 — the total input the result's usage reports
+     * ({@code input_tokens} + cache writes + cache reads) and what count_tokens answers.
+     */
     public long estimatedInputTokens() {
-        return Math.max(1, paramsBytes / 4);
+        return Math.max(1, promptBytes / 4);
     }
 
     /** The same facts under another custom_id. */
@@ -46,6 +58,8 @@ public record RequestFacts(
                 directive,
                 paramsBytes,
                 invalid,
-                asked);
+                asked,
+                promptBytes,
+                cachePoints);
     }
 }

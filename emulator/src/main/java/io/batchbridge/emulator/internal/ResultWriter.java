@@ -73,8 +73,9 @@ public final class ResultWriter {
         raw(",\"usage\":{\"input_tokens\":" + r.inputTokens()
                 + ",\"cache_creation_input_tokens\":" + r.cacheWriteTokens()
                 + ",\"cache_read_input_tokens\":" + r.cacheReadTokens()
-                + ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":" + r.cacheWriteTokens()
-                + ",\"ephemeral_1h_input_tokens\":0},\"output_tokens\":" + r.outputTokens()
+                + ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":" + r.cacheWrite5mTokens()
+                + ",\"ephemeral_1h_input_tokens\":" + r.cacheWrite1hTokens() + "},\"output_tokens\":"
+                + r.outputTokens()
                 + ",\"service_tier\":\"batch\",\"inference_geo\":\"not_available\"}}}}\n");
     }
 

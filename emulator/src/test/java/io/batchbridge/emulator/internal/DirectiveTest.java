@@ -10,9 +10,33 @@ class DirectiveTest {
         Planner planner = new Planner(io.batchbridge.common.model.ModelCatalogue.defaults(), OutputProfile.DEFAULT, 1);
         Directive d = Directive.find("#emulate outcome=errored:overloaded_error times=1 key=flaky-7");
         RequestFacts first = new RequestFacts(
-                "s0-p0-o1", "claude-opus-4-6", false, 100L, false, false, 1, d, 200, null, AskedContent.PLAIN);
+                "s0-p0-o1",
+                "claude-opus-4-6",
+                false,
+                100L,
+                false,
+                false,
+                1,
+                d,
+                200,
+                null,
+                AskedContent.PLAIN,
+                200,
+                java.util.List.of());
         RequestFacts retry = new RequestFacts(
-                "s1-p0-o9", "claude-opus-4-6", false, 100L, false, false, 1, d, 200, null, AskedContent.PLAIN);
+                "s1-p0-o9",
+                "claude-opus-4-6",
+                false,
+                100L,
+                false,
+                false,
+                1,
+                d,
+                200,
+                null,
+                AskedContent.PLAIN,
+                200,
+                java.util.List.of());
 
         assertThat(d.times()).isEqualTo(1);
         assertThat(d.key()).isEqualTo("flaky-7");
