@@ -2,6 +2,7 @@ package io.batchbridge.worker;
 
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.config.Tenants;
 import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
 import io.batchbridge.common.metrics.MetricsBinder;
@@ -164,7 +165,8 @@ final class WorkerClients {
                 config.retryCanceled(),
                 config.duration(WorkerConfig.RETRY_BACKOFF_INITIAL_MS),
                 config.duration(WorkerConfig.RETRY_BACKOFF_MAX_MS));
-        OutcomeRecords records = new OutcomeRecords(CommonKeys.topicNames(config), CommonKeys.catalogue(config), clock);
+        OutcomeRecords records = new OutcomeRecords(
+                CommonKeys.topicNames(config), CommonKeys.catalogue(config), clock, Tenants.of(config));
         ResultFanout fanout = new ResultFanout(
                 producers,
                 lifecycle,

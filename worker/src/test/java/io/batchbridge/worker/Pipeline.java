@@ -253,6 +253,13 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** The sum of the counters of {@code name} with these tag key/value pairs. */
+    double counter(String name, String... tags) {
+        return registry.find(name).tags(tags).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
+    }
+
     double counter(String name, String tag, String value) {
         var c = registry.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();

@@ -3,14 +3,20 @@ package io.batchbridge.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.batchbridge.client.MessageBatch;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.ResultStream;
+import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.json.Json;
+import io.batchbridge.common.model.Cost;
 import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.model.PriceRates;
 import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,7 +56,8 @@ class WorkerIT {
                     .withAttempt(3));
             MessageBatch batch = p.submit(reqs, 2, List.of());
             emu.advance(Duration.ofHours(25)); // past expires_at: the expired request ends the batch
-            p.worker(Map.of());
+            // issue #23: the request topic's configured tenant, never the record's
+            p.worker(Map.of(CommonKeys.TOPIC_TENANTS, p.topics.requests().get(0) + ":acme"));
 
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> p.readAll(p.topics.batchEvents()).stream()
@@ -89,6 +97,44 @@ class WorkerIT {
                     .contains("invalid_request_error");
             assertThat(p.counter("bridge.worker.results", "result", "succeeded"))
                     .isEqualTo(2);
+            // issue #23: each result carries its exact cost, and the ledger and bridge.cost.usd by kind and tenant
+            // add up to exactly those figures
+            PriceRates rates = Pipeline.catalogue()
+                    .find(Pipeline.MODEL)
+                    .orElseThrow()
+                    .prices()
+                    .rates();
+            long input = 0;
+            long output = 0;
+            long standardSaving = 0;
+            for (var r : results) {
+                JsonNode n = Json.MAPPER.readTree(r.value());
+                JsonNode u = n.path("usage");
+                JsonNode c = n.path("cost");
+                long in = PriceRates.micros(u.path("input_tokens").asLong(), rates.input());
+                long out = PriceRates.micros(u.path("output_tokens").asLong(), rates.output());
+                assertThat(c.path("input_micro_usd").asLong()).isEqualTo(in);
+                assertThat(c.path("output_micro_usd").asLong()).isEqualTo(out).isPositive();
+                long total = c.path("total_micro_usd").asLong();
+                assertThat(total)
+                        .isEqualTo(in
+                                + out
+                                + c.path("cache_write_5m_micro_usd").asLong()
+                                + c.path("cache_write_1h_micro_usd").asLong()
+                                + c.path("cache_read_micro_usd").asLong());
+                assertThat(n.path("cost_usd").decimalValue()).isEqualByComparingTo(BigDecimal.valueOf(total, 6));
+                input += in;
+                output += out;
+                standardSaving += c.path("standard_micro_usd").asLong() - total;
+            }
+            assertThat(p.counter("bridge.cost.usd", "tenant", "acme", "pricing", "batch", "kind", "output"))
+                    .isCloseTo(Cost.usd(output), Offset.offset(1e-12));
+            assertThat(p.counter("bridge.cost.usd", "tenant", "acme", "pricing", "batch", "kind", "input"))
+                    .isCloseTo(Cost.usd(input), Offset.offset(1e-12));
+            assertThat(p.counter("bridge.cost.savings.usd", "tenant", "acme", "vs", "standard"))
+                    .isCloseTo(Cost.usd(standardSaving), Offset.offset(1e-12));
+            assertThat(p.counter("bridge.cost.usd", "tenant", "default", "pricing", "batch", "kind", "input"))
+                    .isZero();
             assertThat(p.counter("bridge.worker.dead.letters", "reason", "attempts_exhausted"))
                     .isEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> p.committedTicketOffset() == 2);

@@ -10,7 +10,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
-/** Keys every role shares: topic names and the model catalogue. Roles add these to their own ConfigDef. */
+/** Keys every role shares: topic names, the model catalogue and the tenants of request topics. Roles add these to their own ConfigDef. */
 public final class CommonKeys {
     public static final String TOPIC_REQUESTS = "bridge.topics.requests";
     public static final String TOPIC_BATCHES = "bridge.topics.batches";
@@ -21,6 +21,7 @@ public final class CommonKeys {
     public static final String TOPIC_CHECKPOINTS = "bridge.topics.checkpoints";
     public static final String TOPIC_INTENTS = "bridge.topics.intents";
     public static final String MODELS_FILE = "bridge.models.file";
+    public static final String TOPIC_TENANTS = "bridge.topic.tenants";
 
     private CommonKeys() {}
 
@@ -82,7 +83,17 @@ public final class CommonKeys {
                         Type.STRING,
                         "",
                         Importance.LOW,
-                        "Model catalogue file replacing the shipped one (same JSON shape as models.json); empty uses the shipped catalogue.");
+                        "Model catalogue file replacing the shipped one (same JSON shape as models.json); empty uses the shipped catalogue.")
+                .define(
+                        TOPIC_TENANTS,
+                        Type.LIST,
+                        "",
+                        new Tenants.Validator(),
+                        Importance.LOW,
+                        "Tenant of each request topic, as topic:tenant pairs; a topic not listed belongs to 'default'."
+                                + " The tenant is configuration, never read from a record (a producer cannot bill"
+                                + " another tenant); it tags the cost metrics (bridge.cost.usd), so only these names"
+                                + " appear there. The worker prices results by the request's first topic.");
     }
 
     /** The settings that name these topics, e.g. for a role's config map on a test's or a benchmark's topics. */

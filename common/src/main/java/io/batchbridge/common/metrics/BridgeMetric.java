@@ -324,11 +324,41 @@ public enum BridgeMetric {
             "bridge.cost.usd",
             Meter.Type.COUNTER,
             "usd",
-            "Cost of succeeded results in USD from their usage, cache writes and reads included; pricing=batch"
-                    + " is what was spent, pricing=standard what the synchronous API would have cost",
+            "Cost of succeeded results in USD, summed from each result's exact cost in integer micro-dollars"
+                    + " (rounded once per kind per result, half up); pricing=batch is what was spent,"
+                    + " pricing=standard what the synchronous API would have cost, pricing=no_cache what batch"
+                    + " prices would have cost without prompt caching (cached tokens as input); kind: input,"
+                    + " output, cache_write_5m, cache_write_1h, cache_read; tenant: the request topic's configured"
+                    + " tenant (bridge.topic.tenants) or default",
             "model",
             "account",
-            "pricing");
+            "pricing",
+            "tenant",
+            "kind"),
+    COST_SAVINGS_USD(
+            Role.SHARED,
+            "bridge.cost.savings.usd",
+            Meter.Type.COUNTER,
+            "usd",
+            "What succeeded results saved, from their exact micro-dollar costs: vs=standard is standard minus batch"
+                    + " prices; vs=no_cache what prompt caching saved on the results where it saved (their cost"
+                    + " without caching minus their cost); the net saving of caching is this minus"
+                    + " bridge.cost.cache.extra.usd",
+            "model",
+            "account",
+            "tenant",
+            "vs"),
+    COST_CACHE_EXTRA_USD(
+            Role.SHARED,
+            "bridge.cost.cache.extra.usd",
+            Meter.Type.COUNTER,
+            "usd",
+            "What prompt caching cost beyond no caching on the results where it did not pay within the result"
+                    + " (cache writes at 1.25x or 2x input that the same result did not read back; later reads"
+                    + " show as savings)",
+            "model",
+            "account",
+            "tenant");
 
     /** Which process emits a metric; {@link #SHARED} and {@link #API} may come from either role. */
     public enum Role {

@@ -99,17 +99,25 @@ public final class ModelCatalogue {
             } else {
                 List<String> aliases = new ArrayList<>();
                 m.path("aliases").forEach(a -> aliases.add(a.asText()));
+                Prices prices;
+                try {
+                    prices = new Prices(
+                            m.path("batch_input").asDouble(),
+                            m.path("batch_output").asDouble(),
+                            write5m,
+                            write1h,
+                            m.path("cache_read_multiplier").asDouble(read));
+                } catch (IllegalArgumentException e) {
+                    errors.add("models[" + i + "] " + e.getMessage());
+                    i++;
+                    continue;
+                }
                 models.add(new ModelInfo(
                         id,
                         aliases,
                         m.path("max_tokens").asInt(),
                         m.path("extended_output").asBoolean(false),
-                        new Prices(
-                                m.path("batch_input").asDouble(),
-                                m.path("batch_output").asDouble(),
-                                write5m,
-                                write1h,
-                                m.path("cache_read_multiplier").asDouble(read)),
+                        prices,
                         m.path("context_window").asInt(ModelInfo.STANDARD_CONTEXT_WINDOW),
                         m.path("min_cache_tokens").asInt(ModelInfo.DEFAULT_MIN_CACHE_TOKENS)));
             }

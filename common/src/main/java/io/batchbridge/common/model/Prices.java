@@ -3,13 +3,17 @@ package io.batchbridge.common.model;
 /**
  * Batch prices in USD per million tokens, and prompt-cache multipliers on the input price. Standard
  * (non-batch) prices are twice the batch prices.
+ *
+ * @param rates the same prices as exact integers (micro-dollars per million tokens by kind), derived once when the
+ *     prices are made; {@link #cost} prices a result with them
  */
 public record Prices(
         double batchInputPerMTok,
         double batchOutputPerMTok,
         double cacheWrite5mMultiplier,
         double cacheWrite1hMultiplier,
-        double cacheReadMultiplier) {
+        double cacheReadMultiplier,
+        PriceRates rates) {
 
     public Prices {
         if (batchInputPerMTok < 0 || batchOutputPerMTok < 0) {
@@ -17,7 +21,36 @@ public record Prices(
         }
     }
 
-    /** Cost in USD of the given usage at batch prices. */
+    /** Prices whose exact rates are converted from these decimal values (refused if not whole micro-dollars). */
+    public Prices(
+            double batchInputPerMTok,
+            double batchOutputPerMTok,
+            double cacheWrite5mMultiplier,
+            double cacheWrite1hMultiplier,
+            double cacheReadMultiplier) {
+        this(
+                batchInputPerMTok,
+                batchOutputPerMTok,
+                cacheWrite5mMultiplier,
+                cacheWrite1hMultiplier,
+                cacheReadMultiplier,
+                PriceRates.of(
+                        batchInputPerMTok,
+                        batchOutputPerMTok,
+                        cacheWrite5mMultiplier,
+                        cacheWrite1hMultiplier,
+                        cacheReadMultiplier));
+    }
+
+    /** The exact cost of a usage in micro-dollars (the ledger's figure; see {@link Cost} for the rounding rule). */
+    public Cost cost(TokenUsage u) {
+        return rates.cost(u);
+    }
+
+    /**
+     * Cost in USD of the given usage at batch prices, as a double: an estimate's figure (the spend guard). What a
+     * result cost is {@link #cost}, exact in micro-dollars.
+     */
     public double batchCost(TokenUsage u) {
         double perToken = batchInputPerMTok / 1_000_000d;
         double outPerToken = batchOutputPerMTok / 1_000_000d;

@@ -130,7 +130,7 @@ class BridgeMetricTest {
                 .hasMessageContaining("bridge.worker.results takes 1 tag value(s) [result] but was given 0");
         assertThatThrownBy(() -> BridgeMetric.COST_USD.counter(registry, "claude-x", "default"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[model, account, pricing]");
+                .hasMessageContaining("[model, account, pricing, tenant, kind]");
         assertThatThrownBy(() -> BridgeMetric.WORKER_RETRIES.counter(registry, (String) null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tag reason must not be null");
@@ -151,14 +151,24 @@ class BridgeMetricTest {
     void helpersRegisterTheCataloguedNameTagsAndDescription() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BridgeMetric.COST_USD
-                .counter(registry, "claude-sonnet-4-5", "default", "batch")
+                .counter(registry, "claude-sonnet-4-5", "default", "batch", "default", "input")
                 .increment(0.25);
         BridgeMetric.COST_USD
-                .counter(registry, "claude-sonnet-4-5", "default", "batch")
+                .counter(registry, "claude-sonnet-4-5", "default", "batch", "default", "input")
                 .increment(0.25);
 
         Counter c = registry.get("bridge.cost.usd")
-                .tags("model", "claude-sonnet-4-5", "account", "default", "pricing", "batch")
+                .tags(
+                        "model",
+                        "claude-sonnet-4-5",
+                        "account",
+                        "default",
+                        "pricing",
+                        "batch",
+                        "tenant",
+                        "default",
+                        "kind",
+                        "input")
                 .counter();
         assertThat(c.count()).isEqualTo(0.5);
         assertThat(c.getId().getDescription()).isEqualTo(BridgeMetric.COST_USD.description());

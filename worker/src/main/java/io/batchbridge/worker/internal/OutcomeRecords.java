@@ -1,6 +1,8 @@
 package io.batchbridge.worker.internal;
 
 import io.batchbridge.client.ResultLine;
+import io.batchbridge.common.config.Tenants;
+import io.batchbridge.common.model.Cost;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.model.TokenUsage;
 import io.batchbridge.common.records.BridgeHeaders;
@@ -25,33 +27,55 @@ public final class OutcomeRecords {
     private final TopicNames topics;
     private final ModelCatalogue catalogue;
     private final Clock clock;
+    private final Tenants tenants;
 
     public OutcomeRecords(TopicNames topics, ModelCatalogue catalogue, Clock clock) {
+        this(topics, catalogue, clock, Tenants.none());
+    }
+
+    public OutcomeRecords(TopicNames topics, ModelCatalogue catalogue, Clock clock, Tenants tenants) {
         this.topics = topics;
         this.catalogue = catalogue;
         this.clock = clock;
+        this.tenants = tenants;
     }
 
     public ModelCatalogue catalogue() {
         return catalogue;
     }
 
-    /** The cost in USD of a succeeded line at batch prices, or 0 for a model the catalogue does not know. */
-    public double cost(ResultLine line) {
+    /**
+     * The exact cost of a succeeded line (micro-dollars by kind, at batch and standard prices and without caching),
+     * or null for a model the catalogue does not know.
+     */
+    public Cost cost(ResultLine line) {
         TokenUsage u = line.usage().toTokenUsage();
-        return catalogue.find(line.model()).map(m -> m.prices().batchCost(u)).orElse(0.0);
+        return catalogue.find(line.model()).map(m -> m.prices().cost(u)).orElse(null);
+    }
+
+    /**
+     * The tenant item {@code i} is billed to: the configured tenant of the topic its request was first published to
+     * (never a value from the record).
+     */
+    public String tenant(OpenBatch b, int i) {
+        return tenants.forTopic(origin(b, i).topic());
     }
 
     /** The result of a succeeded line, on the item's {@code reply_to} topic or the default results topic. */
     public ProducerRecord<byte[], byte[]> result(OpenBatch b, int i, ResultLine line) {
+        return result(b, i, line, cost(line));
+    }
+
+    /** The result of a succeeded line priced at {@code cost} (null: unknown model). */
+    public ProducerRecord<byte[], byte[]> result(OpenBatch b, int i, ResultLine line, Cost cost) {
         TicketItem item = b.item(i);
-        ResultRecord r = new ResultRecord(
+        ResultRecord r = ResultRecord.priced(
                 item.customId(),
                 b.batchId(),
                 line.model(),
                 line.stopReason(),
                 line.usage().toTokenUsage(),
-                cost(line),
+                cost,
                 item.attempt(),
                 item.metadata(),
                 b.createdAt(),

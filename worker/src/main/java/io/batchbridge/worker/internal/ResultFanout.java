@@ -4,6 +4,7 @@ import io.batchbridge.client.BatchesApiException;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.ResultStream;
+import io.batchbridge.common.model.Cost;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.InvalidRecordException;
@@ -312,7 +313,8 @@ public final class ResultFanout {
     }
 
     private void deliver(OpenBatch b, int i, ResultLine line, FanoutTxn txn) {
-        ProducerRecord<byte[], byte[]> r = records.result(b, i, line);
+        Cost cost = records.cost(line);
+        ProducerRecord<byte[], byte[]> r = records.result(b, i, line, cost);
         Problem refused = guard.refusal(b, i, r);
         if (refused != null) {
             deadLetter(b, i, refused, "succeeded", txn);
@@ -320,7 +322,8 @@ public final class ResultFanout {
         }
         txn.sendResult(r, i);
         txn.delivered(i, "succeeded");
-        metrics.usage(line.model(), b.account(), line.usage().toTokenUsage(), records.catalogue());
+        metrics.usage(
+                line.model(), b.account(), records.tenant(b, i), line.usage().toTokenUsage(), cost);
         if (line.truncated()) {
             metrics.truncated();
         }

@@ -2,8 +2,9 @@ package io.batchbridge.worker.internal;
 
 import io.batchbridge.common.metrics.BridgeMeters;
 import io.batchbridge.common.metrics.BridgeMetric;
-import io.batchbridge.common.model.ModelCatalogue;
-import io.batchbridge.common.model.Prices;
+import io.batchbridge.common.model.Cost;
+import io.batchbridge.common.model.CostLedger;
+import io.batchbridge.common.model.PriceRates;
 import io.batchbridge.common.model.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,14 +14,16 @@ import java.util.function.Supplier;
 
 /**
  * The worker's meters, all from the {@link BridgeMetric} catalogue. Tags are bounded ({@code result},
- * {@code reason}, {@code status}, {@code model}, {@code account}, {@code outcome}, {@code section}); never a
- * batch id or {@code custom_id}.
+ * {@code reason}, {@code status}, {@code model}, {@code account}, {@code outcome}, {@code section}, {@code kind},
+ * {@code pricing}, {@code vs}, and {@code tenant}, whose values are the configured tenants and {@code default});
+ * never a batch id or {@code custom_id}.
  */
 public final class WorkerMetrics {
     /** The model tag of a result whose line names no model. */
     static final String UNKNOWN_MODEL = "unknown";
 
     private final BridgeMeters meters;
+    private final CostLedger ledger = new CostLedger();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.meters = new BridgeMeters(registry);
@@ -54,25 +57,56 @@ public final class WorkerMetrics {
     }
 
     /**
-     * Tokens and cost of one succeeded result: {@code bridge.tokens} by kind, {@code bridge.cost.usd} at batch and
-     * standard prices, and the older {@code bridge.worker.cost.usd}. A model the catalogue does not know counts
-     * tokens but no cost.
+     * Tokens and cost of one succeeded result: {@code bridge.tokens} by kind; its exact cost into the
+     * {@link #ledger()}, and from the same micro-dollar figures {@code bridge.cost.usd} by pricing (batch, standard,
+     * no_cache), tenant and kind, {@code bridge.cost.savings.usd} (vs standard, vs no_cache),
+     * {@code bridge.cost.cache.extra.usd}, and the older {@code bridge.worker.cost.usd}. A model the catalogue does not
+     * know ({@code cost} null) counts tokens but no cost.
      */
-    public void usage(String model, String account, TokenUsage u, ModelCatalogue catalogue) {
+    public void usage(String model, String account, String tenant, TokenUsage u, Cost cost) {
         String m = model == null ? UNKNOWN_MODEL : model;
         increment(meters.counter(BridgeMetric.TOKENS, m, "input"), u.inputTokens());
         increment(meters.counter(BridgeMetric.TOKENS, m, "output"), u.outputTokens());
         increment(
                 meters.counter(BridgeMetric.TOKENS, m, "cache_write"), u.cacheWrite5mTokens() + u.cacheWrite1hTokens());
         increment(meters.counter(BridgeMetric.TOKENS, m, "cache_read"), u.cacheReadTokens());
-        Prices prices = model == null
-                ? null
-                : catalogue.find(model).map(i -> i.prices()).orElse(null);
-        double batch = prices == null ? 0 : prices.batchCost(u);
-        double standard = prices == null ? 0 : prices.standardCost(u);
-        meters.counter(BridgeMetric.COST_USD, m, account, "batch").increment(batch);
-        meters.counter(BridgeMetric.COST_USD, m, account, "standard").increment(standard);
-        meters.counter(BridgeMetric.WORKER_COST_USD, m).increment(batch);
+        if (cost == null) {
+            return;
+        }
+        ledger.add(tenant, cost);
+        for (String kind : PriceRates.KINDS) {
+            usd(
+                    meters.counter(BridgeMetric.COST_USD, m, account, "batch", tenant, kind),
+                    cost.batch().of(kind));
+            usd(
+                    meters.counter(BridgeMetric.COST_USD, m, account, "standard", tenant, kind),
+                    cost.standard().of(kind));
+            usd(
+                    meters.counter(BridgeMetric.COST_USD, m, account, "no_cache", tenant, kind),
+                    cost.noCache().of(kind));
+        }
+        usd(
+                meters.counter(BridgeMetric.COST_SAVINGS_USD, m, account, tenant, "standard"),
+                cost.savingsVsStandardMicros());
+        long cacheSaving = cost.savingsVsNoCacheMicros();
+        if (cacheSaving >= 0) {
+            usd(meters.counter(BridgeMetric.COST_SAVINGS_USD, m, account, tenant, "no_cache"), cacheSaving);
+        } else {
+            usd(meters.counter(BridgeMetric.COST_CACHE_EXTRA_USD, m, account, tenant), -cacheSaving);
+        }
+        usd(meters.counter(BridgeMetric.WORKER_COST_USD, m), cost.totalMicros());
+    }
+
+    /** The exact sums (micro-dollars) of every cost {@link #usage} counted, by tenant. */
+    public CostLedger ledger() {
+        return ledger;
+    }
+
+    /** Adds micro-dollars to a USD counter; a zero adds nothing but the counter exists (a kind seen as 0). */
+    private static void usd(Counter c, long micros) {
+        if (micros > 0) {
+            c.increment(Cost.usd(micros));
+        }
     }
 
     private static void increment(Counter c, long n) {
