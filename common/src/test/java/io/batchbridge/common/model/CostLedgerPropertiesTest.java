@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
  * expected figures are computed independently, in BigDecimal from the catalogue's decimal prices, with the
  * documented rule (each kind of each result rounded once, half up, to a micro-dollar).
  */
-class CostLedgerProperties {
+class CostLedgerPropertiesTest {
     private static final ModelCatalogue CATALOGUE = ModelCatalogue.defaults();
     private static final List<ModelInfo> MODELS = CATALOGUE.models();
     private static final List<String> TENANTS = List.of("default", "acme", "globex");
