@@ -64,6 +64,8 @@ class ObservabilityIT {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> count(worker, BridgeMetric.WORKER_RESULTS, "result", "succeeded") >= 7
                             && count(worker, BridgeMetric.WORKER_DEAD_LETTERS, "reason", "api_error") >= 2
+                            // a result's output tokens are counted after its cost: every cost is in once they are
+                            && count(worker, BridgeMetric.TOKENS, "kind", "output") >= 7 * 50
                             // results are counted as they are read: wait for the last fan-out to commit, too
                             && worker.get(BridgeMetric.WORKER_BATCHES_OPEN.metricName())
                                             .gauge()

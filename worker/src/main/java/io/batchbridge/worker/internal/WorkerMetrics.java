@@ -65,14 +65,18 @@ public final class WorkerMetrics {
      */
     public void usage(String model, String account, String tenant, TokenUsage u, Cost cost) {
         String m = model == null ? UNKNOWN_MODEL : model;
+        if (cost != null) {
+            cost(m, account, tenant, cost);
+        }
+        // tokens last, output tokens the very last: a reader that sees a result's output tokens sees all its cost
         increment(meters.counter(BridgeMetric.TOKENS, m, "input"), u.inputTokens());
-        increment(meters.counter(BridgeMetric.TOKENS, m, "output"), u.outputTokens());
         increment(
                 meters.counter(BridgeMetric.TOKENS, m, "cache_write"), u.cacheWrite5mTokens() + u.cacheWrite1hTokens());
         increment(meters.counter(BridgeMetric.TOKENS, m, "cache_read"), u.cacheReadTokens());
-        if (cost == null) {
-            return;
-        }
+        increment(meters.counter(BridgeMetric.TOKENS, m, "output"), u.outputTokens());
+    }
+
+    private void cost(String m, String account, String tenant, Cost cost) {
         ledger.add(tenant, cost);
         for (String kind : PriceRates.KINDS) {
             usd(
