@@ -2,15 +2,12 @@ package io.batchbridge.submitter.internal;
 
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.MessageBatch;
-import io.batchbridge.common.kafka.CommittedReader;
 import io.batchbridge.common.records.Coordinates;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +15,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,14 +69,9 @@ public final class IntentRecovery {
      * How long the loop holds back the retry of a create whose outcome was unknown: the time for the pass of
      * unknown outcomes to find the batch ({@link #SETTLE}, {@link #CONFIRM}) and hold it, with a margin.
      */
-    /** How long reading the intents or the batches topic to its end may take before the pass gives up. */
-    static final Duration READ_WITHIN = Duration.ofMinutes(2);
-
     public static final Duration ADOPT_WITHIN = SETTLE.plus(CONFIRM).plusSeconds(10);
 
-    private final Supplier<Consumer<byte[], byte[]>> consumers;
-    private final String intentsTopic;
-    private final String batchesTopic;
+    private final IntentTopics topics;
     private final String instance;
     private final Function<String, BatchesClient> clients;
     private final OrphanBatches orphans;
@@ -139,9 +130,7 @@ public final class IntentRecovery {
             Clock clock,
             Duration foreignAge,
             Sleeper sleeper) {
-        this.consumers = consumers;
-        this.intentsTopic = intentsTopic;
-        this.batchesTopic = batchesTopic;
+        this.topics = new IntentTopics(consumers, intentsTopic, batchesTopic);
         this.instance = instance;
         this.clients = clients;
         this.orphans = orphans;
@@ -233,27 +222,7 @@ public final class IntentRecovery {
 
     /** Every intent without a tombstone, read to the end of the intents topic. */
     List<Intent> openIntents() {
-        Map<String, byte[]> last = new HashMap<>();
-        readToEnd(intentsTopic, null, r -> {
-            String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-            if (key == null) {
-                return;
-            }
-            if (r.value() == null) {
-                last.remove(key);
-            } else {
-                last.put(key, r.value());
-            }
-        });
-        List<Intent> open = new ArrayList<>();
-        last.forEach((key, value) -> {
-            try {
-                open.add(Intent.fromJson(value));
-            } catch (IllegalArgumentException e) {
-                log.warn("create intent {} is unreadable and ignored: {}", key, e.getMessage());
-            }
-        });
-        return open;
+        return topics.openIntents();
     }
 
     /**
@@ -413,25 +382,7 @@ public final class IntentRecovery {
         }
     }
 
-    /** The batch ids named by ticket records written since {@code from} (tickets are keyed by batch id). */
     private Set<String> ticketedSince(Instant from) {
-        Set<String> ids = new HashSet<>();
-        readToEnd(batchesTopic, from, r -> {
-            if (r.key() != null) {
-                ids.add(new String(r.key(), StandardCharsets.UTF_8));
-            }
-        });
-        return ids;
-    }
-
-    /** Reads every partition of {@code topic} from {@code from} (or the beginning) to its end offset now. */
-    private void readToEnd(
-            String topic, Instant from, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        try (Consumer<byte[], byte[]> c = consumers.get()) {
-            if (!CommittedReader.read(c, topic, from, c::endOffsets, READ_WITHIN, each)) {
-                throw new org.apache.kafka.common.KafkaException(
-                        topic + " could not be read to its end within " + READ_WITHIN);
-            }
-        }
+        return topics.ticketedSince(from);
     }
 }
