@@ -3,6 +3,7 @@ package io.batchbridge.submitter;
 import io.batchbridge.client.ApiAccounts;
 import io.batchbridge.client.BatchesClient;
 import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.config.Tenants;
 import io.batchbridge.common.http.ReadinessCheck;
 import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.lifecycle.Role;
@@ -16,6 +17,7 @@ import io.batchbridge.common.topics.TopicNames;
 import io.batchbridge.common.validation.RequestValidator;
 import io.batchbridge.common.validation.ValidationPolicy;
 import io.batchbridge.submitter.internal.BatchCreator;
+import io.batchbridge.submitter.internal.Duplicates;
 import io.batchbridge.submitter.internal.HandOffLedger;
 import io.batchbridge.submitter.internal.Intake;
 import io.batchbridge.submitter.internal.IntentChecks;
@@ -237,7 +239,8 @@ public final class SubmitterApp implements Role {
                 config.getDuration(SubmitterConfig.CREATE_BACKOFF_MS),
                 config.getLong(SubmitterConfig.SPOOL_THRESHOLD_BYTES),
                 config.getInt(SubmitterConfig.MAX_CONCURRENT_CREATES),
-                config.getInt(SubmitterConfig.BISECT_MAX_CALLS));
+                config.getInt(SubmitterConfig.BISECT_MAX_CALLS),
+                config.getBoolean(SubmitterConfig.DEDUP_ENABLED) ? new Duplicates(Tenants.of(config)) : null);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps);
                 KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(SubmitterClients.consumer(config));
                 BatchCreator creator = new BatchCreator(

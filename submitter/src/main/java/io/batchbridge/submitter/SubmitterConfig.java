@@ -42,6 +42,7 @@ public final class SubmitterConfig extends BridgeConfig {
     public static final String SPOOL_THRESHOLD_BYTES = "bridge.submitter.spool.threshold.bytes";
     public static final String POLL_TIMEOUT_MS = "bridge.submitter.poll.timeout.ms";
     public static final String SPEND_LIMIT_USD_PER_DAY = "bridge.submitter.spend.limit.usd.per.day";
+    public static final String DEDUP_ENABLED = "bridge.submitter.dedup.enabled";
 
     /** The API's own limits. */
     public static final int API_MAX_REQUESTS = 100_000;
@@ -216,7 +217,17 @@ public final class SubmitterConfig extends BridgeConfig {
                     "Daily spend limit in USD per submitter instance (UTC day); 0 turns the guard off. Before each"
                             + " create the batch's worst case is estimated (input tokens = params bytes / 4, output ="
                             + " max_tokens, at the model's batch prices); when it would cross the limit, intake pauses"
-                            + " and the batch waits until the next UTC day.");
+                            + " and the batch waits until the next UTC day.")
+            .define(
+                    DEDUP_ENABLED,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
+                    "De-duplicate identical requests: requests of one batch (its lane, while it is assembled) with"
+                            + " byte-identical params and the same tenant (bridge.topic.tenants, by origin topic)"
+                            + " become one API item, whose answer each of them gets with its own custom_id, reply_to"
+                            + " and metadata; they pay once. The same answer goes to all of them even at temperature"
+                            + " > 0. Workers must be upgraded to read such tickets (v2) before it is turned on.");
 
     public SubmitterConfig(Map<String, String> values) {
         super(DEFINITION, values);

@@ -74,6 +74,13 @@ public enum BridgeMetric {
             Meter.Type.DISTRIBUTION_SUMMARY,
             "requests",
             "Requests per created batch"),
+    SUBMITTER_REQUESTS_SHARED(
+            Role.SUBMITTER,
+            "bridge.submitter.requests.shared",
+            Meter.Type.COUNTER,
+            null,
+            "Requests de-duplicated into an identical one of the same batch and tenant (bridge.submitter.dedup.enabled):"
+                    + " ticketed, not sent to the API"),
     SUBMITTER_BATCH_BYTES(
             Role.SUBMITTER,
             "bridge.submitter.batch.bytes",
@@ -167,6 +174,13 @@ public enum BridgeMetric {
             Meter.Type.COUNTER,
             null,
             "Succeeded results cut at max_tokens (delivered with truncated=true)"),
+    WORKER_RESULTS_SHARED(
+            Role.WORKER,
+            "bridge.worker.results.shared",
+            Meter.Type.COUNTER,
+            null,
+            "Results delivered to de-duplicated requests (bridge.submitter.dedup.enabled): the answer of another"
+                    + " request of the same batch, at no extra cost"),
     WORKER_DEAD_LETTERS(
             Role.WORKER,
             "bridge.worker.dead.letters",

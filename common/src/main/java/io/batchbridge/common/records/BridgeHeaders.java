@@ -40,6 +40,11 @@ public final class BridgeHeaders {
 
     public static final String STOP_REASON = PREFIX + "stop-reason";
     public static final String TRUNCATED = PREFIX + "truncated";
+    /**
+     * On a result delivered to a de-duplicated request: the {@code custom_id} of the request the API answered,
+     * whose result carries the cost ({@code bridge.submitter.dedup.enabled}).
+     */
+    public static final String SHARED_WITH = PREFIX + "shared-with";
 
     private BridgeHeaders() {}
 

@@ -21,7 +21,9 @@ public final class TicketCodec {
                 new ByteArrayOutputStream(128 + 96 * t.items().size());
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
-            g.writeNumberField("v", 1);
+            // v2: an item may share another's API answer ("d"); a worker that reads only v1 refuses such a ticket
+            // rather than dead-lettering the requests it does not know to deliver
+            g.writeNumberField("v", t.items().stream().anyMatch(i -> i.sharedWith() != null) ? 2 : 1);
             g.writeStringField("batch_id", t.batchId());
             g.writeStringField("account", t.account());
             writeStrings(g, "betas", t.betas());
@@ -85,6 +87,9 @@ public final class TicketCodec {
         if (i.maxAttempts() > 0) {
             g.writeNumberField("x", i.maxAttempts());
         }
+        if (i.sharedWith() != null) {
+            g.writeStringField("d", i.sharedWith());
+        }
         if (i.metadata() != null) {
             g.writeFieldName("m");
             g.writeRawValue(new String(i.metadata(), StandardCharsets.UTF_8));
@@ -133,7 +138,7 @@ public final class TicketCodec {
                 || !n.path("items").isArray()) {
             throw new IllegalArgumentException("not a ticket: batch_id and items are required");
         }
-        TicketSchema.optionalIntIn(n, "v", 1, 1, 1);
+        TicketSchema.optionalIntIn(n, "v", 1, 2, 1);
         int requestCount = TicketSchema.intIn(n, "request_count", 1, TicketSchema.MAX_REQUESTS);
         int parts = TicketSchema.optionalIntIn(n, "parts", 1, requestCount, 1);
         int part = TicketSchema.optionalIntIn(n, "part", 0, parts - 1, 0);
@@ -195,8 +200,16 @@ public final class TicketCodec {
                 throw new UncheckedIOException(e);
             }
         }
+        String sharedWith = null;
+        if (i.hasNonNull("d")) {
+            sharedWith = TicketSchema.text(i, "d", TicketSchema.BATCH_CUSTOM_ID);
+            TicketSchema.batchCustomId(sharedWith, sources.size());
+            if (sharedWith.equals(b)) {
+                throw new IllegalArgumentException("item b " + b + " shares its own answer (d)");
+            }
+        }
         TicketItem item = new TicketItem(b, customId, replyTo, attempt, metadata, null, maxAttempts);
         Coordinates origin = i.has("o") ? TicketSchema.origin(i.get("o")) : item.source(sources);
-        return new TicketItem(b, customId, replyTo, attempt, metadata, origin, maxAttempts);
+        return new TicketItem(b, customId, replyTo, attempt, metadata, origin, maxAttempts, sharedWith);
     }
 }

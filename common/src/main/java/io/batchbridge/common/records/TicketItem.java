@@ -14,6 +14,9 @@ package io.batchbridge.common.records;
  *     ({@code bridge.submitter.retry.max.attempts}) and carried by its retry records: the worker dead-letters a
  *     transient failure on this attempt as {@code attempts_exhausted}. 0 for an item written by a submitter that
  *     did not carry the limit yet (the worker then falls back to {@code bridge.worker.retry.max.attempts})
+ * @param sharedWith null for an item the API batch holds; for a request de-duplicated into another
+ *     ({@code bridge.submitter.dedup.enabled}), the {@code batchCustomId} of the item of the same batch whose API
+ *     answer it shares: the worker delivers, retries or dead-letters it with that item, as its own request
  */
 public record TicketItem(
         String batchCustomId,
@@ -22,7 +25,25 @@ public record TicketItem(
         int attempt,
         byte[] metadata,
         Coordinates origin,
-        int maxAttempts) {
+        int maxAttempts,
+        String sharedWith) {
+
+    /** An item the API batch holds (not de-duplicated). */
+    public TicketItem(
+            String batchCustomId,
+            String customId,
+            String replyTo,
+            int attempt,
+            byte[] metadata,
+            Coordinates origin,
+            int maxAttempts) {
+        this(batchCustomId, customId, replyTo, attempt, metadata, origin, maxAttempts, null);
+    }
+
+    /** The same item, sharing the API answer of the item {@code leader} (a de-duplicated request). */
+    public TicketItem sharing(String leader) {
+        return new TicketItem(batchCustomId, customId, replyTo, attempt, metadata, origin, maxAttempts, leader);
+    }
 
     /** An item that carries no attempt limit (as written before the limit was carried). */
     public TicketItem(

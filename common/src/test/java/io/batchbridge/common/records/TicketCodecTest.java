@@ -60,7 +60,7 @@ class TicketCodecTest {
                         "more items than requests",
                         t -> t.put("request_count", 1).put("parts", 1)),
                 forged("no items", t -> t.putArray("items")),
-                forged("unknown version", t -> t.put("v", 2)),
+                forged("unknown version", t -> t.put("v", 3)),
                 forged("batch id with escapes", t -> t.put("batch_id", "msgbatch_\u001b[2J\nforged")),
                 forged("batch id of a path", t -> t.put("batch_id", "../../v1/messages")),
                 forged("batch id too long", t -> t.put("batch_id", "m".repeat(129))),
@@ -82,6 +82,12 @@ class TicketCodecTest {
                 forged("reply_to not a string", t -> item(t).put("r", 5)),
                 forged("attempt beyond int", t -> item(t).put("a", 3_000_000_000L)),
                 forged("metadata not an object", t -> item(t).put("m", 5)),
+                forged(
+                        "shares its own answer",
+                        t -> item(t).put("d", item(t).get("b").asText())),
+                forged("shares the answer of no coordinates", t -> item(t).put("d", "x\u001b")),
+                forged("shares the answer of a source out of range", t -> item(t).put("d", "s9-p0-o0")),
+                forged("shares the answer of a number", t -> item(t).put("d", 5)),
                 forged("attempt limit zero", t -> item(t).put("x", 0)),
                 forged("attempt limit over the ceiling", t -> item(t).put("x", 101)),
                 forged("attempt limit beyond int", t -> item(t).put("x", 3_000_000_000L)),
@@ -216,5 +222,41 @@ class TicketCodecTest {
             }
         }
         assertThat(tickets).as("some mutations still make valid tickets").isPositive();
+    }
+
+    @Test
+    void anItemSharingAnothersAnswerMakesAVersion2TicketAndOnlyThen() {
+        TicketItem answered = new TicketItem("s0-p0-o1", "a", null, 1, null, null);
+        TicketItem sharing = new TicketItem("s0-p0-o2", "b", "out.b", 1, null, null).sharing("s0-p0-o1");
+        Instant at = Instant.parse("2026-12-03T10:00:00Z");
+        Ticket plain =
+                new Ticket("msgbatch_1", "default", List.of(), at, at, 1, 0, 1, List.of("req"), List.of(answered));
+        Ticket both = new Ticket(
+                "msgbatch_1", "default", List.of(), at, at, 2, 0, 1, List.of("req"), List.of(answered, sharing));
+
+        assertThat(new String(TicketCodec.write(plain), UTF_8))
+                .contains("\"v\":1")
+                .doesNotContain("\"d\"");
+        assertThat(new String(TicketCodec.write(both), UTF_8)).contains("\"v\":2");
+        assertThat(TicketCodec.read(TicketCodec.write(both)).items())
+                .extracting(TicketItem::sharedWith)
+                .containsExactly(null, "s0-p0-o1");
+    }
+
+    @Test
+    void anItemSharingItsOwnAnswerOrAMalformedIdIsRefused() throws Exception {
+        ObjectNode self = good();
+        item(self).put("d", item(self).get("b").asText());
+        assertThatThrownBy(() -> TicketCodec.read(Json.MAPPER.writeValueAsBytes(self)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("its own answer");
+        ObjectNode junk = good();
+        item(junk).put("d", "not an id");
+        assertThatThrownBy(() -> TicketCodec.read(Json.MAPPER.writeValueAsBytes(junk)))
+                .isInstanceOf(IllegalArgumentException.class);
+        ObjectNode future = good();
+        future.put("v", 3);
+        assertThatThrownBy(() -> TicketCodec.read(Json.MAPPER.writeValueAsBytes(future)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -42,7 +42,15 @@ public final class BatchCreator implements AutoCloseable {
     /**
      * @param bisectMaxCalls create calls one rejected batch may spend isolating the request(s) the API refuses
      */
-    public record Settings(Duration backoff, long spoolThresholdBytes, int maxInFlight, int bisectMaxCalls) {}
+    /**
+     * @param dedup the de-duplication of identical requests ({@code bridge.submitter.dedup.enabled}), or null
+     */
+    public record Settings(
+            Duration backoff, long spoolThresholdBytes, int maxInFlight, int bisectMaxCalls, Duplicates dedup) {
+        public Settings(Duration backoff, long spoolThresholdBytes, int maxInFlight, int bisectMaxCalls) {
+            this(backoff, spoolThresholdBytes, maxInFlight, bisectMaxCalls, null);
+        }
+    }
 
     private final Function<String, BatchesClient> clients;
     private final Settings settings;
@@ -109,6 +117,11 @@ public final class BatchCreator implements AutoCloseable {
     }
 
     /** The create calls one rejected batch may spend on bisection. */
+    /** The batch with identical requests made one API item when de-duplication is on; else the batch. */
+    public PendingBatch collapse(PendingBatch batch) {
+        return settings.dedup() == null ? batch : settings.dedup().collapse(batch);
+    }
+
     public int bisectMaxCalls() {
         return settings.bisectMaxCalls();
     }
@@ -181,7 +194,7 @@ public final class BatchCreator implements AutoCloseable {
         revoked(partitions);
         List<CreateOutcome> kept = new ArrayList<>();
         for (CreateOutcome o; (o = outcomes.poll()) != null; ) {
-            boolean touches = o.batch().items().stream().anyMatch(i -> partitions.contains(i.partition()));
+            boolean touches = o.batch().all().anyMatch(i -> partitions.contains(i.partition()));
             kept.add(touches ? abandon(o, "lost before its ticket was written") : o);
         }
         outcomes.addAll(kept);
@@ -193,8 +206,7 @@ public final class BatchCreator implements AutoCloseable {
 
     private synchronized void report(List<CreateOutcome> results, long submittedAt) {
         for (CreateOutcome o : results) {
-            boolean late =
-                    o.batch().items().stream().anyMatch(i -> revokedAt.getOrDefault(i.partition(), 0L) > submittedAt);
+            boolean late = o.batch().all().anyMatch(i -> revokedAt.getOrDefault(i.partition(), 0L) > submittedAt);
             outcomes.add(late ? abandon(o, "revoked while it was being created") : o);
         }
     }
@@ -254,20 +266,27 @@ public final class BatchCreator implements AutoCloseable {
     private List<CreateOutcome> createOrReuse(PendingBatch batch, List<CreateOutcome.Refusal> refused) {
         List<CreateOutcome> out = new ArrayList<>(2);
         PendingBatch rest = batch;
+        List<LaneItem> spill = new ArrayList<>();
         for (OrphanBatches.Claimed c : orphans.claimWithin(batch)) {
             OrphanBatches.Orphan o = c.orphan();
             intents.created(o.intentId(), o.batch().id()); // no longer held, not yet ticketed: still ours
+            PendingBatch claimed = c.batch().with(Duplicates.within(c.batch().items(), o.sources(), spill));
             out.add(new CreateOutcome.Created(
-                    c.batch(),
+                    claimed,
                     o.batch(),
                     o.sources(),
                     Duration.ZERO,
-                    ticketsOrNull(c.batch(), o.batch(), o.sources()),
+                    ticketsOrNull(claimed, o.batch(), o.sources()),
                     o.intentId()));
             java.util.Set<Coordinates> taken = new java.util.HashSet<>(o.requests());
             rest = rest.with(rest.items().stream()
                     .filter(i -> !taken.contains(i.source()))
                     .toList());
+        }
+        if (!spill.isEmpty()) { // shared requests its ticket cannot name: sent on their own
+            List<LaneItem> more = new ArrayList<>(rest.items());
+            more.addAll(spill);
+            rest = rest.with(more);
         }
         if (!rest.items().isEmpty()) {
             CreateOutcome o = create(rest, refused);

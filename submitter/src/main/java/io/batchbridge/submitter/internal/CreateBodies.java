@@ -45,7 +45,18 @@ record CreateBodies(CreateBody.Builder body, List<LaneItem> kept, List<String> s
                                 "the request cannot be written into a create body: " + Echo.of(e.getMessage()))));
             }
         }
+        for (LaneItem item : out.kept()) { // requests sharing an answer are named by the ticket, not the body
+            item.sharing().forEach(s -> BatchCreator.batchCustomId(s, out.sources()));
+        }
         return out;
+    }
+
+    /** The source topics of every record of the batch, in the order {@link #assemble} finds them. */
+    static List<String> sources(PendingBatch batch) {
+        List<String> sources = new ArrayList<>();
+        batch.items().forEach(i -> BatchCreator.batchCustomId(i, sources));
+        batch.items().forEach(i -> i.sharing().forEach(s -> BatchCreator.batchCustomId(s, sources)));
+        return sources;
     }
 
     @Override

@@ -41,29 +41,43 @@ final class CreateScreen {
                                             + " lower-case letters, digits and hyphens (at most 128)")
                             .refused());
         }
-        List<String> sources = new ArrayList<>();
-        batch.items().forEach(i -> BatchCreator.batchCustomId(i, sources));
+        List<String> sources = CreateBodies.sources(batch);
         List<String> betas = List.copyOf(batch.lane().betas());
         List<LaneItem> kept = new ArrayList<>(batch.items().size());
         List<CreateOutcome.Refusal> refused = new ArrayList<>();
         for (LaneItem i : batch.items()) {
-            int bytes = TicketCodec.itemBytes(TicketParts.item(i, sources), sources);
-            if (parts.fits(bytes, batch.lane().account(), betas, sources)) {
-                kept.add(i);
-            } else {
-                refused.add(new CreateOutcome.Refusal(
-                        i,
-                        new Problem(
-                                DeadLetterReason.RECORD_TOO_LARGE,
-                                "its ticket entry (custom_id, reply_to, metadata) is " + bytes
-                                        + " bytes: more than a ticket record on the batches topic can hold ("
-                                        + parts.maxBytes() + " bytes with the ticket's own fields); not submitted")));
+            Problem p = tooLarge(i, batch, betas, sources);
+            if (p != null) {
+                refused.add(new CreateOutcome.Refusal(i, p));
+                continue;
             }
+            List<LaneItem> sharing = new ArrayList<>(i.sharing().size());
+            for (LaneItem s : i.sharing()) { // a request sharing i's answer has a ticket entry of its own
+                Problem ps = tooLarge(s, batch, betas, sources);
+                if (ps != null) {
+                    refused.add(new CreateOutcome.Refusal(s, ps));
+                } else {
+                    sharing.add(s);
+                }
+            }
+            kept.add(sharing.size() == i.sharing().size() ? i : i.sharedBy(sharing));
         }
         if (refused.isEmpty()) {
             return new Screened(batch, List.of());
         }
         return new Screened(kept.isEmpty() ? null : batch.with(kept), refused);
+    }
+
+    private Problem tooLarge(LaneItem i, PendingBatch batch, List<String> betas, List<String> sources) {
+        int bytes = TicketCodec.itemBytes(TicketParts.item(i, sources), sources);
+        if (parts.fits(bytes, batch.lane().account(), betas, sources)) {
+            return null;
+        }
+        return new Problem(
+                DeadLetterReason.RECORD_TOO_LARGE,
+                "its ticket entry (custom_id, reply_to, metadata) is " + bytes
+                        + " bytes: more than a ticket record on the batches topic can hold (" + parts.maxBytes()
+                        + " bytes with the ticket's own fields); not submitted");
     }
 
     static boolean sendable(Collection<String> betas) {

@@ -58,7 +58,11 @@ public final class OutcomeHandler {
             PendingBatch batch, MessageBatch created, List<String> sources) {
         List<TicketItem> items = new ArrayList<>(batch.items().size());
         for (LaneItem i : batch.items()) {
-            items.add(TicketParts.item(i, sources));
+            TicketItem answered = TicketParts.item(i, sources);
+            items.add(answered);
+            for (LaneItem s : i.sharing()) {
+                items.add(TicketParts.item(s, sources).sharing(answered.batchCustomId()));
+            }
         }
         return ticketParts.records(new Ticket(
                 created.id(),
@@ -78,9 +82,7 @@ public final class OutcomeHandler {
         PendingBatch batch = c.batch();
         List<ProducerRecord<byte[], byte[]>> tickets =
                 c.tickets() != null ? c.tickets() : tickets(batch, c.created(), c.sources());
-        for (LaneItem i : batch.items()) {
-            outbox.completes(i.partition(), i.source().offset());
-        }
+        batch.all().forEach(i -> outbox.completes(i.partition(), i.source().offset()));
         tickets.forEach(outbox::add);
         if (c.intentId() != null) {
             outbox.add(intentTombstone(c.intentId())); // closed in the ticket's transaction
@@ -102,6 +104,10 @@ public final class OutcomeHandler {
                 Map.of("create_latency_ms", c.latency().toMillis(), "time_to_create_ms", sinceFirst.toMillis()));
         outbox.add(new ProducerRecord<>(topics.batchEvents(), key, event.toJson()));
         metrics.created(batch.lane(), requests, batch.bodyBytes(), c.latency(), sinceFirst);
+        long shared = batch.all().count() - requests;
+        if (shared > 0) {
+            metrics.shared(shared);
+        }
         try (MDC.MDCCloseable ignored = MDC.putCloseable("batch_id", id)) {
             log.info("created batch {} with {} requests in lane {}", id, requests, batch.lane());
         }
@@ -114,17 +120,22 @@ public final class OutcomeHandler {
     /** Requests refused before or at create time: one dead letter each. */
     public void rejected(CreateOutcome.Rejected r, Outbox outbox) {
         for (CreateOutcome.Refusal refusal : r.refused()) {
-            RequestEnvelope e = refusal.item().request().envelope();
-            deadLetter(
-                    DeadLetter.to(topics.dlq(), refusal.problem())
-                            .original(refusal.item().raw())
-                            .customId(e.customId())
-                            .failed(refusal.item().source())
-                            .origin(e.origin())
-                            .attempt(e.attempt()),
-                    refusal.problem(),
-                    refusal.item().source(),
-                    outbox);
+            refusal.item()
+                    .all()
+                    .forEach(
+                            item -> { // requests sharing a refused one's answer share its refusal
+                                RequestEnvelope e = item.request().envelope();
+                                deadLetter(
+                                        DeadLetter.to(topics.dlq(), refusal.problem())
+                                                .original(item.raw())
+                                                .customId(e.customId())
+                                                .failed(item.source())
+                                                .origin(e.origin())
+                                                .attempt(e.attempt()),
+                                        refusal.problem(),
+                                        item.source(),
+                                        outbox);
+                            });
         }
         metrics.createFailed("rejected");
     }

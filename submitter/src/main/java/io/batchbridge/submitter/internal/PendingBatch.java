@@ -18,8 +18,14 @@ public record PendingBatch(LaneKey lane, List<LaneItem> items, Instant firstAt, 
         this(lane, items, firstAt, null);
     }
 
+    /** Bytes of every record the batch stands for (requests sharing another's answer included). */
     public long rawBytes() {
-        return items.stream().mapToLong(i -> i.raw().length).sum();
+        return all().mapToLong(i -> i.raw().length).sum();
+    }
+
+    /** Every record the batch stands for: its items and the requests sharing their answers. */
+    public java.util.stream.Stream<LaneItem> all() {
+        return items.stream().flatMap(LaneItem::all);
     }
 
     public long bodyBytes() {

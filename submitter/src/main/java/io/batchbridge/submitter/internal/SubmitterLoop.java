@@ -239,9 +239,12 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         lanes.due(clock.instant(), all).forEach(this::queue);
     }
 
-    private void queue(PendingBatch batch) {
-        creatingBytes += batch.rawBytes();
-        toCreate.addLast(batch);
+    /** Queues the batch for a create (identical requests made one item first, when de-duplication is on). */
+    private PendingBatch queue(PendingBatch batch) {
+        PendingBatch b = creator.collapse(batch);
+        creatingBytes += b.rawBytes();
+        toCreate.addLast(b);
+        return b;
     }
 
     /** When a partition's commit metadata grows too long, flush the lane holding its watermark. */
@@ -370,13 +373,12 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             PendingBatch b = toCreate.pollFirst();
             Instant until = parked.remove(b);
             creatingBytes -= b.rawBytes();
-            List<LaneItem> kept = b.items().stream()
-                    .filter(i -> !gone.contains(i.partition()))
-                    .toList();
+            List<LaneItem> all = b.all().map(LaneItem::alone).toList(); // shared requests too: collapsed again
+            List<LaneItem> kept =
+                    all.stream().filter(i -> !gone.contains(i.partition())).toList();
             if (!kept.isEmpty()) {
-                PendingBatch rest = new PendingBatch(b.lane(), kept, b.firstAt());
-                queue(rest);
-                if (until != null && kept.size() == b.items().size()) {
+                PendingBatch rest = queue(new PendingBatch(b.lane(), kept, b.firstAt()));
+                if (until != null && kept.size() == all.size()) {
                     parked.put(rest, until);
                 }
             }

@@ -51,6 +51,11 @@ public final class SubmitterMetrics {
 
     /** A failed create, by kind: transient, outcome_unknown, rejected, bisected, fatal. */
     /** A create intent written and acknowledged. */
+    /** Requests ticketed with a created batch that share another request's API item (de-duplication). */
+    public void shared(long requests) {
+        meters.counter(BridgeMetric.SUBMITTER_REQUESTS_SHARED).increment(requests);
+    }
+
     public void intentWritten(java.time.Duration d) {
         meters.timer(BridgeMetric.SUBMITTER_INTENT_WRITE).record(d);
     }

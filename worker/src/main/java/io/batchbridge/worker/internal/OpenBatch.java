@@ -58,9 +58,18 @@ public final class OpenBatch {
     private int notFound;
     private Instant endedSeenAt;
 
-    /** The ticket items of every part, in part order, indexed by batch {@code custom_id}. */
+    /**
+     * The ticket items of every part, in part order, indexed by batch {@code custom_id} (items the API holds only),
+     * and the de-duplicated items sharing each one's answer ({@link TicketItem#sharedWith}), by item index.
+     */
     private record Contents(
-            Map<String, Integer> index, List<TicketItem> items, List<Coordinates> sources, Thread owner) {}
+            Map<String, Integer> index,
+            List<TicketItem> items,
+            List<Coordinates> sources,
+            Map<Integer, int[]> sharing,
+            Thread owner) {}
+
+    private static final int[] NONE = new int[0];
 
     public OpenBatch(String batchId, TopicPartition partition, int parts, Instant trackedAt) {
         this.batchId = batchId;
@@ -181,7 +190,39 @@ public final class OpenBatch {
                 where.add(i.source(t.sources()));
             }
         }
-        return new Contents(byId, items, where, Thread.currentThread());
+        return new Contents(byId, items, where, sharing(byId, items), Thread.currentThread());
+    }
+
+    /**
+     * Items that share another's answer, by the index of the item whose answer they share; that item must be one
+     * of this batch the API holds (not sharing itself), else the batch cannot be fanned out. Shared items leave
+     * the index: a results line never names them.
+     */
+    private Map<Integer, int[]> sharing(Map<String, Integer> byId, List<TicketItem> items) {
+        Map<Integer, List<Integer>> found = new HashMap<>();
+        for (int k = 0; k < items.size(); k++) {
+            String leader = items.get(k).sharedWith();
+            if (leader == null) {
+                continue;
+            }
+            Integer at = byId.get(leader);
+            if (at == null || items.get(at).sharedWith() != null) {
+                throw new IllegalStateException(
+                        "batch " + batchId + " has item " + items.get(k).batchCustomId() + " sharing the answer of "
+                                + leader + ", which is no answered item of the batch");
+            }
+            found.computeIfAbsent(at, x -> new ArrayList<>()).add(k);
+        }
+        if (found.isEmpty()) {
+            return Map.of();
+        }
+        Map<Integer, int[]> out = new HashMap<>(found.size() * 4 / 3 + 1);
+        found.forEach((leaderAt, riders) ->
+                out.put(leaderAt, riders.stream().mapToInt(Integer::intValue).toArray()));
+        for (List<Integer> riders : found.values()) {
+            riders.forEach(k -> byId.remove(items.get(k).batchCustomId()));
+        }
+        return out;
     }
 
     private Contents loadedContents() {
@@ -230,6 +271,11 @@ public final class OpenBatch {
     public int indexOf(String batchCustomId) {
         Integer i = loadedContents().index().get(batchCustomId);
         return i == null ? -1 : i;
+    }
+
+    /** The items sharing item {@code i}'s answer (de-duplicated requests); empty for most. */
+    public int[] sharing(int i) {
+        return loadedContents().sharing().getOrDefault(i, NONE);
     }
 
     public int itemCount() {

@@ -5,6 +5,7 @@ import io.batchbridge.client.BatchesClient;
 import io.batchbridge.client.ResultLine;
 import io.batchbridge.client.ResultStream;
 import io.batchbridge.common.model.Cost;
+import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.InvalidRecordException;
@@ -304,17 +305,37 @@ public final class ResultFanout {
             return;
         }
         metrics.result(ResultRouter.tag(line.type()));
+        route(b, i, line, -1, txn);
+        for (int shared : b.sharing(i)) { // de-duplicated requests: the same answer, each routed as its own
+            if (!txn.isDelivered(shared)) {
+                route(b, shared, line, i, txn);
+            }
+        }
+    }
+
+    /** Routes item {@code i}'s line; {@code answered} is the item the API answered when {@code i} shares it, else -1. */
+    private void route(OpenBatch b, int i, ResultLine line, int answered, FanoutTxn txn) {
         ResultRouter.Decision d = router.route(line, b.item(i));
         switch (d.action()) {
-            case DELIVER -> deliver(b, i, line, txn);
+            case DELIVER -> deliver(b, i, line, answered, txn);
             case RETRY -> retry(b, i, d.problem(), retryReason(line), txn);
             case DEAD_LETTER -> deadLetter(b, i, d.problem(), ResultRouter.tag(line.type()), txn);
         }
     }
 
-    private void deliver(OpenBatch b, int i, ResultLine line, FanoutTxn txn) {
+    /**
+     * Delivers a succeeded line to item {@code i}. The API billed it once: the answered item's result carries the
+     * cost and counts in the cost metrics; an item sharing it ({@code answered} ≥ 0) carries a zero cost and the
+     * {@value BridgeHeaders#SHARED_WITH} header naming the request whose cost it shares.
+     */
+    private void deliver(OpenBatch b, int i, ResultLine line, int answered, FanoutTxn txn) {
         Cost cost = records.cost(line);
-        ProducerRecord<byte[], byte[]> r = records.result(b, i, line, cost);
+        boolean shared = answered >= 0;
+        ProducerRecord<byte[], byte[]> r = records.result(b, i, line, shared && cost != null ? Cost.ZERO : cost);
+        if (shared) {
+            BridgeHeaders.put(
+                    r.headers(), BridgeHeaders.SHARED_WITH, b.item(answered).customId());
+        }
         Problem refused = guard.refusal(b, i, r);
         if (refused != null) {
             deadLetter(b, i, refused, "succeeded", txn);
@@ -322,8 +343,16 @@ public final class ResultFanout {
         }
         txn.sendResult(r, i);
         txn.delivered(i, "succeeded");
-        metrics.usage(
-                line.model(), b.account(), records.tenant(b, i), line.usage().toTokenUsage(), cost);
+        if (!shared) {
+            metrics.usage(
+                    line.model(),
+                    b.account(),
+                    records.tenant(b, i),
+                    line.usage().toTokenUsage(),
+                    cost);
+        } else {
+            metrics.sharedDelivery();
+        }
         if (line.truncated()) {
             metrics.truncated();
         }

@@ -56,6 +56,11 @@ public final class WorkerMetrics {
         meters.counter(BridgeMetric.WORKER_RESULTS_TRUNCATED).increment();
     }
 
+    /** A result delivered to a de-duplicated request (it shares another's answer and cost). */
+    public void sharedDelivery() {
+        meters.counter(BridgeMetric.WORKER_RESULTS_SHARED).increment();
+    }
+
     /**
      * Tokens and cost of one succeeded result: {@code bridge.tokens} by kind; its exact cost into the
      * {@link #ledger()}, and from the same micro-dollar figures {@code bridge.cost.usd} by pricing (batch, standard,

@@ -93,4 +93,50 @@ class OpenBatchTest {
         assertThatThrownBy(() -> b.addPart(part(0, 1, 0, 2, 2), 12)).isInstanceOf(IllegalArgumentException.class);
         assertThat(b.offsets()).containsExactly(10L);
     }
+
+    private static Ticket shared(List<TicketItem> items) {
+        return new Ticket(
+                "msgbatch_1",
+                "default",
+                List.of(),
+                CREATED,
+                CREATED.plusSeconds(86_400),
+                items.size(),
+                0,
+                1,
+                List.of("requests"),
+                items);
+    }
+
+    private static TicketItem item(int offset) {
+        return new TicketItem(TicketItem.batchCustomId(0, 0, offset), "user-" + offset, null, 1, null, null);
+    }
+
+    @Test
+    void requestsSharingAnAnswerAreFoundByTheItemTheApiAnsweredAndNeverByTheirOwnId() {
+        OpenBatch b = new OpenBatch("msgbatch_1", TP, 1, CREATED);
+        Ticket t = shared(List.of(item(0), item(1), item(2).sharing("s0-p0-o0"), item(3).sharing("s0-p0-o0")));
+        assertThat(b.addPart(t, 5)).isTrue();
+        b.load(List.of(t));
+
+        assertThat(b.itemCount()).isEqualTo(4);
+        assertThat(b.indexOf("s0-p0-o0")).isZero();
+        assertThat(b.sharing(0)).containsExactly(2, 3);
+        assertThat(b.sharing(1)).isEmpty();
+        assertThat(b.indexOf("s0-p0-o2"))
+                .as("a results line naming a shared request matches nothing: the API never held it")
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void anItemSharingTheAnswerOfNoAnsweredItemMakesTheBatchUnusable() {
+        for (List<TicketItem> bad : List.of(
+                List.of(item(0), item(1).sharing("s0-p0-o9")), // nothing answered by that id
+                List.of(item(0), item(1).sharing("s0-p0-o0"), item(2).sharing("s0-p0-o1")))) { // a chain
+            OpenBatch b = new OpenBatch("msgbatch_1", TP, 1, CREATED);
+            assertThatThrownBy(() -> b.addPart(shared(bad), 5))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no answered item");
+        }
+    }
 }
