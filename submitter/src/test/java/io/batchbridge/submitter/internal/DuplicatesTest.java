@@ -150,4 +150,28 @@ class DuplicatesTest {
                 .containsExactly("user-req_a-1", "user-req_a-3", "user-req_a-2");
         assertThat(t.items()).extracting(TicketItem::sharedWith).containsExactly(null, "s0-p0-o1", null);
     }
+
+    @Test
+    void aRefusedRequestsSharersAreRefusedWithItAndEveryOffsetCompletes() {
+        OutcomeHandler handler = new OutcomeHandler(
+                TopicNames.defaults(),
+                100,
+                new TopicLimits(Map.of(), 16 * 1024 * 1024),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new SubmitterMetrics(new SimpleMeterRegistry()));
+        PendingBatch collapsed =
+                dedup.collapse(batch(item(A_TOPIC, 1, "x"), item(A_TOPIC, 2, "x"), item(A_TOPIC, 3, "x")));
+        Outbox outbox = new Outbox();
+
+        handler.rejected(
+                CreateOutcome.Rejected.all(
+                        collapsed, io.batchbridge.common.records.DeadLetterReason.INVALID_FIELD, "refused"),
+                outbox);
+
+        assertThat(outbox.records())
+                .hasSize(3)
+                .allSatisfy(r ->
+                        assertThat(r.topic()).isEqualTo(TopicNames.defaults().dlq()));
+        assertThat(outbox.done()).hasSize(3);
+    }
 }
