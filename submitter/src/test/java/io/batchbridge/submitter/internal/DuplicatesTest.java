@@ -29,6 +29,12 @@ class DuplicatesTest {
     private static final String A_TOPIC = "req.a";
     private static final String B_TOPIC = "req.b";
 
+    private final OutcomeHandler handler = new OutcomeHandler(
+            TopicNames.defaults(),
+            100,
+            new TopicLimits(Map.of(), 16 * 1024 * 1024),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            new SubmitterMetrics(new SimpleMeterRegistry()));
     private final Duplicates dedup = new Duplicates(Tenants.of(List.of(A_TOPIC + ":alpha", B_TOPIC + ":beta")));
 
     private static LaneItem item(String topic, long offset, String text) {
@@ -130,12 +136,6 @@ class DuplicatesTest {
 
     @Test
     void theTicketNamesEverySharedRequestWithTheItemWhoseAnswerItShares() {
-        OutcomeHandler handler = new OutcomeHandler(
-                TopicNames.defaults(),
-                100,
-                new TopicLimits(Map.of(), 16 * 1024 * 1024),
-                Clock.fixed(NOW, ZoneOffset.UTC),
-                new SubmitterMetrics(new SimpleMeterRegistry()));
         PendingBatch collapsed =
                 dedup.collapse(batch(item(A_TOPIC, 1, "x"), item(A_TOPIC, 2, "y"), item(A_TOPIC, 3, "x")));
         MessageBatch created = new MessageBatch(
@@ -153,12 +153,6 @@ class DuplicatesTest {
 
     @Test
     void aRefusedRequestsSharersAreRefusedWithItAndEveryOffsetCompletes() {
-        OutcomeHandler handler = new OutcomeHandler(
-                TopicNames.defaults(),
-                100,
-                new TopicLimits(Map.of(), 16 * 1024 * 1024),
-                Clock.fixed(NOW, ZoneOffset.UTC),
-                new SubmitterMetrics(new SimpleMeterRegistry()));
         PendingBatch collapsed =
                 dedup.collapse(batch(item(A_TOPIC, 1, "x"), item(A_TOPIC, 2, "x"), item(A_TOPIC, 3, "x")));
         Outbox outbox = new Outbox();
