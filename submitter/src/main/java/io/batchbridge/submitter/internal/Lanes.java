@@ -100,6 +100,34 @@ public final class Lanes {
         return packing == Packing.PREFIX ? item.request().prefix().fingerprint() : 0;
     }
 
+    /** Requests of this prefix waiting in the lane (prefix packing only; 0 otherwise). */
+    public int groupSize(LaneKey key, long fingerprint) {
+        Lane lane = lanes.get(key);
+        Group g = lane == null || packing != Packing.PREFIX ? null : lane.groups.get(fingerprint);
+        return g == null ? 0 : g.items.size();
+    }
+
+    /** Takes this prefix's requests out of the lane, in arrival order (for priming); empty when there are none. */
+    public List<LaneItem> takeGroup(LaneKey key, long fingerprint) {
+        Lane lane = lanes.get(key);
+        Group g = lane == null || packing != Packing.PREFIX ? null : lane.groups.remove(fingerprint);
+        if (g == null) {
+            return List.of();
+        }
+        lane.count -= g.items.size();
+        lane.bodyBytes -= g.bodyBytes;
+        bufferedBytes -= g.items.stream().mapToLong(i -> i.raw().length).sum();
+        if (lane.count == 0) {
+            lanes.remove(key);
+        } else if (g.firstAt.equals(lane.firstAt)) {
+            lane.firstAt = lane.groups.values().stream()
+                    .map(x -> x.firstAt)
+                    .min(Instant::compareTo)
+                    .orElse(lane.firstAt);
+        }
+        return g.items;
+    }
+
     /** Batches of lanes that lingered long enough (or all of them, when {@code all}). */
     public List<PendingBatch> due(Instant now, boolean all) {
         List<PendingBatch> out = new ArrayList<>();

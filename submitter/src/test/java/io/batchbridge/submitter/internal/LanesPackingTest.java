@@ -40,7 +40,7 @@ class LanesPackingTest {
                 null,
                 null,
                 null);
-        PromptPrefix p = prefix == 0 ? PromptPrefix.NONE : new PromptPrefix(prefix, 0, 2);
+        PromptPrefix p = prefix == 0 ? PromptPrefix.NONE : new PromptPrefix(prefix, new int[] {0, 2});
         ValidRequest v = new ValidRequest(e, "default", new TreeSet<>(), "claude-opus-4-6", 10, false, p);
         return new LaneItem(v, new Coordinates(TOPIC, partition, offset), new byte[20]);
     }
