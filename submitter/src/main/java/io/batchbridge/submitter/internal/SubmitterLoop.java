@@ -253,8 +253,14 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         }
     }
 
+    /**
+     * Cuts lanes that lingered (all of them when {@code all}). Prefix packing lets a lane hold more than one batch
+     * (a sub-lane per prefix): when the lanes alone pass the buffered-bytes bound, they are all cut now rather than
+     * leaving intake paused until their linger.
+     */
     private void flushDue(boolean all) {
-        lanes.due(clock.instant(), all).forEach(this::queueCut);
+        boolean relief = lanes.packing() == Lanes.Packing.PREFIX && lanes.bufferedBytes() > maxBufferedBytes;
+        lanes.due(clock.instant(), all || relief).forEach(this::queueCut);
     }
 
     /** A batch cut from a lane: counted by prefix groups, then queued. */
