@@ -231,11 +231,13 @@ public final class SubmitterConfig extends BridgeConfig {
                     "prefix",
                     ConfigDef.ValidString.in("prefix", "arrival"),
                     Importance.MEDIUM,
-                    "How a lane's requests are packed into batches. prefix: requests sharing a prompt-cache prefix"
-                            + " (everything up to their last cache_control breakpoint, and the model) are kept"
-                            + " together in one batch, in arrival order; a cut forced by size keeps back the group"
-                            + " still growing; requests without a breakpoint are packed as with arrival. arrival:"
-                            + " first come, first batched. Lane rules (size, bytes, linger) are the same for both.")
+                    "How a lane's requests are packed into batches. prefix: each prompt-cache prefix (everything up to a"
+                            + " request's last cache_control breakpoint, and the model) has a sub-lane of its own,"
+                            + " cut alone when it reaches the batch size or bytes; at the lane's linger all sub-lanes"
+                            + " are cut together, whole, into as few batches as fit, so a prefix's requests travel"
+                            + " together in arrival order; requests without a breakpoint share one sub-lane that"
+                            + " behaves as a lane always did. arrival: first come, first batched. Both obey"
+                            + " max.batch.requests, max.batch.bytes and linger.ms.")
             .define(
                     PRIMER_TOPICS,
                     Type.LIST,
