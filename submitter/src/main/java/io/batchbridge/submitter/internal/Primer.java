@@ -119,10 +119,13 @@ public final class Primer implements AutoCloseable {
         metrics.primerGauge(() -> heldCount);
     }
 
-    /** Joins a request to the hold of its prefix, if one is open for its lane; false: it goes to its lane. */
+    /**
+     * Joins a request of a primed topic to the hold of its prefix, if one is open for its lane; false: it goes to
+     * its lane (always, for a request without a breakpoint or from another topic, e.g. a retry).
+     */
     public boolean hold(LaneKey lane, LaneItem item) {
         long f = item.request().prefix().fingerprint();
-        Hold h = f == 0 ? null : holds.get(f);
+        Hold h = f == 0 || !settings.topics().contains(item.source().topic()) ? null : holds.get(f);
         if (h == null || !h.lane.equals(lane)) {
             return false;
         }

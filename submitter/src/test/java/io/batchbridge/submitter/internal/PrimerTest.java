@@ -120,12 +120,13 @@ class PrimerTest {
         accept(item(PRIMED, 0, 3, 7));
         accept(item(PRIMED, 0, 4, 0));
         accept(item(PRIMED, 1, 5, 8));
+        accept(item(OTHER, 0, 6, 7));
         assertThat(primer.heldRequests())
                 .as("a later request of the prefix joins the hold")
                 .isEqualTo(3);
         assertThat(lanes.bufferedBytes())
-                .as("no breakpoint, or another prefix: straight into the lane")
-                .isEqualTo(200);
+                .as("no breakpoint, another prefix, another topic: straight into the lane")
+                .isEqualTo(300);
     }
 
     @Test
