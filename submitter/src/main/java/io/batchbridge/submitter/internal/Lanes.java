@@ -100,20 +100,52 @@ public final class Lanes {
         return packing == Packing.PREFIX ? item.request().prefix().fingerprint() : 0;
     }
 
+    /** Requests of this prefix waiting in the lane that {@code which} accepts (prefix packing only; 0 otherwise). */
+    public int groupSize(LaneKey key, long fingerprint, Predicate<LaneItem> which) {
+        Group g = group(key, fingerprint);
+        return g == null ? 0 : (int) g.items.stream().filter(which).count();
+    }
+
     /** Requests of this prefix waiting in the lane (prefix packing only; 0 otherwise). */
     public int groupSize(LaneKey key, long fingerprint) {
-        Lane lane = lanes.get(key);
-        Group g = lane == null || packing != Packing.PREFIX || fingerprint == 0 ? null : lane.groups.get(fingerprint);
+        Group g = group(key, fingerprint);
         return g == null ? 0 : g.items.size();
     }
 
-    /** Takes this prefix's requests out of the lane, in arrival order (for priming); empty when there are none. */
-    public List<LaneItem> takeGroup(LaneKey key, long fingerprint) {
-        if (groupSize(key, fingerprint) == 0) {
+    private Group group(LaneKey key, long fingerprint) {
+        Lane lane = lanes.get(key);
+        return lane == null || packing != Packing.PREFIX || fingerprint == 0 ? null : lane.groups.get(fingerprint);
+    }
+
+    /**
+     * Takes the requests of this prefix that {@code which} accepts out of the lane, in arrival order (for
+     * priming); the others stay where they were, with their linger.
+     */
+    public List<LaneItem> takeGroup(LaneKey key, long fingerprint, Predicate<LaneItem> which) {
+        Group g = group(key, fingerprint);
+        if (g == null) {
             return List.of();
         }
-        PendingBatch taken = cutGroup(key, fingerprint);
-        return taken.items();
+        List<LaneItem> taken = new ArrayList<>();
+        g.items.removeIf(i -> {
+            if (which.test(i)) {
+                taken.add(i);
+                g.bodyBytes -= i.bodyBytes();
+                bufferedBytes -= i.raw().length;
+                return true;
+            }
+            return false;
+        });
+        if (g.items.isEmpty()) {
+            Lane lane = lanes.get(key);
+            lane.groups.remove(fingerprint);
+            if (lane.groups.isEmpty()) {
+                lanes.remove(key);
+            } else {
+                lane.refreshFirstAt();
+            }
+        }
+        return taken;
     }
 
     /** Batches of lanes that lingered long enough (or all of them, when {@code all}). */

@@ -125,7 +125,7 @@ public final class Primer implements AutoCloseable {
      */
     public boolean hold(LaneKey lane, LaneItem item) {
         long f = item.request().prefix().fingerprint();
-        Hold h = f == 0 || !settings.topics().contains(item.source().topic()) ? null : holds.get(f);
+        Hold h = f == 0 || !primedTopic(item) ? null : holds.get(f);
         if (h == null || !h.lane.equals(lane)) {
             return false;
         }
@@ -142,13 +142,14 @@ public final class Primer implements AutoCloseable {
         long f = item.request().prefix().fingerprint();
         if (f == 0
                 || checks == null
-                || !settings.topics().contains(item.source().topic())
+                || !primedTopic(item)
                 || holds.containsKey(f)
                 || primedRecently(f, now)
-                || lanes.groupSize(lane, f) < settings.minRequests()) {
+                || lanes.groupSize(lane, f) < settings.minRequests()
+                || lanes.groupSize(lane, f, this::primedTopic) < settings.minRequests()) {
             return null;
         }
-        List<LaneItem> group = lanes.takeGroup(lane, f);
+        List<LaneItem> group = lanes.takeGroup(lane, f, this::primedTopic);
         LaneItem first = group.get(0);
         Hold h = new Hold(lane, first.source(), now);
         group.subList(1, group.size()).forEach(i -> add(h, i));
@@ -157,6 +158,11 @@ public final class Primer implements AutoCloseable {
         metrics.primerSent();
         log.info("priming a cache prefix: 1 request ahead, {} held, lane {}", h.items.size(), lane);
         return new PendingBatch(lane, List.of(oneHour(first)), now);
+    }
+
+    /** Only requests of the primed topics are primed or held (a retry of the prefix, say, is not). */
+    private boolean primedTopic(LaneItem item) {
+        return settings.topics().contains(item.source().topic());
     }
 
     private static LaneItem oneHour(LaneItem item) {

@@ -249,6 +249,26 @@ class PrimerTest {
     }
 
     @Test
+    void requestsOfThePrefixFromOtherTopicsStayInTheLaneWhenItIsPrimed() {
+        accept(item(OTHER, 0, 0, 7));
+        accept(item(PRIMED, 0, 1, 7));
+        accept(item(PRIMED, 0, 2, 7));
+        accept(item(OTHER, 0, 3, 7));
+        assertThat(primers).as("two of the primed topic: too few").isEmpty();
+
+        accept(item(PRIMED, 0, 4, 7));
+
+        assertThat(primers)
+                .singleElement()
+                .satisfies(b -> assertThat(offsets(b.items())).containsExactly(1L));
+        assertThat(primer.heldRequests()).isEqualTo(2);
+        assertThat(lanes.groupSize(LANE, 7)).isEqualTo(2);
+        assertThat(lanes.due(clock.instant(), true))
+                .singleElement()
+                .satisfies(b -> assertThat(offsets(b.items())).containsExactly(0L, 3L));
+    }
+
+    @Test
     void watermarkReliefReleasesTheHoldHoldingTheRecord() {
         primeThree();
 
