@@ -12,46 +12,140 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The open batches being assembled, one per lane. A lane is cut into a {@link PendingBatch} when it
- * reaches the request count, would pass the body size, or has lingered long enough.
+ * The open batches being assembled, per lane. A lane is cut into {@link PendingBatch}es when it reaches the
+ * request count, would pass the body size, or has lingered long enough.
+ *
+ * <p>With {@link Packing#PREFIX}, a lane is a set of <em>sub-lanes</em>, one per prompt prefix fingerprint
+ * ({@link io.batchbridge.common.records.PromptPrefix}), plus one for the requests without a breakpoint. Each
+ * sub-lane has the lane rules of its own — it is cut alone when it reaches the request count or would pass the
+ * body size — and the lane's linger, counted from its oldest request, cuts all its sub-lanes at once, packed
+ * into as few batches as fit: whole sub-lanes, oldest first, each into the first batch with room. So within a
+ * linger window every prefix's requests travel together in arrival order, in one batch (two only when the
+ * prefix alone fills one), and a prefix is never spread over batches created at the same time. Requests without
+ * a breakpoint form one sub-lane that behaves exactly as a lane did. {@link Packing#ARRIVAL} has that one
+ * sub-lane only: first come, first batched, as before.
  */
 public final class Lanes {
+    /** How a lane's requests are grouped: by cache prefix, or first come first batched. */
+    public enum Packing {
+        PREFIX,
+        ARRIVAL
+    }
+
     private final int maxRequests;
     private final long maxBodyBytes;
     private final Duration linger;
+    private final Packing packing;
     private final Map<LaneKey, Lane> lanes = new LinkedHashMap<>();
     private long bufferedBytes;
 
+    /** First-come packing, as before prefix groups existed. */
     public Lanes(int maxRequests, long maxBodyBytes, Duration linger) {
+        this(maxRequests, maxBodyBytes, linger, Packing.ARRIVAL);
+    }
+
+    public Lanes(int maxRequests, long maxBodyBytes, Duration linger, Packing packing) {
         this.maxRequests = maxRequests;
         this.maxBodyBytes = maxBodyBytes;
         this.linger = linger;
+        this.packing = packing;
     }
 
-    private static final class Lane {
+    /** A sub-lane: the requests of one fingerprint (0: without one) in one lane, in arrival order. */
+    private static final class Group {
         final List<LaneItem> items = new ArrayList<>();
         long bodyBytes;
         Instant firstAt;
     }
 
-    /** Adds an item; returns a batch cut from its lane first when the item would not fit. */
-    public PendingBatch add(LaneKey key, LaneItem item, Instant now) {
-        Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
-        PendingBatch cut = null;
-        if (!lane.items.isEmpty() && lane.bodyBytes + item.bodyBytes() > maxBodyBytes) {
-            cut = cut(key);
-            lane = lanes.computeIfAbsent(key, k -> new Lane());
+    private static final class Lane {
+        final Map<Long, Group> groups = new LinkedHashMap<>();
+        Instant firstAt;
+
+        void refreshFirstAt() {
+            firstAt = groups.values().stream()
+                    .map(g -> g.firstAt)
+                    .min(Instant::compareTo)
+                    .orElse(null);
         }
-        if (lane.items.isEmpty()) {
+    }
+
+    /** Adds an item; returns a batch cut from its sub-lane when that is full (before or after the item). */
+    public PendingBatch add(LaneKey key, LaneItem item, Instant now) {
+        long group = groupOf(item);
+        Lane lane = lanes.get(key);
+        PendingBatch cut = null;
+        Group g = lane == null ? null : lane.groups.get(group);
+        if (g != null && g.bodyBytes + item.bodyBytes() > maxBodyBytes) {
+            cut = cutGroup(key, group);
+        }
+        lane = lanes.computeIfAbsent(key, k -> new Lane());
+        if (lane.groups.isEmpty()) {
             lane.firstAt = now;
         }
-        lane.items.add(item);
-        lane.bodyBytes += item.bodyBytes();
+        g = lane.groups.computeIfAbsent(group, k -> new Group());
+        if (g.items.isEmpty()) {
+            g.firstAt = now;
+        }
+        g.items.add(item);
+        g.bodyBytes += item.bodyBytes();
         bufferedBytes += item.raw().length;
-        if (cut == null && lane.items.size() >= maxRequests) {
-            cut = cut(key);
+        if (cut == null && g.items.size() >= maxRequests) {
+            cut = cutGroup(key, group);
         }
         return cut;
+    }
+
+    private long groupOf(LaneItem item) {
+        return packing == Packing.PREFIX ? item.request().prefix().fingerprint() : 0;
+    }
+
+    /** Requests of this prefix waiting in the lane that {@code which} accepts (prefix packing only; 0 otherwise). */
+    public int groupSize(LaneKey key, long fingerprint, Predicate<LaneItem> which) {
+        Group g = group(key, fingerprint);
+        return g == null ? 0 : (int) g.items.stream().filter(which).count();
+    }
+
+    /** Requests of this prefix waiting in the lane (prefix packing only; 0 otherwise). */
+    public int groupSize(LaneKey key, long fingerprint) {
+        Group g = group(key, fingerprint);
+        return g == null ? 0 : g.items.size();
+    }
+
+    private Group group(LaneKey key, long fingerprint) {
+        Lane lane = lanes.get(key);
+        return lane == null || packing != Packing.PREFIX || fingerprint == 0 ? null : lane.groups.get(fingerprint);
+    }
+
+    /**
+     * Takes the requests of this prefix that {@code which} accepts out of the lane, in arrival order (for
+     * priming); the others stay where they were, with their linger.
+     */
+    public List<LaneItem> takeGroup(LaneKey key, long fingerprint, Predicate<LaneItem> which) {
+        Group g = group(key, fingerprint);
+        if (g == null) {
+            return List.of();
+        }
+        List<LaneItem> taken = new ArrayList<>();
+        g.items.removeIf(i -> {
+            if (which.test(i)) {
+                taken.add(i);
+                g.bodyBytes -= i.bodyBytes();
+                bufferedBytes -= i.raw().length;
+                return true;
+            }
+            return false;
+        });
+        if (g.items.isEmpty()) {
+            Lane lane = lanes.get(key);
+            lane.groups.remove(fingerprint);
+            if (lane.groups.isEmpty()) {
+                lanes.remove(key);
+            } else {
+                lane.refreshFirstAt();
+            }
+        }
+        return taken;
     }
 
     /** Batches of lanes that lingered long enough (or all of them, when {@code all}). */
@@ -60,18 +154,20 @@ public final class Lanes {
         for (LaneKey key : List.copyOf(lanes.keySet())) {
             Lane lane = lanes.get(key);
             if (all || !lane.firstAt.plus(linger).isAfter(now)) {
-                out.add(cut(key));
+                out.addAll(cutLane(key));
             }
         }
         return out;
     }
 
-    /** Cuts the lane that holds a record of this partition at this offset, if any (watermark relief). */
+    /** Cuts the sub-lane that holds a record of this partition at this offset, if any (watermark relief). */
     public PendingBatch cutLaneHolding(TopicPartition tp, long offset) {
         for (Map.Entry<LaneKey, Lane> e : lanes.entrySet()) {
-            for (LaneItem i : e.getValue().items) {
-                if (i.source().offset() == offset && i.partition().equals(tp)) {
-                    return cut(e.getKey());
+            for (Map.Entry<Long, Group> g : e.getValue().groups.entrySet()) {
+                for (LaneItem i : g.getValue().items) {
+                    if (i.source().offset() == offset && i.partition().equals(tp)) {
+                        return cutGroup(e.getKey(), g.getKey());
+                    }
                 }
             }
         }
@@ -83,26 +179,75 @@ public final class Lanes {
         List<LaneItem> removed = new ArrayList<>();
         for (Iterator<Map.Entry<LaneKey, Lane>> it = lanes.entrySet().iterator(); it.hasNext(); ) {
             Lane lane = it.next().getValue();
-            lane.items.removeIf(i -> {
-                if (revoked.test(i)) {
-                    removed.add(i);
-                    lane.bodyBytes -= i.bodyBytes();
-                    bufferedBytes -= i.raw().length;
-                    return true;
+            for (Iterator<Group> gi = lane.groups.values().iterator(); gi.hasNext(); ) {
+                Group g = gi.next();
+                g.items.removeIf(i -> {
+                    if (revoked.test(i)) {
+                        removed.add(i);
+                        g.bodyBytes -= i.bodyBytes();
+                        bufferedBytes -= i.raw().length;
+                        return true;
+                    }
+                    return false;
+                });
+                if (g.items.isEmpty()) {
+                    gi.remove();
                 }
-                return false;
-            });
-            if (lane.items.isEmpty()) {
+            }
+            if (lane.groups.isEmpty()) {
                 it.remove();
             }
         }
         return removed;
     }
 
-    private PendingBatch cut(LaneKey key) {
+    /** One sub-lane, alone, into a batch. */
+    private PendingBatch cutGroup(LaneKey key, long group) {
+        Lane lane = lanes.get(key);
+        Group g = lane.groups.remove(group);
+        if (lane.groups.isEmpty()) {
+            lanes.remove(key);
+        } else {
+            lane.refreshFirstAt();
+        }
+        bufferedBytes -= g.items.stream().mapToLong(i -> i.raw().length).sum();
+        return new PendingBatch(key, g.items, packing == Packing.ARRIVAL ? lane.firstAt : g.firstAt);
+    }
+
+    /** The whole lane into as few batches as fit: whole sub-lanes, oldest first, each into the first with room. */
+    private List<PendingBatch> cutLane(LaneKey key) {
         Lane lane = lanes.remove(key);
-        bufferedBytes -= lane.items.stream().mapToLong(i -> i.raw().length).sum();
-        return new PendingBatch(key, List.copyOf(lane.items), lane.firstAt);
+        List<List<Group>> batches = new ArrayList<>();
+        List<long[]> sizes = new ArrayList<>(); // {requests, body bytes} per batch
+        for (Group g : lane.groups.values()) {
+            bufferedBytes -= g.items.stream().mapToLong(i -> i.raw().length).sum();
+            int into = -1;
+            for (int b = 0; b < batches.size() && into < 0; b++) {
+                long[] size = sizes.get(b);
+                if (size[0] + g.items.size() <= maxRequests && size[1] + g.bodyBytes <= maxBodyBytes) {
+                    into = b;
+                }
+            }
+            if (into < 0) {
+                batches.add(new ArrayList<>());
+                sizes.add(new long[2]);
+                into = batches.size() - 1;
+            }
+            batches.get(into).add(g);
+            sizes.get(into)[0] += g.items.size();
+            sizes.get(into)[1] += g.bodyBytes;
+        }
+        List<PendingBatch> out = new ArrayList<>(batches.size());
+        for (List<Group> groups : batches) {
+            List<LaneItem> items = new ArrayList<>();
+            Instant firstAt = null;
+            for (Group g : groups) {
+                items.addAll(g.items);
+                firstAt = firstAt == null || g.firstAt.isBefore(firstAt) ? g.firstAt : firstAt;
+            }
+            out.add(new PendingBatch(key, items, packing == Packing.ARRIVAL ? lane.firstAt : firstAt));
+        }
+        return out;
     }
 
     /** Bytes of requests held by open lanes. */
@@ -116,5 +261,9 @@ public final class Lanes {
 
     public Set<LaneKey> keys() {
         return lanes.keySet();
+    }
+
+    public Packing packing() {
+        return packing;
     }
 }
