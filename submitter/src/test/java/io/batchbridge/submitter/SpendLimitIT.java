@@ -66,7 +66,7 @@ class SpendLimitIT {
             var md = h.publish(topic, "k" + i, request("r" + i, params, "").getBytes(UTF_8), new RecordHeaders());
             perPartition[md.partition()]++;
         }
-        assertThat(perPartition).allSatisfy(n -> assertThat(n).isGreaterThan(FIT)); // each alone could fill it
+        assertThat(Math.min(perPartition[0], perPartition[1])).isGreaterThan(FIT); // each alone could fill it
 
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> h.tickets().size() >= FIT && a.spendGuardEngaged()
