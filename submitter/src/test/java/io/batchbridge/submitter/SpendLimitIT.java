@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.batchbridge.common.config.CommonKeys;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.model.PriceRates;
 import io.batchbridge.common.model.SpendEntry;
@@ -13,10 +14,13 @@ import io.batchbridge.common.records.Ticket;
 import io.batchbridge.kafka.embedded.KafkaCluster;
 import io.batchbridge.kafka.embedded.KafkaClusterExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +91,59 @@ class SpendLimitIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> h.tickets().size() >= priced.size() + FIT - 1);
         long unpricedMicros = reservedMicros() - priced.size();
         assertThat(unpricedMicros).isLessThanOrEqualTo((long) (limitUsd * 1e6) + estimate);
+    }
+
+    /**
+     * A tenant over its own daily limit waits (its topic pauses) while another tenant's requests all go on; the
+     * tenant is its topic's (bridge.topic.tenants), whatever a record says.
+     */
+    @Test
+    void aTenantOverItsLimitWaitsWhileAnotherTenantGoesOn() throws Exception {
+        String params = params(MODEL, MAX_TOKENS, "hello");
+        long estimate = estimateMicros(params);
+        String topicA = h.names.requests().get(0);
+        String topicB = topicA + "-b";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        SubmitterApp app = h.start(Map.of(
+                CommonKeys.TOPIC_REQUESTS, topicA + "," + topicB,
+                CommonKeys.TOPIC_TENANTS, topicA + ":team-a," + topicB + ":team-b",
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT, "team-a:" + (2 * estimate + estimate / 2) / 1e6,
+                SubmitterConfig.MAX_BATCH_REQUESTS, "1",
+                SubmitterConfig.LINGER_MS, "50"));
+        for (int i = 0; i < 8; i++) {
+            // a record naming another tenant changes nothing: the tenant is configuration
+            h.publish(topicA, "k" + i, request("a" + i, params, ",\"tenant\":\"team-b\""));
+            h.publish(topicB, "k" + i, request("b" + i, params, ""));
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> h.ticketedCustomIds().stream()
+                                .filter(id -> id.startsWith("b"))
+                                .count()
+                        == 8);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> h.registry
+                                .get("bridge.submitter.spend.tenant.engaged")
+                                .tag("tenant", "team-a")
+                                .gauge()
+                                .value()
+                        == 1);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> h.ticketedCustomIds().stream()
+                                .filter(id -> id.startsWith("a"))
+                                .count()
+                        == 2);
+        assertThat(app.spendGuardEngaged()).isFalse(); // no deployment-wide limit: only team-a waits
+        assertThat(h.registry
+                        .get("bridge.submitter.spend.reserved.usd")
+                        .tag("tenant", "team-b")
+                        .gauge()
+                        .value())
+                .isEqualTo(8 * estimate / 1e6, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     /** The day's counted spend in the ledger: released 0, priced batches their actual, the rest their worst case. */
