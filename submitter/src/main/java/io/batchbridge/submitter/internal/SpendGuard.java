@@ -145,6 +145,7 @@ public final class SpendGuard implements AutoCloseable {
         try {
             ledger.catchUp(tally);
             readAt = now;
+            available();
             Map<String, SpendTally.Figures> today = snapshot();
             SpendTally.Figures all = today.values().stream().reduce(SpendTally.Figures.ZERO, SpendTally.Figures::plus);
             SpendTally.Figures mine = today.getOrDefault(tenant, SpendTally.Figures.ZERO);
@@ -160,7 +161,6 @@ public final class SpendGuard implements AutoCloseable {
             String key = SpendEntry.RESERVATION_PREFIX + instanceId + ":" + UUID.randomUUID();
             SpendEntry entry = SpendEntry.reserved(day, tenant, batch.lane().account(), estimate);
             ledger.write(key, entry);
-            available();
             Reservation r = new Reservation(key, entry);
             batch.items().forEach(i -> {
                 r.open.add(i);

@@ -158,6 +158,22 @@ class SpendGuardTest {
     }
 
     @Test
+    void theLedgerAnsweringAgainEndsUnavailableEvenWhenTheLimitHoldsTheBatch() {
+        SpendGuard guard = guard(new SpendLimits(est, Map.of()));
+        assertThat(guard.reserve(batch(4000, 1000, 1, "team-a"))).isTrue();
+        log.down = true;
+        clock.advance(SpendGuard.RECHECK_WHILE_HELD);
+        assertThat(guard.reserve(one)).isFalse();
+        assertThat(guard.unavailable()).isTrue();
+
+        log.down = false;
+        clock.advance(SpendGuard.RECHECK_WHILE_HELD);
+        assertThat(guard.reserve(one)).isFalse(); // over the limit now, but the ledger answers
+        assertThat(guard.unavailable()).isFalse();
+        assertThat(guard.engaged()).isTrue();
+    }
+
+    @Test
     void aPartRejectedBeforeTheCreateDoesNotReleaseTheCreatedRest() {
         SpendGuard guard = guard(new SpendLimits(10 * est, Map.of()));
         PendingBatch b = batch(4000, 1000, 2, "team-a");
