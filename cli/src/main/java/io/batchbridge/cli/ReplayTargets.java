@@ -46,6 +46,7 @@ final class ReplayTargets {
         t.product(merged, CommonKeys.TOPIC_RETRY, d.retry(), "retry");
         t.product(merged, CommonKeys.TOPIC_CHECKPOINTS, d.checkpoints(), "checkpoints");
         t.product(merged, CommonKeys.TOPIC_INTENTS, d.intents(), "intents");
+        t.product(merged, CommonKeys.TOPIC_SPEND, d.spend(), "the spend ledger");
         t.product(merged, CommonKeys.TOPIC_BATCH_EVENTS, d.batchEvents(), "batch events");
         t.product(merged, CommonKeys.TOPIC_DLQ, d.dlq(), "dead-letter");
         t.productTopics.putIfAbsent(dlq, "the dead-letter topic being replayed");

@@ -55,7 +55,8 @@ class KafkaUsersAclIT {
             "bridge.dlq",
             "bridge.batch-events",
             "bridge.checkpoints",
-            "bridge.intents");
+            "bridge.intents",
+            "bridge.spend");
 
     private static EmbeddedKafka kafka;
 
@@ -102,16 +103,19 @@ class KafkaUsersAclIT {
             Map<TopicPartition, OffsetAndMetadata> offsets = pollOne(c);
             p.initTransactions();
             p.beginTransaction();
-            for (String t : List.of("bridge.batches", "bridge.dlq", "bridge.batch-events", "bridge.intents")) {
+            for (String t :
+                    List.of("bridge.batches", "bridge.dlq", "bridge.batch-events", "bridge.intents", "bridge.spend")) {
                 p.send(new ProducerRecord<>(t, "k".getBytes(UTF_8), "{}".getBytes(UTF_8)));
             }
             p.sendOffsetsToTransaction(offsets, c.groupMetadata());
             p.commitTransaction();
         }
-        // create intents and tickets are read back at start, without a group
+        // create intents and tickets are read back at start, the spend ledger before each create, without a group
         try (KafkaConsumer<byte[], byte[]> byCoordinates = consumer("bridge-submitter", "s", null)) {
-            List<TopicPartition> tps =
-                    List.of(new TopicPartition("bridge.intents", 0), new TopicPartition("bridge.batches", 0));
+            List<TopicPartition> tps = List.of(
+                    new TopicPartition("bridge.intents", 0),
+                    new TopicPartition("bridge.batches", 0),
+                    new TopicPartition("bridge.spend", 0));
             byCoordinates.assign(tps);
             byCoordinates.seekToBeginning(tps);
             tps.forEach(tp -> assertThat(byCoordinates.position(tp)).isZero());
@@ -143,7 +147,8 @@ class KafkaUsersAclIT {
                     "bridge.retry",
                     "bridge.dlq",
                     "bridge.checkpoints",
-                    "bridge.batch-events")) {
+                    "bridge.batch-events",
+                    "bridge.spend")) {
                 p.send(new ProducerRecord<>(t, "k".getBytes(UTF_8), "{}".getBytes(UTF_8)));
             }
             p.sendOffsetsToTransaction(offsets, c.groupMetadata());

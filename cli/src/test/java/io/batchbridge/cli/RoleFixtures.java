@@ -56,6 +56,7 @@ final class RoleFixtures {
         set(a, "bridge.topics.batch.events=" + topics.batchEvents());
         set(a, "bridge.topics.checkpoints=" + topics.checkpoints());
         set(a, "bridge.topics.intents=" + topics.intents());
+        set(a, "bridge.topics.spend=" + topics.spend());
         set(a, "bridge.http.port=0"); // a free port: tests and builds run side by side
         for (String s : sets) {
             set(a, s);

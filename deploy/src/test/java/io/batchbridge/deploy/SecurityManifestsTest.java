@@ -75,9 +75,12 @@ class SecurityManifestsTest {
         for (String key : List.of("bridge.topics.requests", "bridge.topics.retry")) {
             assertThat(allows(submitter, "topic", s.get(key), "Read")).as(key).isTrue();
         }
-        for (String key : List.of("bridge.topics.batches", "bridge.topics.dlq", "bridge.topics.batch.events")) {
+        for (String key : List.of(
+                "bridge.topics.batches", "bridge.topics.dlq", "bridge.topics.batch.events", "bridge.topics.spend")) {
             assertThat(allows(submitter, "topic", s.get(key), "Write")).as(key).isTrue();
         }
+        assertThat(allows(submitter, "topic", s.get("bridge.topics.spend"), "Read"))
+                .isTrue();
         for (String key : List.of("bridge.topics.results", "bridge.topics.checkpoints", "bridge.topics.requests")) {
             assertThat(allows(submitter, "topic", s.get(key), "Write")).as(key).isFalse();
         }
@@ -98,7 +101,8 @@ class SecurityManifestsTest {
                 "bridge.topics.retry",
                 "bridge.topics.dlq",
                 "bridge.topics.checkpoints",
-                "bridge.topics.batch.events")) {
+                "bridge.topics.batch.events",
+                "bridge.topics.spend")) {
             assertThat(allows(worker, "topic", w.get(key), "Write")).as(key).isTrue();
         }
         // a reply_to topic the submitter's default allow-list (bridge\.results.*) admits

@@ -75,7 +75,8 @@ class TopicConfigsTest {
                     CommonKeys.TOPIC_RETRY,
                     CommonKeys.TOPIC_DLQ,
                     CommonKeys.TOPIC_BATCH_EVENTS,
-                    CommonKeys.TOPIC_CHECKPOINTS)) {
+                    CommonKeys.TOPIC_CHECKPOINTS,
+                    CommonKeys.TOPIC_SPEND)) {
                 assertThat(names).as(file + " " + key).contains(p.get(key));
             }
         }

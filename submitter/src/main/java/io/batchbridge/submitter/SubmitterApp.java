@@ -106,9 +106,9 @@ public final class SubmitterApp implements Role {
         this.metrics = new SubmitterMetrics(registry);
         this.topics = CommonKeys.topicNames(config);
         this.catalogue = CommonKeys.catalogue(config);
-        this.spendGuard = new SpendGuard(config.getDouble(SubmitterConfig.SPEND_LIMIT_USD_PER_DAY), catalogue, clock);
         config.checkAccounts(this.accounts);
         config.primerSettings(); // a primer without prefix packing stops the role at start
+        this.spendGuard = SubmitterClients.spendGuard(config, topics, catalogue, clock);
         this.orphans = new OrphanBatches(
                 clients, metrics, config.getDuration(SubmitterConfig.LINGER_MS).plusSeconds(30));
         this.intents = new IntentLog(
@@ -135,6 +135,7 @@ public final class SubmitterApp implements Role {
         intents.onUnknown(i -> intentChecks.unknownOutcome(i.at().plus(IntentRecovery.SETTLE)));
         metrics.gauge(BridgeMetric.SUBMITTER_STATE, () -> state.get().code());
         metrics.gauge(BridgeMetric.SUBMITTER_SPEND_GUARD_ENGAGED, () -> spendGuard.engaged() ? 1 : 0);
+        metrics.spendGauges(spendGuard);
     }
 
     @Override
@@ -160,7 +161,9 @@ public final class SubmitterApp implements Role {
     /** Holds readiness while the spend guard holds intake. */
     @Override
     public List<ReadinessCheck> readiness() {
-        return List.of(ReadinessCheck.of(ReadinessCheck.SPEND_GUARD_ENGAGED, () -> !spendGuard.engaged()));
+        return List.of(
+                ReadinessCheck.of(ReadinessCheck.SPEND_GUARD_ENGAGED, () -> !spendGuard.engaged()),
+                ReadinessCheck.of(ReadinessCheck.SPEND_LEDGER_UNAVAILABLE, () -> !spendGuard.unavailable()));
     }
 
     /** True while the spend guard holds the next batch because the daily spend limit would be crossed. */
@@ -229,6 +232,7 @@ public final class SubmitterApp implements Role {
         intentChecks.close();
         orphans.close();
         intents.close();
+        spendGuard.close();
     }
 
     /** One life of the clients: from fresh consumer and producer to close. Throws to rewind. */
@@ -311,7 +315,8 @@ public final class SubmitterApp implements Role {
                 topics.dlq(),
                 topics.batchEvents(),
                 topics.checkpoints(),
-                topics.intents()));
+                topics.intents(),
+                topics.spend()));
         ValidationPolicy policy = new ValidationPolicy(
                 "reject".equals(config.getString(SubmitterConfig.UNKNOWN_MODEL_POLICY)),
                 Pattern.compile(config.getString(SubmitterConfig.REPLY_TO_ALLOWED)),
@@ -330,7 +335,8 @@ public final class SubmitterApp implements Role {
                 config.getInt(SubmitterConfig.RETRY_MAX_ATTEMPTS),
                 config.topicAccounts(),
                 ApiAccounts.DEFAULT,
-                metrics);
+                metrics,
+                io.batchbridge.common.config.Tenants.of(config));
         Lanes lanes = new Lanes(
                 config.getInt(SubmitterConfig.MAX_BATCH_REQUESTS),
                 config.getLong(SubmitterConfig.MAX_BATCH_BYTES),

@@ -1,8 +1,13 @@
 package io.batchbridge.submitter;
 
+import io.batchbridge.common.config.Tenants;
 import io.batchbridge.common.kafka.GroupMembership;
 import io.batchbridge.common.kafka.KafkaClientDefaults;
+import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.topics.TopicNames;
+import io.batchbridge.submitter.internal.SpendGuard;
+import io.batchbridge.submitter.internal.SpendLedger;
+import io.batchbridge.submitter.internal.SpendLimits;
 import io.batchbridge.submitter.internal.TopicLimits;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +15,8 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** The Kafka client settings of one submitter generation, and what it reads from the broker before it starts. */
@@ -43,6 +50,45 @@ final class SubmitterClients {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "bridge-submitter-intents-" + config.instanceId());
         return props;
+    }
+
+    /** An idempotent {@code acks=all} producer of spend ledger entries. */
+    static Map<String, Object> spendProducer(SubmitterConfig config) {
+        Map<String, Object> props = intentProducer(config);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "bridge-submitter-spend-" + config.instanceId());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return props;
+    }
+
+    /**
+     * A read_uncommitted consumer without a group that tails the spend ledger (a worker's actual is transactional;
+     * waiting for the last stable offset could hide reservations written after an open transaction).
+     */
+    static Map<String, Object> spendConsumer(SubmitterConfig config) {
+        Map<String, Object> props = plainConsumer(config);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bridge-submitter-spend-" + config.instanceId());
+        return props;
+    }
+
+    /** The spend guard of the configured limits; with a limit, its ledger on the spend topic. */
+    static SpendGuard spendGuard(
+            SubmitterConfig config, TopicNames topics, ModelCatalogue catalogue, java.time.Clock clock) {
+        Tenants tenants = Tenants.of(config);
+        SpendLimits limits = SpendLimits.of(
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY,
+                config.getDouble(SubmitterConfig.SPEND_LIMIT_USD_PER_DAY),
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT,
+                config.getList(SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT),
+                tenants);
+        SpendLedger ledger = limits.any()
+                ? SpendLedger.kafka(
+                        new KafkaProducer<>(spendProducer(config)),
+                        new KafkaConsumer<>(spendConsumer(config)),
+                        topics.spend(),
+                        config.getDuration(SubmitterConfig.SPEND_LEDGER_TIMEOUT_MS))
+                : null;
+        return new SpendGuard(limits, catalogue, tenants, topics.retry(), ledger, config.instanceId(), clock);
     }
 
     /** A read_committed consumer without a group (intent recovery reads the intents and batches topics). */

@@ -50,6 +50,9 @@ public final class SubmitterConfig extends BridgeConfig {
     public static final String PRIMER_MIN_REQUESTS = "bridge.submitter.primer.min.requests";
     public static final String PRIMER_MAX_WAIT_MS = "bridge.submitter.primer.max.wait.ms";
     public static final String PRIMER_CHECK_INTERVAL_MS = "bridge.submitter.primer.check.interval.ms";
+    public static final String SPEND_LIMIT_USD_PER_DAY_PER_TENANT =
+            "bridge.submitter.spend.limit.usd.per.day.per.tenant";
+    public static final String SPEND_LEDGER_TIMEOUT_MS = "bridge.submitter.spend.ledger.timeout.ms";
 
     /** The API's own limits. */
     public static final int API_MAX_REQUESTS = 100_000;
@@ -221,10 +224,34 @@ public final class SubmitterConfig extends BridgeConfig {
                     0.0,
                     Range.atLeast(0),
                     Importance.MEDIUM,
-                    "Daily spend limit in USD per submitter instance (UTC day); 0 turns the guard off. Before each"
-                            + " create the batch's worst case is estimated (input tokens = params bytes / 4, output ="
-                            + " max_tokens, at the model's batch prices); when it would cross the limit, intake pauses"
-                            + " and the batch waits until the next UTC day.")
+                    "Daily spend limit in USD of the whole deployment (all submitter instances together, UTC day);"
+                            + " 0: no limit. Before each create the batch's worst case is estimated (input tokens ="
+                            + " params bytes / 4, output = max_tokens, at the model's batch prices) and reserved in the"
+                            + " shared spend ledger (bridge.topics.spend), which every instance reads; a worker's"
+                            + " actual cost of the batch replaces its worst case. A batch that would cross the limit"
+                            + " waits and intake pauses until spend is reconciled or the next UTC day. Instances"
+                            + " reserving at the same moment may overshoot by at most (instances - 1) x the largest"
+                            + " batch's worst case.")
+            .define(
+                    SPEND_LIMIT_USD_PER_DAY_PER_TENANT,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Daily spend limit in USD of each listed tenant, as tenant:usd pairs (e.g. team-a:50,default:10);"
+                            + " a tenant not listed has none. Tenants are those of bridge.topic.tenants (a request's"
+                            + " tenant is its topic's, never a record field); naming another tenant, or a limit <= 0,"
+                            + " stops the submitter at start. A batch of a tenant over its limit waits and that"
+                            + " tenant's request topics pause; other tenants go on. Same ledger, day and overshoot"
+                            + " bound as bridge.submitter.spend.limit.usd.per.day.")
+            .define(
+                    SPEND_LEDGER_TIMEOUT_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.between(100, 120_000),
+                    Importance.LOW,
+                    "How long reading the spend ledger to its end, or writing a reservation to it, may take"
+                            + " before the attempt counts as failed (nothing is created, the submitter reports"
+                            + " spend_ledger_unavailable and tries again). Only used when a spend limit is set.")
             .define(
                     DEDUP_ENABLED,
                     Type.BOOLEAN,

@@ -12,6 +12,7 @@ import io.batchbridge.common.json.Json;
 import io.batchbridge.common.model.Cost;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.model.PriceRates;
+import io.batchbridge.common.model.SpendEntry;
 import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.emulator.Emulator;
 import io.batchbridge.kafka.embedded.KafkaCluster;
@@ -107,6 +108,7 @@ class WorkerIT {
             long input = 0;
             long output = 0;
             long standardSaving = 0;
+            long spent = 0;
             for (var r : results) {
                 JsonNode n = Json.MAPPER.readTree(r.value());
                 JsonNode u = n.path("usage");
@@ -125,6 +127,7 @@ class WorkerIT {
                 assertThat(n.path("cost_usd").decimalValue()).isEqualByComparingTo(BigDecimal.valueOf(total, 6));
                 input += in;
                 output += out;
+                spent += total;
                 standardSaving += c.path("standard_micro_usd").asLong() - total;
             }
             assertThat(p.counter("bridge.cost.usd", "tenant", "acme", "pricing", "batch", "kind", "output"))
@@ -137,6 +140,12 @@ class WorkerIT {
                     .isZero();
             assertThat(p.counter("bridge.worker.dead.letters", "reason", "attempts_exhausted"))
                     .isEqualTo(1);
+            // issue #23: the batch's actual cost goes to the spend ledger, where the submitters' guard counts it
+            long actual = spent;
+            assertThat(p.readAll(p.topics.spend())).singleElement().satisfies(r -> {
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("batch:" + batch.id());
+                assertThat(SpendEntry.fromJson(r.value())).isEqualTo(SpendEntry.actual(batch.id(), actual));
+            });
             await().atMost(Duration.ofSeconds(10)).until(() -> p.committedTicketOffset() == 2);
         }
     }

@@ -20,6 +20,7 @@ public final class CommonKeys {
     public static final String TOPIC_BATCH_EVENTS = "bridge.topics.batch.events";
     public static final String TOPIC_CHECKPOINTS = "bridge.topics.checkpoints";
     public static final String TOPIC_INTENTS = "bridge.topics.intents";
+    public static final String TOPIC_SPEND = "bridge.topics.spend";
     public static final String MODELS_FILE = "bridge.models.file";
     public static final String TOPIC_TENANTS = "bridge.topic.tenants";
 
@@ -79,6 +80,13 @@ public final class CommonKeys {
                         "Compacted topic of the submitters' create intents (what a crash between a create and its"
                                 + " ticket left behind is found from).")
                 .define(
+                        TOPIC_SPEND,
+                        Type.STRING,
+                        d.spend(),
+                        Importance.LOW,
+                        "Compacted topic of the shared spend ledger: the submitters' reservations against the spend"
+                                + " limits and the workers' actual cost per batch (see docs/guarantees.md, Spend limits).")
+                .define(
                         MODELS_FILE,
                         Type.STRING,
                         "",
@@ -107,6 +115,7 @@ public final class CommonKeys {
         c.put(TOPIC_BATCH_EVENTS, t.batchEvents());
         c.put(TOPIC_CHECKPOINTS, t.checkpoints());
         c.put(TOPIC_INTENTS, t.intents());
+        c.put(TOPIC_SPEND, t.spend());
         return c;
     }
 
@@ -120,7 +129,8 @@ public final class CommonKeys {
                 c.getString(TOPIC_DLQ),
                 c.getString(TOPIC_BATCH_EVENTS),
                 c.getString(TOPIC_CHECKPOINTS),
-                c.getString(TOPIC_INTENTS));
+                c.getString(TOPIC_INTENTS),
+                c.getString(TOPIC_SPEND));
     }
 
     public static ModelCatalogue catalogue(BridgeConfig c) {

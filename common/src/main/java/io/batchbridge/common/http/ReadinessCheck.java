@@ -20,6 +20,8 @@ public interface ReadinessCheck {
     String API_CIRCUIT_OPEN = "api_circuit_open";
     /** The submitter holds intake because the next batch would cross the daily spend limit. */
     String SPEND_GUARD_ENGAGED = "spend_guard_engaged";
+    /** The submitter cannot read or write the shared spend ledger, so it creates nothing. */
+    String SPEND_LEDGER_UNAVAILABLE = "spend_ledger_unavailable";
     /** A worker's fan-out thread died and its replacement has not started yet. */
     String FANOUT_THREADS_DOWN = "fanout_threads_down";
 

@@ -191,6 +191,31 @@ public enum BridgeMetric {
             Meter.Type.GAUGE,
             null,
             "1 while the spend guard holds intake because the configured spend limit is reached, else 0"),
+    SUBMITTER_SPEND_TENANT_ENGAGED(
+            Role.SUBMITTER,
+            "bridge.submitter.spend.tenant.engaged",
+            Meter.Type.GAUGE,
+            null,
+            "1 while a tenant's next batch waits because it would take the tenant over its daily limit"
+                    + " (bridge.submitter.spend.limit.usd.per.day.per.tenant), else 0; tenant: configured"
+                    + " tenants and default",
+            "tenant"),
+    SUBMITTER_SPEND_RESERVED_USD(
+            Role.SUBMITTER,
+            "bridge.submitter.spend.reserved.usd",
+            Meter.Type.GAUGE,
+            "usd",
+            "Today's (UTC) spend of all submitter instances still counted at its worst-case estimate (reserved or"
+                    + " created, not yet priced by a worker), by tenant, as this instance reads the shared spend ledger",
+            "tenant"),
+    SUBMITTER_SPEND_ACTUAL_USD(
+            Role.SUBMITTER,
+            "bridge.submitter.spend.actual.usd",
+            Meter.Type.GAUGE,
+            "usd",
+            "Today's (UTC) spend of all submitter instances' batches that workers have priced (their exact cost), by"
+                    + " tenant, as this instance reads the shared spend ledger",
+            "tenant"),
     SUBMITTER_STATE(
             Role.SUBMITTER,
             "bridge.submitter.state",

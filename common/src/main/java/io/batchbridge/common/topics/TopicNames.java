@@ -15,7 +15,8 @@ public record TopicNames(
         String dlq,
         String batchEvents,
         String checkpoints,
-        String intents) {
+        String intents,
+        String spend) {
 
     public static final String DEFAULT_PREFIX = "bridge.";
 
@@ -40,6 +41,7 @@ public record TopicNames(
         Objects.requireNonNull(batchEvents, "batchEvents");
         Objects.requireNonNull(checkpoints, "checkpoints");
         Objects.requireNonNull(intents, "intents");
+        Objects.requireNonNull(spend, "spend");
     }
 
     public static TopicNames defaults() {
@@ -56,7 +58,8 @@ public record TopicNames(
                 prefix + "dlq",
                 prefix + "batch-events",
                 prefix + "checkpoints",
-                prefix + "intents");
+                prefix + "intents",
+                prefix + "spend");
     }
 
     /** Every topic with its role, request topics first. */
@@ -70,6 +73,7 @@ public record TopicNames(
         specs.add(new TopicSpec(batchEvents, TopicRole.BATCH_EVENTS, partitions, replicationFactor));
         specs.add(new TopicSpec(checkpoints, TopicRole.CHECKPOINTS, partitions, replicationFactor));
         specs.add(new TopicSpec(intents, TopicRole.INTENTS, partitions, replicationFactor));
+        specs.add(new TopicSpec(spend, TopicRole.SPEND, partitions, replicationFactor));
         return specs;
     }
 }

@@ -28,7 +28,13 @@ public enum TopicRole {
      * The submitters' create intents: written before each create call, tombstoned with the batch's ticket (or once
      * the batch is known not to exist); an intent left open names a batch that may exist without a ticket.
      */
-    INTENTS(null, TopicProvisioner.LARGE_RECORD_BYTES, true);
+    INTENTS(null, TopicProvisioner.LARGE_RECORD_BYTES, true),
+    /**
+     * The shared spend ledger: the submitters' reservations (key per reservation) and the workers' actual cost per
+     * batch (key per batch). Compacted (the latest state of each key counts) and deleted after 3 days (a day's
+     * figures are read until its batches are reconciled, at most a day later).
+     */
+    SPEND(Duration.ofDays(3), 1024 * 1024, true);
 
     /** Retention below this on a request or retry topic can drop a request before it is retried. */
     public static final Duration MIN_REQUEST_RETENTION = Duration.ofHours(48);
@@ -46,7 +52,7 @@ public enum TopicRole {
     /** Topic configs applied when the provisioner creates a topic of this role. */
     public Map<String, String> creationConfigs() {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("cleanup.policy", compacted ? "compact" : "delete");
+        c.put("cleanup.policy", compacted ? (retention == null ? "compact" : "compact,delete") : "delete");
         if (retention != null) {
             c.put("retention.ms", String.valueOf(retention.toMillis()));
         }
@@ -66,7 +72,7 @@ public enum TopicRole {
                 "max.message.bytes", maxMessageBytes, "records up to " + maxMessageBytes + " bytes must fit"));
         if (compacted) {
             r.add(TopicRequirement.contains(
-                    "cleanup.policy", "compact", "checkpoints are read back as the latest value per batch"));
+                    "cleanup.policy", "compact", "the latest value per key is read back (checkpoint, intent, spend)"));
         } else {
             r.add(TopicRequirement.contains(
                     "cleanup.policy", "delete", "a compacted topic would drop records that share a key"));
@@ -75,6 +81,10 @@ public enum TopicRole {
             r.add(TopicRequirement.retentionAtLeast(
                     MIN_REQUEST_RETENTION,
                     "requests are re-read by coordinates for retries up to 24 h after submission"));
+        }
+        if (this == SPEND) {
+            r.add(TopicRequirement.retentionAtLeast(
+                    Duration.ofDays(2), "a day's reservations are read until its batches report their actual cost"));
         }
         if (this == BATCHES) {
             r.add(TopicRequirement.retentionAtLeast(

@@ -42,10 +42,10 @@ class TopicProvisionerIT {
         ProvisionReport first = provisioner.provision(names.specs(2, (short) 1), false);
         ProvisionReport second = provisioner.provision(names.specs(2, (short) 1), false);
 
-        assertThat(first.created()).hasSize(8).contains(names.results(), names.checkpoints(), names.intents());
+        assertThat(first.created()).hasSize(9).contains(names.results(), names.checkpoints(), names.intents());
         assertThat(first.existing()).isEmpty();
         assertThat(second.created()).isEmpty();
-        assertThat(second.existing()).hasSize(8);
+        assertThat(second.existing()).hasSize(9);
         assertThat(second.violations()).isEmpty();
         assertThat(second.healthy()).isTrue();
     }
@@ -54,7 +54,7 @@ class TopicProvisionerIT {
     void checkReportsMissingTopicsWithoutCreatingThem() throws Exception {
         ProvisionReport report = new TopicProvisioner(admin).checkOnly(names.specs(1, (short) 1));
 
-        assertThat(report.missing()).hasSize(8);
+        assertThat(report.missing()).hasSize(9);
         assertThat(report.healthy()).isFalse();
         assertThat(admin.listTopics().names().get()).doesNotContain(names.results());
     }

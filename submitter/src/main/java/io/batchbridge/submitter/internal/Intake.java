@@ -1,5 +1,6 @@
 package io.batchbridge.submitter.internal;
 
+import io.batchbridge.common.config.Tenants;
 import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
 import io.batchbridge.common.records.DeadLetterReason;
@@ -52,6 +53,8 @@ public final class Intake {
     private final Map<String, String> topicAccounts;
     private final String defaultAccount;
     private final SubmitterMetrics metrics;
+    /** The tenant of each request topic (configuration, never a record's field): lanes are per tenant. */
+    private final Tenants tenants;
 
     public Intake(
             RequestValidator validator,
@@ -60,6 +63,18 @@ public final class Intake {
             Map<String, String> topicAccounts,
             String defaultAccount,
             SubmitterMetrics metrics) {
+        this(validator, retryTopic, maxAttempts, topicAccounts, defaultAccount, metrics, Tenants.none());
+    }
+
+    public Intake(
+            RequestValidator validator,
+            String retryTopic,
+            int maxAttempts,
+            Map<String, String> topicAccounts,
+            String defaultAccount,
+            SubmitterMetrics metrics,
+            Tenants tenants) {
+        this.tenants = tenants;
         this.validator = validator;
         this.retryTopic = retryTopic;
         this.maxAttempts = maxAttempts;
@@ -115,7 +130,9 @@ public final class Intake {
         if (valid.strippedRetiredBeta()) {
             metrics.retiredBetaStripped();
         }
-        return new Accept(new LaneKey(valid.account(), valid.betas()), new LaneItem(valid, source, r.value()));
+        return new Accept(
+                new LaneKey(valid.account(), valid.betas(), tenants.forTopic(requestTopic)),
+                new LaneItem(valid, source, r.value()));
     }
 
     private static Instant notBefore(ConsumerRecord<byte[], byte[]> r) {

@@ -46,6 +46,7 @@ public record Intent(
         n.put("account", lane.account());
         ArrayNode betas = n.putArray("betas");
         lane.betas().forEach(betas::add);
+        n.put("tenant", lane.tenant());
         n.put("at", at.toString());
         n.put("request_count", requestCount);
         ArrayNode src = n.putArray("sources");
@@ -114,7 +115,10 @@ public record Intent(
             return new Intent(
                     text(n, "id"),
                     text(n, "instance"),
-                    new LaneKey(text(n, "account"), betas),
+                    new LaneKey(
+                            text(n, "account"),
+                            betas,
+                            n.path("tenant").isTextual() ? n.path("tenant").asText() : null),
                     Instant.parse(text(n, "at")),
                     n.path("request_count").asInt(),
                     sources,

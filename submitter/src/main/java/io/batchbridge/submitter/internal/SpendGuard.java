@@ -1,127 +1,346 @@
 package io.batchbridge.submitter.internal;
 
+import io.batchbridge.common.config.Tenants;
+import io.batchbridge.common.model.Cost;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.model.ModelInfo;
-import io.batchbridge.common.model.Prices;
+import io.batchbridge.common.model.PriceRates;
+import io.batchbridge.common.model.SpendEntry;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Optional;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The optional daily spend limit ({@code bridge.submitter.spend.limit.usd.per.day}). Before a create the loop
- * asks to {@link #reserve} the batch's worst-case cost; the reservations of the current UTC day add up, and a
- * batch that would take them over the limit is refused: the loop keeps it, pauses intake and tries again each
- * iteration, which succeeds once the day rolls over. A create that does not happen (transient failure,
- * bisection, rejection) gives its reservation back.
+ * The daily spend limits of the whole deployment ({@link SpendLimits}): one for all tenants, one per tenant. Before
+ * a create the loop asks to {@link #reserve} the batch's worst-case cost; the guard first reads the shared
+ * {@link SpendLedger} to its end (every instance's reservations and the workers' actual costs), then refuses when
+ * the day's counted spend plus this batch would cross a limit, else writes the reservation durably and lets the
+ * create go. A refused batch waits (the loop tries again, at most every {@link #RECHECK_WHILE_HELD}); a create that
+ * does not happen releases its reservation; the worker's actual cost of a created batch replaces its worst case.
+ * The ledger unreachable: nothing is created (infrastructure failure, retried; the submitter is not ready).
  *
- * <p>The estimate is deliberately pessimistic: input tokens ≈ {@code params} bytes / 4 at the model's batch
- * input price (no cache discount), output at the request's {@code max_tokens} at the batch output price. A
- * model the catalogue does not know (only possible with the pass_through policy) counts as 0. Owned by the poll
- * thread; {@link #engaged()} is read by metrics and readiness from other threads.
+ * <p>Overshoot: a reservation acknowledged before an instance's read is always counted by it; one being written
+ * by another instance at that moment may not be. Each instance has at most one reservation in that window (the
+ * poll thread reserves one batch at a time), so the counted spend of a day never exceeds a limit by more than
+ * (instances − 1) × the largest single batch's worst case.
+ *
+ * <p>The estimate is deliberately pessimistic: input tokens ≈ {@code params} bytes / 4 at the model's batch input
+ * rate (no cache discount), output at the request's {@code max_tokens}, in integer micro-dollars rounded as the
+ * worker prices results. A model the catalogue does not know (pass_through policy) counts as 0. Owned by the poll
+ * thread; the engaged flags and figures are read by metrics and readiness from other threads.
  */
-public final class SpendGuard {
+public final class SpendGuard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpendGuard.class);
     /** Rough bytes of JSON per input token. */
     static final int BYTES_PER_TOKEN = 4;
+    /** How often a held batch re-reads the ledger to see whether it fits now (reconciled or released spend). */
+    static final Duration RECHECK_WHILE_HELD = Duration.ofSeconds(1);
 
-    private final double limitUsd;
+    private final SpendLimits limits;
     private final ModelCatalogue catalogue;
+    private final Tenants tenants;
+    private final String retryTopic;
+    private final SpendLedger ledger;
+    private final String instanceId;
     private final Clock clock;
+    private final SpendTally tally = new SpendTally();
+    private final Map<LaneItem, Reservation> byItem = new IdentityHashMap<>();
+    private final Map<String, LocalDate> engagedTenants = new ConcurrentHashMap<>();
     private LocalDate day;
-    private double reservedUsd;
-    private volatile boolean engaged;
+    private Instant readAt = Instant.MIN;
     private volatile LocalDate engagedOn;
+    private volatile boolean unavailable;
+    private volatile Map<String, SpendTally.Figures> figures = Map.of();
 
-    /** @param limitUsd the daily limit in USD; 0 turns the guard off */
-    public SpendGuard(double limitUsd, ModelCatalogue catalogue, Clock clock) {
-        if (limitUsd < 0 || Double.isNaN(limitUsd)) {
-            throw new IllegalArgumentException("spend limit must be >= 0 but was " + limitUsd);
+    /** One reservation and the items of it whose create outcome is not known yet. */
+    private static final class Reservation {
+        final String key;
+        final SpendEntry entry;
+        final Set<LaneItem> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        String batchId;
+
+        Reservation(String key, SpendEntry entry) {
+            this.key = key;
+            this.entry = entry;
         }
-        this.limitUsd = limitUsd;
-        this.catalogue = catalogue;
-        this.clock = clock;
-    }
-
-    public boolean enabled() {
-        return limitUsd > 0;
-    }
-
-    /** The worst-case cost in USD of creating this batch. */
-    public double estimate(PendingBatch batch) {
-        double usd = 0;
-        for (LaneItem i : batch.items()) {
-            Optional<Prices> prices = catalogue.find(i.request().model()).map(ModelInfo::prices);
-            if (prices.isPresent()) {
-                long inputTokens = i.request().envelope().params().length / BYTES_PER_TOKEN;
-                usd += inputTokens * prices.get().batchInputPerMTok() / 1_000_000d
-                        + i.request().maxTokens() * prices.get().batchOutputPerMTok() / 1_000_000d;
-            }
-        }
-        return usd;
     }
 
     /**
-     * Reserves the batch's estimate in today's window and returns true, or returns false (and engages) when it
-     * would take today's reservations over the limit. Always true when the guard is off.
+     * @param retryTopic its partitions hold every tenant's retries, so no tenant's limit pauses it
+     * @param ledger the shared ledger; not used (may be null) when no limit is set
+     */
+    public SpendGuard(
+            SpendLimits limits,
+            ModelCatalogue catalogue,
+            Tenants tenants,
+            String retryTopic,
+            SpendLedger ledger,
+            String instanceId,
+            Clock clock) {
+        if (limits.any() && ledger == null) {
+            throw new IllegalArgumentException("a spend limit needs the spend ledger");
+        }
+        this.limits = limits;
+        this.catalogue = catalogue;
+        this.tenants = tenants;
+        this.retryTopic = retryTopic;
+        this.ledger = ledger;
+        this.instanceId = instanceId;
+        this.clock = clock;
+    }
+
+    /** A guard that never holds anything. */
+    public static SpendGuard off(ModelCatalogue catalogue, Clock clock) {
+        return new SpendGuard(SpendLimits.none(), catalogue, Tenants.none(), "", null, "none", clock);
+    }
+
+    public boolean enabled() {
+        return limits.any();
+    }
+
+    /** The worst-case cost in micro-dollars of creating this batch. */
+    public long estimateMicros(PendingBatch batch) {
+        long micros = 0;
+        for (LaneItem i : batch.items()) {
+            var prices = catalogue.find(i.request().model()).map(ModelInfo::prices);
+            if (prices.isPresent()) {
+                PriceRates rates = prices.get().rates();
+                long inputTokens = i.request().envelope().params().length / BYTES_PER_TOKEN;
+                micros = Math.addExact(
+                        micros,
+                        Math.addExact(
+                                PriceRates.micros(inputTokens, rates.input()),
+                                PriceRates.micros(i.request().maxTokens(), rates.output())));
+            }
+        }
+        return micros;
+    }
+
+    /**
+     * Reserves the batch's worst case for today and returns true, or returns false when it would take the day's
+     * spend (all instances) over the deployment's or its tenant's limit, or when the ledger is unreachable. Always
+     * true when no limit is set.
      */
     public boolean reserve(PendingBatch batch) {
         if (!enabled()) {
             return true;
         }
         roll();
-        double est = estimate(batch);
-        if (reservedUsd + est > limitUsd) {
-            if (!engaged) {
-                log.warn(
-                        "spend guard engaged: a batch of {} requests (worst case {} USD) would take today's {} USD"
-                                + " over the limit of {} USD; intake paused until the next UTC day",
-                        batch.items().size(),
-                        String.format("%.4f", est),
-                        String.format("%.4f", reservedUsd),
-                        limitUsd);
+        String tenant = batch.lane().tenant();
+        Instant now = clock.instant();
+        if (held(tenant) && now.isBefore(readAt.plus(RECHECK_WHILE_HELD))) {
+            return false; // refused a moment ago; the ledger is read again after a while
+        }
+        long estimate = estimateMicros(batch);
+        try {
+            ledger.catchUp(tally);
+            readAt = now;
+            available();
+            Map<String, SpendTally.Figures> today = snapshot();
+            SpendTally.Figures all = today.values().stream().reduce(SpendTally.Figures.ZERO, SpendTally.Figures::plus);
+            SpendTally.Figures mine = today.getOrDefault(tenant, SpendTally.Figures.ZERO);
+            if (limits.totalMicros() > 0 && all.counted() + estimate > limits.totalMicros()) {
+                engageTotal(batch, estimate, all.counted());
+                return false;
             }
-            engaged = true;
-            engagedOn = day;
+            long tenantLimit = limits.ofTenant(tenant);
+            if (tenantLimit > 0 && mine.counted() + estimate > tenantLimit) {
+                engageTenant(tenant, batch, estimate, mine.counted(), tenantLimit);
+                return false;
+            }
+            String key = SpendEntry.RESERVATION_PREFIX + instanceId + ":" + UUID.randomUUID();
+            SpendEntry entry = SpendEntry.reserved(day, tenant, batch.lane().account(), estimate);
+            ledger.write(key, entry);
+            Reservation r = new Reservation(key, entry);
+            batch.items().forEach(i -> {
+                r.open.add(i);
+                byItem.put(i, r);
+            });
+            tally.apply(key, entry);
+            snapshot();
+            engagedOn = null;
+            engagedTenants.remove(tenant);
+            return true;
+        } catch (SpendLedger.Unavailable e) {
+            readAt = now; // tried again after a while, not at every iteration
+            if (!unavailable) {
+                log.warn("spend guard: nothing is created until the spend ledger answers: {}", e.getMessage());
+            }
+            unavailable = true;
             return false;
         }
-        reservedUsd += est;
-        engaged = false;
-        return true;
     }
 
-    /** Gives back the reservation of a batch that was not created (same day only). */
-    public void release(PendingBatch batch) {
-        if (!enabled()) {
+    /** The API accepted (part of) a reserved batch: its reservation now names the batch, whose actual will count. */
+    public void created(PendingBatch part, String batchId) {
+        Reservation r = reservationOf(part);
+        if (r == null) {
             return;
         }
-        roll();
-        reservedUsd = Math.max(0, reservedUsd - estimate(batch));
+        if (r.batchId == null) {
+            r.batchId = batchId;
+            update(r.key, r.entry.created(batchId));
+        } else if (!r.batchId.equals(batchId)) { // one create outcome may adopt several batches
+            update(
+                    r.key + "#" + batchId,
+                    SpendEntry.reserved(r.entry.day(), r.entry.tenant(), r.entry.account(), estimateMicros(part))
+                            .created(batchId));
+        }
+        settle(r, part);
     }
 
-    /** True while a batch waits because of the limit; turns false as soon as the UTC day rolls over. */
+    /** (Part of) a reserved batch was not created; once no part of it was, its reservation is released. */
+    public void release(PendingBatch part) {
+        Reservation r = reservationOf(part);
+        if (r == null) {
+            return;
+        }
+        settle(r, part);
+        if (r.open.isEmpty() && r.batchId == null) {
+            update(r.key, r.entry.released());
+        }
+    }
+
+    /** True while a batch waits because the deployment's limit would be crossed; false from the next UTC day. */
     public boolean engaged() {
         LocalDate on = engagedOn;
-        return engaged && on != null && on.equals(today());
+        return on != null && on.equals(today());
     }
 
-    /** The USD reserved in the current UTC day. */
-    public double reservedToday() {
-        roll();
-        return reservedUsd;
+    /** True while a batch of this tenant waits because the tenant's limit would be crossed. */
+    public boolean tenantEngaged(String tenant) {
+        LocalDate on = engagedTenants.get(tenant);
+        return on != null && on.equals(today());
+    }
+
+    /** True while the ledger could not be read or written at the last attempt (nothing is created). */
+    public boolean unavailable() {
+        return unavailable;
+    }
+
+    /** True when no batch of any tenant may be created now: the deployment's limit, or the ledger is unreachable. */
+    public boolean holdsAll() {
+        return engaged() || unavailable;
+    }
+
+    /** The tenant whose limit may pause a topic's partitions, or null for the retry topic (every tenant's). */
+    public String tenantOf(String topic) {
+        return topic.equals(retryTopic) ? null : tenants.forTopic(topic);
+    }
+
+    /** Every tenant name a gauge can carry: the configured ones and {@value Tenants#DEFAULT}. */
+    public Set<String> tenantNames() {
+        return tenants.names();
+    }
+
+    /** Today's figures of a tenant as last read (for the gauges): worst case and actual micro-dollars. */
+    public SpendTally.Figures figures(String tenant) {
+        return figures.getOrDefault(tenant, SpendTally.Figures.ZERO);
+    }
+
+    /** USD of today's counted spend of all tenants as last read. */
+    public double countedTodayUsd() {
+        return Cost.usd(
+                figures.values().stream().mapToLong(SpendTally.Figures::counted).sum());
+    }
+
+    @Override
+    public void close() {
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    private boolean held(String tenant) {
+        return unavailable || engaged() || tenantEngaged(tenant);
+    }
+
+    private Reservation reservationOf(PendingBatch part) {
+        return !enabled() || part.items().isEmpty()
+                ? null
+                : byItem.get(part.items().get(0));
+    }
+
+    private void settle(Reservation r, PendingBatch part) {
+        part.items().forEach(i -> {
+            r.open.remove(i);
+            byItem.remove(i);
+        });
+    }
+
+    private void update(String key, SpendEntry entry) {
+        tally.apply(key, entry);
+        ledger.writeLater(key, entry);
+        snapshot();
+    }
+
+    private void available() {
+        if (unavailable) {
+            log.info("spend guard: the spend ledger answers again");
+        }
+        unavailable = false;
+    }
+
+    private void engageTotal(PendingBatch batch, long estimate, long counted) {
+        if (!engaged()) {
+            log.warn(
+                    "spend guard engaged: a batch of {} requests (worst case {} USD) would take today's {} USD over"
+                            + " the deployment's limit of {} USD; intake paused until spend is reconciled or the"
+                            + " next UTC day",
+                    batch.items().size(),
+                    usd(estimate),
+                    usd(counted),
+                    usd(limits.totalMicros()));
+        }
+        engagedOn = day;
+    }
+
+    private void engageTenant(String tenant, PendingBatch batch, long estimate, long counted, long limit) {
+        if (!tenantEngaged(tenant)) {
+            log.warn(
+                    "spend guard engaged for tenant {}: a batch of {} requests (worst case {} USD) would take its {}"
+                            + " USD today over its limit of {} USD; its topics pause, other tenants go on",
+                    tenant,
+                    batch.items().size(),
+                    usd(estimate),
+                    usd(counted),
+                    usd(limit));
+        }
+        engagedTenants.put(tenant, day);
+    }
+
+    private static String usd(long micros) {
+        return String.format("%.6f", Cost.usd(micros));
+    }
+
+    private Map<String, SpendTally.Figures> snapshot() {
+        Map<String, SpendTally.Figures> today = tally.byTenant(day);
+        figures = Map.copyOf(today);
+        return today;
     }
 
     private void roll() {
         LocalDate today = today();
         if (!today.equals(day)) {
-            if (day != null && engaged) {
+            if (day != null && (engagedOn != null || !engagedTenants.isEmpty())) {
                 log.info("spend guard: a new UTC day ({}) opens a new window; intake resumes", today);
             }
             day = today;
-            reservedUsd = 0;
-            engaged = false;
+            engagedOn = null;
+            engagedTenants.clear();
+            tally.pruneBefore(today);
+            readAt = Instant.MIN;
+            snapshot();
         }
     }
 

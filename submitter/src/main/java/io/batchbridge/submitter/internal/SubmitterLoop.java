@@ -49,6 +49,9 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     private final Outbox outbox = new Outbox();
     private final Deque<PendingBatch> toCreate = new ArrayDeque<>();
     private final Map<TopicPartition, Instant> gated = new HashMap<>();
+    /** Tenants whose next batch waits for their spend limit (their request topics pause). */
+    private Set<String> heldTenants = new HashSet<>();
+
     private long creatingBytes;
     private Instant createNotBefore = Instant.MIN;
     /**
@@ -118,6 +121,13 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         applyPauses();
     }
 
+    /** Whether a queued batch may still be created: neither the deployment's nor its tenant's limit holds it. */
+    private boolean creatable() {
+        return !spendGuard.holdsAll()
+                && toCreate.stream()
+                        .anyMatch(b -> !heldTenants.contains(b.lane().tenant()));
+    }
+
     /** Shutdown: every lane becomes a batch, creates finish, and the final transaction commits. */
     public void drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -126,9 +136,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         flushDue(true);
         createNotBefore = Instant.MIN;
         parked.clear(); // stopping: a batch found later for an unknown outcome is resolved by the next start
-        while (((!toCreate.isEmpty() && !spendGuard.engaged()) || creator.inFlight() > 0)
-                && System.nanoTime() < deadline
-                && fatal == null) {
+        while ((creatable() || creator.inFlight() > 0) && System.nanoTime() < deadline && fatal == null) {
             startCreates();
             creator.awaitIdle(Duration.ofMillis(50));
             settleOutcomes();
@@ -197,6 +205,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             if (o instanceof CreateOutcome.Created c) {
                 creatingBytes -= c.batch().rawBytes();
                 primer.created(c.batch(), c.created(), clock.instant());
+                spendGuard.created(c.batch(), c.created().id());
                 outcomes.created(c, outbox);
             } else if (o instanceof CreateOutcome.Rejected r) {
                 release(r.batch());
@@ -303,6 +312,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             return;
         }
         Instant now = clock.instant();
+        Set<String> held = new HashSet<>();
         java.util.Iterator<PendingBatch> it = toCreate.iterator();
         while (it.hasNext() && creator.hasCapacity()) {
             PendingBatch b = it.next();
@@ -310,13 +320,21 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             if (until != null && now.isBefore(until)) {
                 continue; // the batch its last create may have made is being looked for; the others go on
             }
+            if (held.contains(b.lane().tenant())) {
+                continue; // an earlier batch of its tenant waits: keep the tenant's order
+            }
             if (!spendGuard.reserve(b)) {
-                return; // kept in place; intake pauses until the spend window rolls over
+                if (spendGuard.holdsAll()) {
+                    break; // kept in place; intake pauses until spend is reconciled or the day rolls over
+                }
+                held.add(b.lane().tenant()); // its tenant's limit: that tenant waits, the others go on
+                continue;
             }
             it.remove();
             parked.remove(b);
             creator.submit(b);
         }
+        heldTenants = held;
     }
 
     /**
@@ -327,9 +345,14 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         Instant now = clock.instant();
         gated.values().removeIf(due -> !due.isAfter(now));
         boolean backingOff = now.isBefore(createNotBefore) && !toCreate.isEmpty();
-        boolean overSpend = spendGuard.engaged() && !toCreate.isEmpty();
+        boolean overSpend = spendGuard.holdsAll() && !toCreate.isEmpty();
         intakePaused = bufferedBytes() > maxBufferedBytes || backingOff || overSpend || fatal != null;
         Set<TopicPartition> want = new HashSet<>(intakePaused ? consumer.assignment() : gated.keySet());
+        for (TopicPartition tp : consumer.assignment()) { // a tenant over its limit: its request topics wait
+            if (heldTenants.contains(spendGuard.tenantOf(tp.topic()))) {
+                want.add(tp);
+            }
+        }
         want.retainAll(consumer.assignment());
         Set<TopicPartition> paused = consumer.paused();
         Set<TopicPartition> resume = new HashSet<>(paused);

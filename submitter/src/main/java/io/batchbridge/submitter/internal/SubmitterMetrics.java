@@ -2,6 +2,7 @@ package io.batchbridge.submitter.internal;
 
 import io.batchbridge.common.metrics.BridgeMeters;
 import io.batchbridge.common.metrics.BridgeMetric;
+import io.batchbridge.common.model.Cost;
 import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.records.DeadLetterReason;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -128,6 +129,21 @@ public final class SubmitterMetrics {
     /** Registers a gauge of the role's lifetime (state, spend guard). */
     public void gauge(BridgeMetric metric, Supplier<Number> value) {
         metric.gauge(meters.registry(), value);
+    }
+
+    /** Per tenant (a bounded label: configured tenants and default): spend still at worst case, priced, engaged. */
+    public void spendGauges(SpendGuard guard) {
+        if (!guard.enabled()) {
+            return;
+        }
+        for (String tenant : guard.tenantNames()) {
+            BridgeMetric.SUBMITTER_SPEND_RESERVED_USD.gauge(
+                    meters.registry(), () -> Cost.usd(guard.figures(tenant).worstCase()), tenant);
+            BridgeMetric.SUBMITTER_SPEND_ACTUAL_USD.gauge(
+                    meters.registry(), () -> Cost.usd(guard.figures(tenant).actual()), tenant);
+            BridgeMetric.SUBMITTER_SPEND_TENANT_ENGAGED.gauge(
+                    meters.registry(), () -> guard.tenantEngaged(tenant) ? 1 : 0, tenant);
+        }
     }
 
     private void replaceGauge(BridgeMetric metric, Supplier<Number> value) {

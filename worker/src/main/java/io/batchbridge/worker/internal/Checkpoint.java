@@ -16,8 +16,10 @@ import java.util.BitSet;
  *
  * @param lines result lines handled so far (informational; resumption uses {@code delivered})
  * @param done the final transaction of the batch committed (its tickets may still wait for an in-order commit)
+ * @param costMicros the exact batch-price cost of the succeeded lines handled so far (the batch's actual cost once
+ *     done, reported to the spend ledger); a checkpoint written before this field existed reads 0
  */
-public record Checkpoint(long lines, BitSet delivered, boolean done) {
+public record Checkpoint(long lines, BitSet delivered, boolean done, long costMicros) {
 
     public static Checkpoint empty() {
         return new Checkpoint(0, new BitSet(), false);
@@ -25,6 +27,10 @@ public record Checkpoint(long lines, BitSet delivered, boolean done) {
 
     public Checkpoint {
         delivered = (BitSet) delivered.clone();
+    }
+
+    public Checkpoint(long lines, BitSet delivered, boolean done) {
+        this(lines, delivered, done, 0);
     }
 
     public boolean isDelivered(int index) {
@@ -46,6 +52,7 @@ public record Checkpoint(long lines, BitSet delivered, boolean done) {
         n.put("lines", lines);
         n.put("delivered_count", delivered.cardinality());
         n.put("done", done);
+        n.put("cost_micros", costMicros);
         n.put("delivered", Base64.getEncoder().encodeToString(delivered.toByteArray()));
         try {
             return Json.MAPPER.writeValueAsBytes(n);
@@ -63,7 +70,11 @@ public record Checkpoint(long lines, BitSet delivered, boolean done) {
             }
             BitSet bits = BitSet.valueOf(
                     Base64.getDecoder().decode(n.path("delivered").asText()));
-            return new Checkpoint(n.path("lines").asLong(), bits, n.path("done").asBoolean(false));
+            return new Checkpoint(
+                    n.path("lines").asLong(),
+                    bits,
+                    n.path("done").asBoolean(false),
+                    n.path("cost_micros").asLong(0));
         } catch (IOException e) {
             throw new IllegalArgumentException("not a checkpoint: " + e.getMessage(), e);
         }
@@ -71,6 +82,7 @@ public record Checkpoint(long lines, BitSet delivered, boolean done) {
 
     @Override
     public String toString() {
-        return "Checkpoint[lines=" + lines + ", delivered=" + delivered.cardinality() + ", done=" + done + "]";
+        return "Checkpoint[lines=" + lines + ", delivered=" + delivered.cardinality() + ", done=" + done
+                + ", cost_micros=" + costMicros + "]";
     }
 }

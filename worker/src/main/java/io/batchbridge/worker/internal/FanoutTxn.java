@@ -28,6 +28,7 @@ final class FanoutTxn {
     private long bytes;
     private long totalLines;
     private long totalBytes;
+    private long costMicros;
 
     FanoutTxn(Producer<byte[], byte[]> producer, Checkpoint committed) {
         this(producer, committed, System::nanoTime);
@@ -39,6 +40,17 @@ final class FanoutTxn {
         this.nanoTime = nanoTime;
         this.delivered = committed.delivered();
         this.totalLines = committed.lines();
+        this.costMicros = committed.costMicros();
+    }
+
+    /** Adds a succeeded line's exact batch-price cost to the batch's running total (committed with the checkpoint). */
+    void priced(long micros) {
+        costMicros = Math.addExact(costMicros, micros);
+    }
+
+    /** The batch's cost so far: the committed checkpoint's plus this transaction's lines. */
+    long costMicros() {
+        return costMicros;
     }
 
     void begin() {
@@ -106,7 +118,7 @@ final class FanoutTxn {
     }
 
     Checkpoint checkpoint(boolean done) {
-        return new Checkpoint(totalLines, delivered, done);
+        return new Checkpoint(totalLines, delivered, done, costMicros);
     }
 
     boolean open() {

@@ -4,6 +4,7 @@ import io.batchbridge.client.ResultLine;
 import io.batchbridge.common.config.Tenants;
 import io.batchbridge.common.model.Cost;
 import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.model.SpendEntry;
 import io.batchbridge.common.model.TokenUsage;
 import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
@@ -59,6 +60,22 @@ public final class OutcomeRecords {
      */
     public String tenant(OpenBatch b, int i) {
         return tenants.forTopic(origin(b, i).topic());
+    }
+
+    /**
+     * The batch's actual cost for the spend ledger (key {@code batch:<id>}): the submitters' guard counts it instead
+     * of the batch's worst-case reservation.
+     */
+    public ProducerRecord<byte[], byte[]> spendActual(String batchId, long micros) {
+        return new ProducerRecord<>(
+                topics.spend(),
+                SpendEntry.batchKey(batchId).getBytes(StandardCharsets.UTF_8),
+                SpendEntry.actual(batchId, micros).toJson());
+    }
+
+    /** The spend ledger topic. */
+    public String spendTopic() {
+        return topics.spend();
     }
 
     /** The result of a succeeded line, on the item's {@code reply_to} topic or the default results topic. */

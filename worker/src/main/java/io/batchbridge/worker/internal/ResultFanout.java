@@ -58,6 +58,7 @@ public final class ResultFanout {
     private final Clock clock;
     private final FanoutCommits commits;
     private final DeliveryGuard guard;
+    private final Destinations destinations;
 
     /** Thrown when the batch's partition was revoked mid-fan-out. */
     static final class RevokedException extends RuntimeException {
@@ -102,6 +103,7 @@ public final class ResultFanout {
         this.clock = clock;
         this.commits = new FanoutCommits(this.producers, book, records, events, hooks, metrics);
         this.guard = new DeliveryGuard(destinations, settings.maxResultBytes());
+        this.destinations = destinations;
     }
 
     /** Fans out one batch; failures end in a retry later, a revoke, or a fatal fence, never in a lost line. */
@@ -133,6 +135,7 @@ public final class ResultFanout {
             if (b.resultsUnavailable() || txn.deliveredCount() < b.itemCount()) {
                 deadLetterRest(b, txn);
             }
+            reportSpend(b, txn);
             commit(b, txn, true);
             finish(b, txn);
         } catch (RevokedException e) {
@@ -304,6 +307,12 @@ public final class ResultFanout {
         if (txn.isDelivered(i)) {
             return;
         }
+        if (line.type() == io.batchbridge.client.ResultType.SUCCEEDED) {
+            Cost cost = records.cost(line); // billed whatever becomes of it (delivered, refused, retried)
+            if (cost != null) {
+                txn.priced(cost.totalMicros());
+            }
+        }
         metrics.result(ResultRouter.tag(line.type()));
         route(b, i, line, -1, txn);
         for (int shared : b.sharing(i)) { // de-duplicated requests: the same answer, each routed as its own
@@ -418,6 +427,23 @@ public final class ResultFanout {
                 }
             }
         }
+    }
+
+    /**
+     * With the batch's last transaction, its actual cost goes to the spend ledger, where the submitters' guard counts
+     * it instead of the batch's worst case. Not when its results could not be read (what it cost is unknown: the
+     * worst case keeps counting), nor when the spend topic does not exist (a deployment that did not provision it).
+     */
+    private void reportSpend(OpenBatch b, FanoutTxn txn) {
+        if (b.resultsUnavailable()) {
+            return;
+        }
+        java.util.Optional<String> unusable = destinations.unusable(records.spendTopic());
+        if (unusable.isPresent()) {
+            log.debug("batch_id={} actual cost not reported: {}", b.batchId(), unusable.get());
+            return;
+        }
+        txn.send(records.spendActual(b.batchId(), txn.costMicros()));
     }
 
     private void commit(OpenBatch b, FanoutTxn txn, boolean last) {

@@ -31,6 +31,16 @@ class CheckpointTest {
     }
 
     @Test
+    void carriesTheBatchsCostSoFarAndReadsZeroFromAnOlderCheckpoint() {
+        assertThat(Checkpoint.fromJson(new Checkpoint(1, new BitSet(), true, 4_321).toJson())
+                        .costMicros())
+                .isEqualTo(4_321);
+        byte[] older = "{\"v\":1,\"lines\":1,\"delivered_count\":0,\"done\":false,\"delivered\":\"\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(Checkpoint.fromJson(older).costMicros()).isZero();
+    }
+
+    @Test
     void isACopyNotAView() {
         BitSet bits = new BitSet();
         Checkpoint c = new Checkpoint(0, bits, false);

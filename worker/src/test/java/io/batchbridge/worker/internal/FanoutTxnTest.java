@@ -51,4 +51,16 @@ class FanoutTxnTest {
         now.addAndGet(Duration.ofMillis(80).toNanos());
         assertThat(t.full(age)).isTrue();
     }
+
+    @Test
+    void theBatchsCostRunsOnFromItsCommittedCheckpointIntoTheNext() {
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        producer.initTransactions();
+        FanoutTxn t = new FanoutTxn(producer, new Checkpoint(3, new BitSet(), false, 1_250), now::get);
+        t.priced(100);
+        t.priced(7);
+        assertThat(t.costMicros()).isEqualTo(1_357);
+        assertThat(t.checkpoint(true).costMicros()).isEqualTo(1_357);
+    }
 }

@@ -1,0 +1,179 @@
+package io.batchbridge.submitter;
+
+import static io.batchbridge.submitter.SubmitterHarness.params;
+import static io.batchbridge.submitter.SubmitterHarness.request;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.batchbridge.common.config.CommonKeys;
+import io.batchbridge.common.model.ModelCatalogue;
+import io.batchbridge.common.model.PriceRates;
+import io.batchbridge.common.model.SpendEntry;
+import io.batchbridge.common.records.Ticket;
+import io.batchbridge.kafka.embedded.KafkaCluster;
+import io.batchbridge.kafka.embedded.KafkaClusterExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Issue #23: one spend limit for the whole deployment. Two submitters (one partition each) share one daily limit
+ * through the spend ledger: together they reserve at most the limit plus the documented overshoot (one batch of
+ * the other instance), not twice the limit; once a worker reports the batches' actual cost (written here as a
+ * worker writes it), the worst cases stop counting and more batches are created.
+ */
+@ExtendWith(KafkaClusterExtension.class)
+@Timeout(180)
+class SpendLimitIT {
+    static final String MODEL = "claude-haiku-4-5";
+    static final long MAX_TOKENS = 1000;
+    static final int FIT = 4;
+    SubmitterHarness h;
+
+    @BeforeEach
+    void setUp(KafkaCluster cluster) {
+        h = new SubmitterHarness(cluster, 2);
+    }
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    @Test
+    void twoSubmittersSpendOneLimitNotTwoAndCreateMoreOnceTheWorkerReportsActualCosts() {
+        String params = params(MODEL, MAX_TOKENS, "hello");
+        long estimate = estimateMicros(params);
+        double limitUsd = (FIT * estimate + estimate / 2) / 1e6; // four one-request batches fit, a fifth does not
+        Map<String, String> common = Map.of(
+                SubmitterConfig.MAX_BATCH_REQUESTS, "1",
+                SubmitterConfig.LINGER_MS, "50",
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY, String.valueOf(limitUsd));
+        SubmitterApp a = h.start(with(common, SubmitterConfig.INSTANCE_ID, "spend-a-" + UUID.randomUUID()));
+        SubmitterApp b = h.start(with(common, SubmitterConfig.INSTANCE_ID, "spend-b-" + UUID.randomUUID()));
+        String topic = h.names.requests().get(0);
+        int[] perPartition = new int[2];
+        for (int i = 0; i < 30; i++) {
+            var md = h.publish(topic, "k" + i, request("r" + i, params, "").getBytes(UTF_8), new RecordHeaders());
+            perPartition[md.partition()]++;
+        }
+        assertThat(Math.min(perPartition[0], perPartition[1])).isGreaterThan(FIT); // each alone could fill it
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> h.tickets().size() >= FIT && a.spendGuardEngaged()
+                        || h.tickets().size() >= FIT && b.spendGuardEngaged());
+        // the per-instance guard created FIT batches on each instance (2 x FIT); the shared ledger at most FIT + 1
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> h.tickets().size() <= FIT + 1);
+        assertThat(reservedMicros()).isLessThanOrEqualTo((long) (limitUsd * 1e6) + estimate);
+
+        // a worker prices each batch (1 micro-dollar) and reports it: the guard counts that instead of the worst case
+        Set<String> priced = h.tickets().stream().map(Ticket::batchId).collect(Collectors.toSet());
+        priced.forEach(id -> h.publish(
+                h.names.spend(),
+                SpendEntry.batchKey(id),
+                SpendEntry.actual(id, 1).toJson(),
+                new RecordHeaders()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> h.tickets().size() >= priced.size() + FIT - 1);
+        long unpricedMicros = reservedMicros() - priced.size();
+        assertThat(unpricedMicros).isLessThanOrEqualTo((long) (limitUsd * 1e6) + estimate);
+    }
+
+    /**
+     * A tenant over its own daily limit waits (its topic pauses) while another tenant's requests all go on; the
+     * tenant is its topic's (bridge.topic.tenants), whatever a record says.
+     */
+    @Test
+    void aTenantOverItsLimitWaitsWhileAnotherTenantGoesOn() throws Exception {
+        String params = params(MODEL, MAX_TOKENS, "hello");
+        long estimate = estimateMicros(params);
+        String topicA = h.names.requests().get(0);
+        String topicB = topicA + "-b";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        SubmitterApp app = h.start(Map.of(
+                CommonKeys.TOPIC_REQUESTS, topicA + "," + topicB,
+                CommonKeys.TOPIC_TENANTS, topicA + ":team-a," + topicB + ":team-b",
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT, "team-a:" + (2 * estimate + estimate / 2) / 1e6,
+                SubmitterConfig.MAX_BATCH_REQUESTS, "1",
+                SubmitterConfig.LINGER_MS, "50"));
+        for (int i = 0; i < 8; i++) {
+            // a record naming another tenant changes nothing: the tenant is configuration
+            h.publish(topicA, "k" + i, request("a" + i, params, ",\"tenant\":\"team-b\""));
+            h.publish(topicB, "k" + i, request("b" + i, params, ""));
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> h.ticketedCustomIds().stream()
+                                .filter(id -> id.startsWith("b"))
+                                .count()
+                        == 8);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> h.registry
+                                .get("bridge.submitter.spend.tenant.engaged")
+                                .tag("tenant", "team-a")
+                                .gauge()
+                                .value()
+                        == 1);
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> h.ticketedCustomIds().stream()
+                                .filter(id -> id.startsWith("a"))
+                                .count()
+                        == 2);
+        assertThat(app.spendGuardEngaged()).isFalse(); // no deployment-wide limit: only team-a waits
+        assertThat(h.registry
+                        .get("bridge.submitter.spend.reserved.usd")
+                        .tag("tenant", "team-b")
+                        .gauge()
+                        .value())
+                .isEqualTo(8 * estimate / 1e6, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    /** The day's counted spend in the ledger: released 0, priced batches their actual, the rest their worst case. */
+    private long reservedMicros() {
+        Map<String, SpendEntry> latest = new java.util.HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : h.readAll(h.names.spend())) {
+            latest.put(new String(r.key(), UTF_8), SpendEntry.fromJson(r.value()));
+        }
+        long sum = 0;
+        for (var e : latest.entrySet()) {
+            SpendEntry s = e.getValue();
+            if (!e.getKey().startsWith(SpendEntry.RESERVATION_PREFIX) || s.state() == SpendEntry.State.RELEASED) {
+                continue;
+            }
+            SpendEntry actual = s.batchId() == null ? null : latest.get(SpendEntry.batchKey(s.batchId()));
+            sum += actual == null ? s.micros() : actual.micros();
+        }
+        return sum;
+    }
+
+    private static long estimateMicros(String params) {
+        PriceRates r =
+                ModelCatalogue.defaults().find(MODEL).orElseThrow().prices().rates();
+        return PriceRates.micros(params.getBytes(UTF_8).length / 4, r.input())
+                + PriceRates.micros(MAX_TOKENS, r.output());
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+}
