@@ -6,13 +6,14 @@ import io.batchbridge.common.model.ModelCatalogue;
 import io.batchbridge.common.model.ModelInfo;
 import io.batchbridge.common.model.PriceRates;
 import io.batchbridge.common.model.SpendEntry;
+import io.batchbridge.common.records.Coordinates;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -54,7 +55,9 @@ public final class SpendGuard implements AutoCloseable {
     private final String instanceId;
     private final Clock clock;
     private final SpendTally tally = new SpendTally();
-    private final Map<LaneItem, Reservation> byItem = new IdentityHashMap<>();
+    /** By request coordinates (unique per request; an item may be rebuilt, e.g. when a sharer of it is refused). */
+    private final Map<Coordinates, Reservation> byItem = new HashMap<>();
+
     private final Map<String, LocalDate> engagedTenants = new ConcurrentHashMap<>();
     private LocalDate day;
     private Instant readAt = Instant.MIN;
@@ -66,7 +69,7 @@ public final class SpendGuard implements AutoCloseable {
     private static final class Reservation {
         final String key;
         final SpendEntry entry;
-        final Set<LaneItem> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        final Set<Coordinates> open = new HashSet<>();
         String batchId;
 
         Reservation(String key, SpendEntry entry) {
@@ -163,8 +166,8 @@ public final class SpendGuard implements AutoCloseable {
             ledger.write(key, entry);
             Reservation r = new Reservation(key, entry);
             batch.items().forEach(i -> {
-                r.open.add(i);
-                byItem.put(i, r);
+                r.open.add(i.source());
+                byItem.put(i.source(), r);
             });
             tally.apply(key, entry);
             snapshot();
@@ -268,13 +271,13 @@ public final class SpendGuard implements AutoCloseable {
     private Reservation reservationOf(PendingBatch part) {
         return !enabled() || part.items().isEmpty()
                 ? null
-                : byItem.get(part.items().get(0));
+                : byItem.get(part.items().get(0).source());
     }
 
     private void settle(Reservation r, PendingBatch part) {
         part.items().forEach(i -> {
-            r.open.remove(i);
-            byItem.remove(i);
+            r.open.remove(i.source());
+            byItem.remove(i.source());
         });
     }
 

@@ -185,6 +185,19 @@ class SpendGuardTest {
                 .containsExactly(SpendEntry.State.RESERVED, SpendEntry.State.CREATED);
     }
 
+    @Test
+    void anItemRebuiltAfterItsReservationStillSettlesIt() {
+        SpendGuard guard = guard(new SpendLimits(10 * est, Map.of()));
+        PendingBatch b = batch(4000, 1000, 1, "team-a");
+        assertThat(guard.reserve(b)).isTrue();
+        LaneItem i = b.items().get(0);
+        // the create screen rebuilds an item when a request sharing its answer is refused (de-duplication)
+        guard.created(b.with(List.of(new LaneItem(i.request(), i.source(), i.raw()))), "msgbatch_r");
+        assertThat(log.entries(SpendEntry.RESERVATION_PREFIX))
+                .extracting(SpendEntry::state)
+                .containsExactly(SpendEntry.State.RESERVED, SpendEntry.State.CREATED);
+    }
+
     private long reservedMicros() {
         SpendTally t = new SpendTally();
         new MemorySpendLedger(log).catchUp(t);
@@ -199,13 +212,16 @@ class SpendGuardTest {
         return new SpendGuard(limits, catalogue, tenants, "retry", new MemorySpendLedger(log), instance, clock);
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong OFFSETS = new java.util.concurrent.atomic.AtomicLong();
+
     static PendingBatch batch(int paramsBytes, long maxTokens, int items, String tenant) {
         List<LaneItem> list = new java.util.ArrayList<>();
         for (int i = 0; i < items; i++) {
             RequestEnvelope e = new RequestEnvelope(
                     "c" + i, new byte[paramsBytes], null, List.of(), null, null, 1, null, null, null);
             ValidRequest v = new ValidRequest(e, "default", new TreeSet<>(), MODEL, maxTokens, false);
-            list.add(new LaneItem(v, new Coordinates("t", 0, i), new byte[paramsBytes]));
+            // every request its own coordinates, as on a topic (the guard tracks reservations by them)
+            list.add(new LaneItem(v, new Coordinates("t", 0, OFFSETS.getAndIncrement()), new byte[paramsBytes]));
         }
         return new PendingBatch(new LaneKey("default", new TreeSet<>(), tenant), list, Instant.EPOCH);
     }
