@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /** Runs the selected benchmarks on one embedded broker and collects the table and the summary line. */
 final class Bench {
-    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency", "open", "scaling");
+    static final Set<String> NAMES =
+            Set.of("fanout", "intake", "memory", "tracking", "latency", "open", "scaling", "cost");
 
     private final Sizes sizes;
     private final Set<String> only;
@@ -30,7 +31,15 @@ final class Bench {
             "open_heap_mb_100k",
             "open_heap_mb_1m",
             "scaling_2w_ratio",
-            "scaling_3w_ratio"
+            "scaling_3w_ratio",
+            "cost_fifo_usd_per_1k",
+            "cost_aware_usd_per_1k",
+            "cost_primed_usd_per_1k",
+            "primed_extra_latency_s",
+            "cost_fifo_usd_per_1k_98",
+            "cost_aware_usd_per_1k_98",
+            "cost_primed_usd_per_1k_98",
+            "primed_extra_latency_s_98"
         }) {
             line.put(k, "nan");
         }
@@ -67,6 +76,9 @@ final class Bench {
             }
             if (selected("scaling")) {
                 scaling(env);
+            }
+            if (selected("cost")) {
+                CostBench.report(run("cost", () -> new CostBench(env).run(sizes.cost())), table, line);
             }
         }
         StringBuilder sb = new StringBuilder("bench:");
