@@ -329,7 +329,8 @@ public final class SubmitterApp implements Role {
         Lanes lanes = new Lanes(
                 config.getInt(SubmitterConfig.MAX_BATCH_REQUESTS),
                 config.getLong(SubmitterConfig.MAX_BATCH_BYTES),
-                config.getDuration(SubmitterConfig.LINGER_MS));
+                config.getDuration(SubmitterConfig.LINGER_MS),
+                Lanes.Packing.valueOf(config.getString(SubmitterConfig.PACKING).toUpperCase(java.util.Locale.ROOT)));
         return new SubmitterLoop(
                 c,
                 intake,

@@ -42,6 +42,8 @@ public final class SubmitterConfig extends BridgeConfig {
     public static final String SPOOL_THRESHOLD_BYTES = "bridge.submitter.spool.threshold.bytes";
     public static final String POLL_TIMEOUT_MS = "bridge.submitter.poll.timeout.ms";
     public static final String SPEND_LIMIT_USD_PER_DAY = "bridge.submitter.spend.limit.usd.per.day";
+    // ---- cache-aware packing and priming (issue #23) ----
+    public static final String PACKING = "bridge.submitter.packing";
 
     /** The API's own limits. */
     public static final int API_MAX_REQUESTS = 100_000;
@@ -216,7 +218,19 @@ public final class SubmitterConfig extends BridgeConfig {
                     "Daily spend limit in USD per submitter instance (UTC day); 0 turns the guard off. Before each"
                             + " create the batch's worst case is estimated (input tokens = params bytes / 4, output ="
                             + " max_tokens, at the model's batch prices); when it would cross the limit, intake pauses"
-                            + " and the batch waits until the next UTC day.");
+                            + " and the batch waits until the next UTC day.")
+            // ---- cache-aware packing and priming (issue #23; docs/caching.md) ----
+            .define(
+                    PACKING,
+                    Type.STRING,
+                    "prefix",
+                    ConfigDef.ValidString.in("prefix", "arrival"),
+                    Importance.MEDIUM,
+                    "How a lane's requests are packed into batches. prefix: requests sharing a prompt-cache prefix"
+                            + " (everything up to their last cache_control breakpoint, and the model) are kept"
+                            + " together in one batch, in arrival order; a cut forced by size keeps back the group"
+                            + " still growing; requests without a breakpoint are packed as with arrival. arrival:"
+                            + " first come, first batched. Lane rules (size, bytes, linger) are the same for both.");
 
     public SubmitterConfig(Map<String, String> values) {
         super(DEFINITION, values);

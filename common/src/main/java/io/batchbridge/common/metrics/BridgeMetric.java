@@ -122,6 +122,22 @@ public enum BridgeMetric {
                     + " reused (ticketed later without a second create), cancelled (cancelled at the API),"
                     + " adopted (found by a later owner)",
             "outcome"),
+    SUBMITTER_PREFIX_GROUPS(
+            Role.SUBMITTER,
+            "bridge.submitter.prefix.groups",
+            Meter.Type.COUNTER,
+            null,
+            "Prompt-cache prefix groups (requests of one batch sharing the prefix up to their last cache_control"
+                    + " breakpoint, and the model) in the batches cut from lanes; a prefix split over two batches"
+                    + " counts in both"),
+    SUBMITTER_PREFIX_REQUESTS(
+            Role.SUBMITTER,
+            "bridge.submitter.prefix.requests",
+            Meter.Type.COUNTER,
+            null,
+            "Requests with a cache breakpoint in the batches cut from lanes, by whether their batch holds another"
+                    + " request with the same prefix (shared=true: it can read or write a cache entry with it)",
+            "shared"),
     SUBMITTER_BUFFERED_BYTES(
             Role.SUBMITTER,
             "bridge.submitter.buffered.bytes",

@@ -173,7 +173,7 @@ public final class EnvelopeCodec {
                                 checkedId());
                     }
                     int start = (int) p.currentTokenLocation().getByteOffset();
-                    facts = ParamsReader.read(p);
+                    facts = ParamsReader.read(p, value);
                     int end = (int) p.currentLocation().getByteOffset();
                     params = Arrays.copyOfRange(value, start, end);
                 }

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param paramProblem the first value of a sampling, stop-sequence or tool field that the API never accepts, or null
  * @param thinkingBudgetInvalid {@code thinking.budget_tokens} is present but not an integer
  * @param disallowed top-level keys that the Batches API does not allow (e.g. {@code speed})
+ * @param prefix the prompt prefix up to the last cache breakpoint, with the model ({@link PromptPrefix#NONE}
+ *     without a breakpoint), noted in the same pass
  */
 public record ParamsFacts(
         String model,
@@ -34,7 +36,8 @@ public record ParamsFacts(
         String shapeProblem,
         String paramProblem,
         boolean thinkingBudgetInvalid,
-        Set<String> disallowed) {
+        Set<String> disallowed,
+        PromptPrefix prefix) {
 
     /**
      * Top-level {@code params} keys the Batches API refuses whatever their value ({@code shared/design/batches-api.md}

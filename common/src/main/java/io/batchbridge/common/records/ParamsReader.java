@@ -10,8 +10,15 @@ import java.util.Set;
 final class ParamsReader {
     private ParamsReader() {}
 
-    /** The parser is on the {@code params} START_OBJECT; returns with it on the matching END_OBJECT. */
-    static ParamsFacts read(JsonParser p) throws IOException {
+    /**
+     * The parser is on the {@code params} START_OBJECT; returns with it on the matching END_OBJECT. The prompt
+     * sections are read through a {@link PrefixScanner}, which notes the cache breakpoints on the way.
+     *
+     * @param source the bytes the parser reads (the prompt prefix is hashed from them, once, after the pass)
+     */
+    static ParamsFacts read(JsonParser raw, byte[] source) throws IOException {
+        long paramsStart = raw.currentTokenLocation().getByteOffset();
+        PrefixScanner p = new PrefixScanner(raw);
         String model = null;
         boolean modelPresent = false;
         Long maxTokens = null;
@@ -44,14 +51,27 @@ final class ParamsReader {
                 case "messages" -> {
                     messages = t != JsonToken.VALUE_NULL;
                     messagesList = t == JsonToken.START_ARRAY;
+                    p.enter(PrefixScanner.MESSAGES);
                     String found = MessagesShape.messages(p, t);
+                    p.exit();
                     shapeProblem = shapeProblem == null ? found : shapeProblem;
                     continue;
                 }
                 case "system" -> {
+                    p.enter(PrefixScanner.SYSTEM);
                     String found = MessagesShape.system(p, t);
+                    p.exit();
                     shapeProblem = shapeProblem == null ? found : shapeProblem;
                     continue;
+                }
+                case "cache_control" -> {
+                    // automatic caching: a breakpoint at the end of messages
+                    if (t == JsonToken.START_OBJECT) {
+                        long start = p.currentTokenLocation().getByteOffset();
+                        p.skipChildren();
+                        p.automatic(start, p.currentLocation().getByteOffset());
+                        continue;
+                    }
                 }
                 case "thinking" -> {
                     if (t == JsonToken.START_OBJECT) {
@@ -87,7 +107,9 @@ final class ParamsReader {
                     continue;
                 }
                 case "tools" -> {
+                    p.enter(PrefixScanner.TOOLS);
                     String found = ParamsShape.tools(p, t);
+                    p.exit();
                     paramProblem = paramProblem == null ? found : paramProblem;
                     continue;
                 }
@@ -123,6 +145,7 @@ final class ParamsReader {
                 shapeProblem,
                 paramProblem,
                 thinkingBudgetInvalid,
-                disallowed);
+                disallowed,
+                p.prefix(source, paramsStart, model));
     }
 }

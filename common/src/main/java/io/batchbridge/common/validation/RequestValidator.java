@@ -97,7 +97,7 @@ public final class RequestValidator {
         checkThinking(f, id);
         String account = checkAccount(e, source, id);
         checkReplyToExists(e);
-        return new ValidRequest(e, account, betas, f.model(), f.maxTokens(), stripped);
+        return new ValidRequest(e, account, betas, f.model(), f.maxTokens(), stripped, f.prefix());
     }
 
     /** On a request topic the product's own fields are a producer's forgery: the request starts at attempt 1. */

@@ -110,13 +110,7 @@ public final class Intake {
                     attempt);
         }
         if (envelope.maxAttempts() != limit) {
-            valid = new ValidRequest(
-                    envelope.withMaxAttempts(limit),
-                    valid.account(),
-                    valid.betas(),
-                    valid.model(),
-                    valid.maxTokens(),
-                    valid.strippedRetiredBeta());
+            valid = valid.withEnvelope(envelope.withMaxAttempts(limit));
         }
         if (valid.strippedRetiredBeta()) {
             metrics.retiredBetaStripped();

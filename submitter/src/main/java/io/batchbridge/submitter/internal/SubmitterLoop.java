@@ -179,7 +179,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             } else if (d instanceof Intake.Accept accept) {
                 PendingBatch cut = lanes.add(accept.lane(), accept.item(), now);
                 if (cut != null) {
-                    queue(cut);
+                    queueCut(cut);
                 }
             }
         }
@@ -236,7 +236,13 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     }
 
     private void flushDue(boolean all) {
-        lanes.due(clock.instant(), all).forEach(this::queue);
+        lanes.due(clock.instant(), all).forEach(this::queueCut);
+    }
+
+    /** A batch cut from a lane: counted by prefix groups, then queued. */
+    private void queueCut(PendingBatch batch) {
+        metrics.packed(batch);
+        queue(batch);
     }
 
     private void queue(PendingBatch batch) {
@@ -250,7 +256,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             if (ledger.metadataLength(tp) > MAX_METADATA_CHARS) {
                 PendingBatch cut = lanes.cutLaneHolding(tp, ledger.watermark(tp));
                 if (cut != null) {
-                    queue(cut);
+                    queueCut(cut);
                 }
             }
         }

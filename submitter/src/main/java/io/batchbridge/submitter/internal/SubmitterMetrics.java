@@ -69,6 +69,35 @@ public final class SubmitterMetrics {
         meters.counter(BridgeMetric.SUBMITTER_ORPHAN_BATCHES, outcome).increment();
     }
 
+    /**
+     * A batch cut from a lane: its prefix groups and how many of its requests with a breakpoint share their
+     * prefix with another request of the batch (one pass, a map of the batch's fingerprints).
+     */
+    public void packed(PendingBatch batch) {
+        java.util.Map<Long, Integer> groups = new java.util.HashMap<>();
+        for (LaneItem i : batch.items()) {
+            long f = i.request().prefix().fingerprint();
+            if (f != 0) {
+                groups.merge(f, 1, Integer::sum);
+            }
+        }
+        if (groups.isEmpty()) {
+            return;
+        }
+        long shared = 0;
+        long alone = 0;
+        for (int n : groups.values()) {
+            if (n > 1) {
+                shared += n;
+            } else {
+                alone++;
+            }
+        }
+        meters.counter(BridgeMetric.SUBMITTER_PREFIX_GROUPS).increment(groups.size());
+        meters.counter(BridgeMetric.SUBMITTER_PREFIX_REQUESTS, "true").increment(shared);
+        meters.counter(BridgeMetric.SUBMITTER_PREFIX_REQUESTS, "false").increment(alone);
+    }
+
     /** The loop's gauges; a new loop (after a Kafka error rewinds the clients) replaces the previous one's. */
     public void gauges(Supplier<Number> bufferedBytes, Supplier<Number> openLanes, Supplier<Number> pausedPartitions) {
         replaceGauge(BridgeMetric.SUBMITTER_BUFFERED_BYTES, bufferedBytes);
