@@ -75,6 +75,13 @@ final class EstimateCommand implements Callable<Integer> {
     double outputFraction;
 
     @Option(
+            names = "--primed",
+            description = "The submitter primes these requests (also assumed when the configuration sets"
+                    + " bridge.submitter.primer.topics): a primer's last breakpoint gets the 1-hour TTL, so the worst"
+                    + " case prices cached input at the 1-hour write rate.")
+    boolean primed;
+
+    @Option(
             names = "--top",
             defaultValue = "10",
             paramLabel = "<n>",
@@ -85,6 +92,9 @@ final class EstimateCommand implements Callable<Integer> {
     Path file;
 
     Map<String, String> env = System.getenv();
+
+    /** The submitter's primer topics key (its primers are sent with the 1-hour TTL). */
+    static final String PRIMER_TOPICS = "bridge.submitter.primer.topics";
 
     @Override
     public Integer call() throws IOException {
@@ -102,12 +112,13 @@ final class EstimateCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, PrintWriter err) throws IOException {
-        CostEstimate.Assumptions assumptions = new CostEstimate.Assumptions(hitRate, outputFraction);
         if (!Files.isRegularFile(file)) {
             err.println("bridge estimate: " + file + " is not a readable file");
             return 2;
         }
         Map<String, String> merged = config.merged(env);
+        boolean primer = primed || !merged.getOrDefault(PRIMER_TOPICS, "").isBlank();
+        CostEstimate.Assumptions assumptions = new CostEstimate.Assumptions(hitRate, outputFraction, primer);
         ModelCatalogue catalogue = ModelCatalogue.defaults();
         BatchesClient client = null;
         String localReason = "--local";

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * request's {@code cache_control} allows (a 1-hour write if any breakpoint asks for 1 h, else a 5-minute write if it
  * has any breakpoint, else plain input), rounded up, plus {@value #ROUNDING_ALLOWANCE} micro-dollars for a request
  * with breakpoints (its bill splits the input over up to four kinds, each rounded half up), and {@code max_tokens}
- * output tokens. Errored, expired and canceled requests cost nothing, so they only lower the bill.
+ * output tokens. When the submitter primes the requests, any breakpoint may become a 1-hour one (the primer's). Errored, expired and canceled requests cost nothing, so they only lower the bill.
  *
  * <p><b>Expected</b> — under stated assumptions: output = {@code max_tokens} × {@link Assumptions#outputFraction};
  * the prefix up to a request's last breakpoint that reaches the model's minimum cacheable length is written by the
@@ -31,8 +31,17 @@ public final class CostEstimate {
     /** Micro-dollars added to the worst case of a request with breakpoints: 4 kinds rounded half up each. */
     public static final long ROUNDING_ALLOWANCE = 2;
 
-    /** What the expectation assumes; both in [0, 1]. */
-    public record Assumptions(double hitRate, double outputFraction) {
+    /**
+     * What the expectation assumes; both rates in [0, 1].
+     *
+     * @param primed the submitter primes these requests ({@code bridge.submitter.primer.topics}): a primer's last
+     *     breakpoint is sent with the 1-hour TTL, so any request with a breakpoint may be billed a 1-hour write
+     */
+    public record Assumptions(double hitRate, double outputFraction, boolean primed) {
+        public Assumptions(double hitRate, double outputFraction) {
+            this(hitRate, outputFraction, false);
+        }
+
         public Assumptions {
             if (!(hitRate >= 0 && hitRate <= 1)) {
                 throw new IllegalArgumentException("--hit-rate must be between 0 and 1 but was " + hitRate);
@@ -145,8 +154,8 @@ public final class CostEstimate {
         }
         Priced p = new Priced(
                 true,
-                worst(r, batch),
-                worst(r, standard),
+                worst(r, batch, assumptions.primed()),
+                worst(r, standard, assumptions.primed()),
                 expected(r, batch, prefix, oneHour, first),
                 expected(r, standard, prefix, oneHour, first));
         worstBatch = Math.addExact(worstBatch, p.worstBatch());
@@ -179,12 +188,12 @@ public final class CostEstimate {
                 List.copyOf(list));
     }
 
-    static long worst(Request r, PriceRates rates) {
+    static long worst(Request r, PriceRates rates, boolean primed) {
         long output = PriceRates.micros(r.maxTokens(), rates.output());
         if (r.breakpoints().isEmpty()) {
             return Math.addExact(output, PriceRates.micros(r.inputTokens(), rates.input()));
         }
-        boolean anyOneHour = r.breakpoints().stream().anyMatch(PromptScan.Breakpoint::oneHour);
+        boolean anyOneHour = primed || r.breakpoints().stream().anyMatch(PromptScan.Breakpoint::oneHour);
         long rate = Math.max(rates.input(), Math.max(rates.cacheWrite5m(), anyOneHour ? rates.cacheWrite1h() : 0));
         long input = ceilMicros(r.inputTokens(), rate) + ROUNDING_ALLOWANCE;
         return Math.addExact(output, input);
@@ -200,7 +209,9 @@ public final class CostEstimate {
         long write = PriceRates.micros(oneHour, rates.cacheWrite1h())
                 + PriceRates.micros(prefix - oneHour, rates.cacheWrite5m());
         if (first) {
-            return fixed + write;
+            return assumptions.primed()
+                    ? fixed + PriceRates.micros(prefix, rates.cacheWrite1h()) // the primer: its prefix for 1 hour
+                    : fixed + write;
         }
         long read = PriceRates.micros(prefix, rates.cacheRead());
         double h = assumptions.hitRate();

@@ -74,6 +74,16 @@ class CostEstimateTest {
     }
 
     @Test
+    void whenTheSubmitterPrimesAnyBreakpointMayBeAOneHourWriteAndTheFirstOfAPrefixIsThePrimer() {
+        CostEstimate e = new CostEstimate(CATALOGUE, new CostEstimate.Assumptions(0.3, 1.0, true));
+
+        CostEstimate.Priced p = e.add(request(2000, 1, new PromptScan.Breakpoint(7, 1500, false)));
+
+        assertThat(p.worstBatch()).isEqualTo(6000 + 2 + 8); // at $3.00/M although the request asks for 5 minutes
+        assertThat(p.expectedBatch()).isEqualTo(4500 + 750 + 8);
+    }
+
+    @Test
     void aPrefixShorterThanTheModelsMinimumIsNotCacheableButTheWorstCaseStillAssumesAWrite() {
         CostEstimate e = estimate(0.98, 1.0);
         PromptScan.Breakpoint shortPrefix = new PromptScan.Breakpoint(9, 1023, false);
