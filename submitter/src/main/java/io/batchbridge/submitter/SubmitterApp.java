@@ -24,6 +24,7 @@ import io.batchbridge.submitter.internal.IntentRecovery;
 import io.batchbridge.submitter.internal.Lanes;
 import io.batchbridge.submitter.internal.OrphanBatches;
 import io.batchbridge.submitter.internal.OutcomeHandler;
+import io.batchbridge.submitter.internal.Primer;
 import io.batchbridge.submitter.internal.SpendGuard;
 import io.batchbridge.submitter.internal.SubmitterLoop;
 import io.batchbridge.submitter.internal.SubmitterMetrics;
@@ -105,6 +106,7 @@ public final class SubmitterApp implements Role {
         this.catalogue = CommonKeys.catalogue(config);
         this.spendGuard = new SpendGuard(config.getDouble(SubmitterConfig.SPEND_LIMIT_USD_PER_DAY), catalogue, clock);
         config.checkAccounts(this.accounts);
+        config.primerSettings(); // a primer without prefix packing stops the role at start
         this.orphans = new OrphanBatches(
                 clients, metrics, config.getDuration(SubmitterConfig.LINGER_MS).plusSeconds(30));
         this.intents = new IntentLog(
@@ -343,7 +345,11 @@ public final class SubmitterApp implements Role {
                 config.getDuration(SubmitterConfig.POLL_TIMEOUT_MS),
                 config.getLong(SubmitterConfig.MAX_BUFFERED_BYTES),
                 metrics,
-                spendGuard);
+                spendGuard,
+                new Primer(
+                        config.primerSettings(),
+                        (account, id) -> clients.apply(account).retrieve(id).ended(),
+                        metrics));
     }
 
     private void subscribe(KafkaConsumer<byte[], byte[]> c, SubmitterLoop l) {

@@ -7,6 +7,7 @@ import io.batchbridge.common.http.OpsKeys;
 import io.batchbridge.common.records.RequestEnvelope;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,6 +45,10 @@ public final class SubmitterConfig extends BridgeConfig {
     public static final String SPEND_LIMIT_USD_PER_DAY = "bridge.submitter.spend.limit.usd.per.day";
     // ---- cache-aware packing and priming (issue #23) ----
     public static final String PACKING = "bridge.submitter.packing";
+    public static final String PRIMER_TOPICS = "bridge.submitter.primer.topics";
+    public static final String PRIMER_MIN_REQUESTS = "bridge.submitter.primer.min.requests";
+    public static final String PRIMER_MAX_WAIT_MS = "bridge.submitter.primer.max.wait.ms";
+    public static final String PRIMER_CHECK_INTERVAL_MS = "bridge.submitter.primer.check.interval.ms";
 
     /** The API's own limits. */
     public static final int API_MAX_REQUESTS = 100_000;
@@ -226,11 +231,49 @@ public final class SubmitterConfig extends BridgeConfig {
                     "prefix",
                     ConfigDef.ValidString.in("prefix", "arrival"),
                     Importance.MEDIUM,
-                    "How a lane's requests are packed into batches. prefix: requests sharing a prompt-cache prefix"
-                            + " (everything up to their last cache_control breakpoint, and the model) are kept"
-                            + " together in one batch, in arrival order; a cut forced by size keeps back the group"
-                            + " still growing; requests without a breakpoint are packed as with arrival. arrival:"
-                            + " first come, first batched. Lane rules (size, bytes, linger) are the same for both.");
+                    "How a lane's requests are packed into batches. prefix: each prompt-cache prefix (everything up to a"
+                            + " request's last cache_control breakpoint, and the model) has a sub-lane of its own,"
+                            + " cut alone when it reaches the batch size or bytes; at the lane's linger all sub-lanes"
+                            + " are cut together, whole, into as few batches as fit, so a prefix's requests travel"
+                            + " together in arrival order; requests without a breakpoint share one sub-lane that"
+                            + " behaves as a lane always did. arrival: first come, first batched. Both obey"
+                            + " max.batch.requests, max.batch.bytes and linger.ms.")
+            .define(
+                    PRIMER_TOPICS,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Request topics with the primer policy on (comma-separated; empty: off; needs"
+                            + " bridge.submitter.packing=prefix). When a prompt-cache prefix this instance has not"
+                            + " primed in the last hour gathers bridge.submitter.primer.min.requests requests in a"
+                            + " lane, the first is sent alone in a batch of its own with its breakpoints set to the"
+                            + " 1-hour TTL, and the others are held (offsets uncommitted) until that batch has ended,"
+                            + " bridge.submitter.primer.max.wait.ms has passed, or holding would break"
+                            + " bridge.submitter.max.buffered.bytes. Requests without a breakpoint are never held.")
+            .define(
+                    PRIMER_MIN_REQUESTS,
+                    Type.INT,
+                    5,
+                    Range.between(2, API_MAX_REQUESTS),
+                    Importance.LOW,
+                    "Requests of one new prefix that must be waiting before one is sent ahead as a primer: below it,"
+                            + " the hour of latency buys too few cache reads.")
+            .define(
+                    PRIMER_MAX_WAIT_MS,
+                    Type.LONG,
+                    3_600_000L,
+                    Range.between(1_000, 24L * 3600 * 1000),
+                    Importance.LOW,
+                    "Longest the requests behind a primer are held; then they are released into their lane whether"
+                            + " or not the primer batch has ended.")
+            .define(
+                    PRIMER_CHECK_INTERVAL_MS,
+                    Type.LONG,
+                    30_000L,
+                    Range.between(100, 3_600_000),
+                    Importance.LOW,
+                    "How often the status of a primer batch is asked of the API (one retrieve call per primer per"
+                            + " interval, off the poll thread).");
 
     public SubmitterConfig(Map<String, String> values) {
         super(DEFINITION, values);
@@ -286,6 +329,22 @@ public final class SubmitterConfig extends BridgeConfig {
 
     private static String accountOf(String pair) {
         return pair.substring(pair.lastIndexOf(':') + 1);
+    }
+
+    /** The primer policy's settings; priming needs prefix packing (it takes a prefix group out of its lane). */
+    public io.batchbridge.submitter.internal.Primer.Settings primerSettings() {
+        List<String> topics = getList(PRIMER_TOPICS).stream()
+                .map(String::trim)
+                .filter(t -> !t.isEmpty())
+                .toList();
+        if (!topics.isEmpty() && !"prefix".equals(getString(PACKING))) {
+            throw new ConfigException(PRIMER_TOPICS, String.join(",", topics), "needs bridge.submitter.packing=prefix");
+        }
+        return new io.batchbridge.submitter.internal.Primer.Settings(
+                new HashSet<>(topics),
+                getInt(PRIMER_MIN_REQUESTS),
+                getDuration(PRIMER_MAX_WAIT_MS),
+                getDuration(PRIMER_CHECK_INTERVAL_MS));
     }
 
     /** The configured instance id, or $HOSTNAME, or {@code local}. */

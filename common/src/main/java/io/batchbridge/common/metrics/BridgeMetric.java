@@ -138,6 +138,28 @@ public enum BridgeMetric {
             "Requests with a cache breakpoint in the batches cut from lanes, by whether their batch holds another"
                     + " request with the same prefix (shared=true: it can read or write a cache entry with it)",
             "shared"),
+    SUBMITTER_PRIMER_SENT(
+            Role.SUBMITTER,
+            "bridge.submitter.primer.sent",
+            Meter.Type.COUNTER,
+            null,
+            "Primer batches queued: the first request of a new cache prefix sent alone with 1-hour breakpoints"
+                    + " while the prefix's other requests are held (bridge.submitter.primer.topics)"),
+    SUBMITTER_PRIMER_HELD(
+            Role.SUBMITTER,
+            "bridge.submitter.primer.held",
+            Meter.Type.GAUGE,
+            null,
+            "Requests held behind primer batches (out of the lanes, offsets not committed)"),
+    SUBMITTER_PRIMER_RELEASED(
+            Role.SUBMITTER,
+            "bridge.submitter.primer.released",
+            Meter.Type.COUNTER,
+            null,
+            "Requests released from behind a primer into their lane, by reason: ended (the primer batch ended),"
+                    + " max_wait (bridge.submitter.primer.max.wait.ms), buffer (the buffered-bytes bound),"
+                    + " failed (the primer was not created), watermark (commit metadata relief), drain (shutdown)",
+            "reason"),
     SUBMITTER_BUFFERED_BYTES(
             Role.SUBMITTER,
             "bridge.submitter.buffered.bytes",

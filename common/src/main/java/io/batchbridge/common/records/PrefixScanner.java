@@ -227,7 +227,25 @@ final class PrefixScanner extends JsonParserDelegate {
             h.bytes(sectionStart[s], end);
         }
         long f = h.finish();
-        return new PromptPrefix(f == 0 ? 1 : f, (int) (last[2] - paramsStart), (int) (last[3] - paramsStart));
+        return new PromptPrefix(f == 0 ? 1 : f, breakpointValues(paramsStart));
+    }
+
+    /** Every breakpoint's cache_control value range, relative to params, in byte order. */
+    private int[] breakpointValues(long paramsStart) {
+        long[][] all = new long[markCount + (automatic == null ? 0 : 1)][];
+        for (int i = 0; i < markCount; i++) {
+            all[i] = new long[] {marks[i][2], marks[i][3]};
+        }
+        if (automatic != null) {
+            all[markCount] = automatic;
+        }
+        Arrays.sort(all, (x, y) -> Long.compare(x[0], y[0]));
+        int[] out = new int[all.length * 2];
+        for (int i = 0; i < all.length; i++) {
+            out[2 * i] = (int) (all[i][0] - paramsStart);
+            out[2 * i + 1] = (int) (all[i][1] - paramsStart);
+        }
+        return out;
     }
 
     /** Excluded ranges in byte order, each widened by the separator that joined it to its neighbours. */

@@ -110,21 +110,23 @@ class PromptPrefixTest {
     }
 
     @Test
-    void theOneHourRewriteTouchesOnlyTheLastBreakpointAndKeepsTheFingerprint() throws Exception {
-        String params = params(
-                "m",
-                "[{\"type\":\"text\",\"text\":\"a\"," + CC + "},{\"type\":\"text\",\"text\":\"" + BIG + "\"," + CC
-                        + "}]",
-                user("q"));
+    void theOneHourRewriteTouchesOnlyTheBreakpointsAndKeepsTheFingerprint() throws Exception {
+        String oneHour = "\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}";
+        String params = "{\"model\":\"m\",\"max_tokens\":10,\"system\":[{\"type\":\"text\",\"text\":\"a\"," + CC
+                + "},{\"type\":\"text\",\"text\":\"" + BIG + "\",\"cache_control\": {\"type\": \"ephemeral\"} }],"
+                + "\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"5m\"},\"messages\":" + user("q") + "}";
         PromptPrefix p = prefix(params);
 
         byte[] rewritten = p.withOneHourTtl(params.getBytes(UTF_8));
 
-        String expected = params.substring(0, params.lastIndexOf(CC)) + "\"cache_control\":"
-                + "{\"type\":\"ephemeral\",\"ttl\":\"1h\"}" + params.substring(params.lastIndexOf(CC) + CC.length());
+        String expected = params.replace(CC, oneHour)
+                .replace("{\"type\": \"ephemeral\"}", "{\"type\":\"ephemeral\",\"ttl\":\"1h\"}")
+                .replace("\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"5m\"}", oneHour);
         assertThat(new String(rewritten, UTF_8)).isEqualTo(expected);
+        assertThat(p.breakpoints()).hasSize(6);
         assertThat(prefix(expected).fingerprint()).isEqualTo(p.fingerprint());
         assertThatThrownBy(() -> PromptPrefix.NONE.withOneHourTtl(rewritten)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new PromptPrefix(1, new int[] {4, 2})).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

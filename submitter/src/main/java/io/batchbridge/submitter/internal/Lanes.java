@@ -12,19 +12,18 @@ import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The open batches being assembled, one per lane. A lane is cut into a {@link PendingBatch} when it reaches the
+ * The open batches being assembled, per lane. A lane is cut into {@link PendingBatch}es when it reaches the
  * request count, would pass the body size, or has lingered long enough.
  *
- * <p>Inside a lane, requests are kept in <em>prefix groups</em>: those that share a prompt prefix fingerprint
- * ({@link io.batchbridge.common.records.PromptPrefix}) sit together, in arrival order; requests without one are
- * one group. Every cut takes whole groups, oldest group first, so a batch holds a group's requests next to each
- * other. With {@link Packing#PREFIX}, a cut forced by size (count or bytes) keeps back the group of the request
- * that forced it — the one still growing — so its requests stay together in the lane's next batch instead of
- * being split at the boundary; every other group goes. A group that alone fills a batch is cut by itself. The
- * lane's linger still runs from its oldest request, and a lane is still one open batch at a time, so no request
- * waits longer than it did, and a group never spreads over batches created at once. Requests without a
- * fingerprint are never kept back. {@link Packing#ARRIVAL} puts every request in one group: today's first-come
- * batches, exactly.
+ * <p>With {@link Packing#PREFIX}, a lane is a set of <em>sub-lanes</em>, one per prompt prefix fingerprint
+ * ({@link io.batchbridge.common.records.PromptPrefix}), plus one for the requests without a breakpoint. Each
+ * sub-lane has the lane rules of its own — it is cut alone when it reaches the request count or would pass the
+ * body size — and the lane's linger, counted from its oldest request, cuts all its sub-lanes at once, packed
+ * into as few batches as fit: whole sub-lanes, oldest first, each into the first batch with room. So within a
+ * linger window every prefix's requests travel together in arrival order, in one batch (two only when the
+ * prefix alone fills one), and a prefix is never spread over batches created at the same time. Requests without
+ * a breakpoint form one sub-lane that behaves exactly as a lane did. {@link Packing#ARRIVAL} has that one
+ * sub-lane only: first come, first batched, as before.
  */
 public final class Lanes {
     /** How a lane's requests are grouped: by cache prefix, or first come first batched. */
@@ -52,7 +51,7 @@ public final class Lanes {
         this.packing = packing;
     }
 
-    /** Requests of one fingerprint (0: without one) in one lane, in arrival order. */
+    /** A sub-lane: the requests of one fingerprint (0: without one) in one lane, in arrival order. */
     private static final class Group {
         final List<LaneItem> items = new ArrayList<>();
         long bodyBytes;
@@ -61,37 +60,38 @@ public final class Lanes {
 
     private static final class Lane {
         final Map<Long, Group> groups = new LinkedHashMap<>();
-        int count;
-        long bodyBytes;
         Instant firstAt;
+
+        void refreshFirstAt() {
+            firstAt = groups.values().stream()
+                    .map(g -> g.firstAt)
+                    .min(Instant::compareTo)
+                    .orElse(null);
+        }
     }
 
-    /** Adds an item; returns a batch cut from its lane when the lane is full (before or after the item). */
+    /** Adds an item; returns a batch cut from its sub-lane when that is full (before or after the item). */
     public PendingBatch add(LaneKey key, LaneItem item, Instant now) {
         long group = groupOf(item);
         Lane lane = lanes.get(key);
         PendingBatch cut = null;
-        if (lane != null && lane.bodyBytes + item.bodyBytes() > maxBodyBytes) {
-            Group own = group == 0 ? null : lane.groups.get(group);
-            boolean keepOwn = own != null && own.bodyBytes + item.bodyBytes() <= maxBodyBytes;
-            cut = cut(key, keepOwn ? group : null);
+        Group g = lane == null ? null : lane.groups.get(group);
+        if (g != null && g.bodyBytes + item.bodyBytes() > maxBodyBytes) {
+            cut = cutGroup(key, group);
         }
         lane = lanes.computeIfAbsent(key, k -> new Lane());
-        if (lane.count == 0) {
+        if (lane.groups.isEmpty()) {
             lane.firstAt = now;
         }
-        Group g = lane.groups.computeIfAbsent(group, k -> new Group());
+        g = lane.groups.computeIfAbsent(group, k -> new Group());
         if (g.items.isEmpty()) {
             g.firstAt = now;
         }
         g.items.add(item);
         g.bodyBytes += item.bodyBytes();
-        lane.count++;
-        lane.bodyBytes += item.bodyBytes();
         bufferedBytes += item.raw().length;
-        if (cut == null && lane.count >= maxRequests) {
-            boolean keepOwn = group != 0 && g.items.size() < lane.count;
-            cut = cut(key, keepOwn ? group : null);
+        if (cut == null && g.items.size() >= maxRequests) {
+            cut = cutGroup(key, group);
         }
         return cut;
     }
@@ -100,25 +100,41 @@ public final class Lanes {
         return packing == Packing.PREFIX ? item.request().prefix().fingerprint() : 0;
     }
 
+    /** Requests of this prefix waiting in the lane (prefix packing only; 0 otherwise). */
+    public int groupSize(LaneKey key, long fingerprint) {
+        Lane lane = lanes.get(key);
+        Group g = lane == null || packing != Packing.PREFIX || fingerprint == 0 ? null : lane.groups.get(fingerprint);
+        return g == null ? 0 : g.items.size();
+    }
+
+    /** Takes this prefix's requests out of the lane, in arrival order (for priming); empty when there are none. */
+    public List<LaneItem> takeGroup(LaneKey key, long fingerprint) {
+        if (groupSize(key, fingerprint) == 0) {
+            return List.of();
+        }
+        PendingBatch taken = cutGroup(key, fingerprint);
+        return taken.items();
+    }
+
     /** Batches of lanes that lingered long enough (or all of them, when {@code all}). */
     public List<PendingBatch> due(Instant now, boolean all) {
         List<PendingBatch> out = new ArrayList<>();
         for (LaneKey key : List.copyOf(lanes.keySet())) {
             Lane lane = lanes.get(key);
             if (all || !lane.firstAt.plus(linger).isAfter(now)) {
-                out.add(cut(key, null));
+                out.addAll(cutLane(key));
             }
         }
         return out;
     }
 
-    /** Cuts the lane that holds a record of this partition at this offset, if any (watermark relief). */
+    /** Cuts the sub-lane that holds a record of this partition at this offset, if any (watermark relief). */
     public PendingBatch cutLaneHolding(TopicPartition tp, long offset) {
         for (Map.Entry<LaneKey, Lane> e : lanes.entrySet()) {
-            for (Group g : e.getValue().groups.values()) {
-                for (LaneItem i : g.items) {
+            for (Map.Entry<Long, Group> g : e.getValue().groups.entrySet()) {
+                for (LaneItem i : g.getValue().items) {
                     if (i.source().offset() == offset && i.partition().equals(tp)) {
-                        return cut(e.getKey(), null);
+                        return cutGroup(e.getKey(), g.getKey());
                     }
                 }
             }
@@ -137,8 +153,6 @@ public final class Lanes {
                     if (revoked.test(i)) {
                         removed.add(i);
                         g.bodyBytes -= i.bodyBytes();
-                        lane.bodyBytes -= i.bodyBytes();
-                        lane.count--;
                         bufferedBytes -= i.raw().length;
                         return true;
                     }
@@ -148,40 +162,60 @@ public final class Lanes {
                     gi.remove();
                 }
             }
-            if (lane.count == 0) {
+            if (lane.groups.isEmpty()) {
                 it.remove();
             }
         }
         return removed;
     }
 
-    /**
-     * Cuts the lane's groups, oldest first, into one batch; the group {@code keep} (if not null) stays open as the
-     * lane, lingering from its own first request.
-     */
-    private PendingBatch cut(LaneKey key, Long keep) {
+    /** One sub-lane, alone, into a batch. */
+    private PendingBatch cutGroup(LaneKey key, long group) {
         Lane lane = lanes.get(key);
-        Group kept = keep == null ? null : lane.groups.get(keep);
-        List<LaneItem> items = new ArrayList<>(lane.count - (kept == null ? 0 : kept.items.size()));
-        Instant firstAt = null;
+        Group g = lane.groups.remove(group);
+        if (lane.groups.isEmpty()) {
+            lanes.remove(key);
+        } else {
+            lane.refreshFirstAt();
+        }
+        bufferedBytes -= g.items.stream().mapToLong(i -> i.raw().length).sum();
+        return new PendingBatch(key, g.items, packing == Packing.ARRIVAL ? lane.firstAt : g.firstAt);
+    }
+
+    /** The whole lane into as few batches as fit: whole sub-lanes, oldest first, each into the first with room. */
+    private List<PendingBatch> cutLane(LaneKey key) {
+        Lane lane = lanes.remove(key);
+        List<List<Group>> batches = new ArrayList<>();
+        List<long[]> sizes = new ArrayList<>(); // {requests, body bytes} per batch
         for (Group g : lane.groups.values()) {
-            if (g != kept) {
+            bufferedBytes -= g.items.stream().mapToLong(i -> i.raw().length).sum();
+            int into = -1;
+            for (int b = 0; b < batches.size() && into < 0; b++) {
+                long[] size = sizes.get(b);
+                if (size[0] + g.items.size() <= maxRequests && size[1] + g.bodyBytes <= maxBodyBytes) {
+                    into = b;
+                }
+            }
+            if (into < 0) {
+                batches.add(new ArrayList<>());
+                sizes.add(new long[2]);
+                into = batches.size() - 1;
+            }
+            batches.get(into).add(g);
+            sizes.get(into)[0] += g.items.size();
+            sizes.get(into)[1] += g.bodyBytes;
+        }
+        List<PendingBatch> out = new ArrayList<>(batches.size());
+        for (List<Group> groups : batches) {
+            List<LaneItem> items = new ArrayList<>();
+            Instant firstAt = null;
+            for (Group g : groups) {
                 items.addAll(g.items);
                 firstAt = firstAt == null || g.firstAt.isBefore(firstAt) ? g.firstAt : firstAt;
             }
+            out.add(new PendingBatch(key, items, packing == Packing.ARRIVAL ? lane.firstAt : firstAt));
         }
-        firstAt = kept == null ? lane.firstAt : firstAt;
-        if (kept == null) {
-            lanes.remove(key);
-        } else {
-            lane.groups.clear();
-            lane.groups.put(keep, kept);
-            lane.count = kept.items.size();
-            lane.bodyBytes = kept.bodyBytes;
-            lane.firstAt = kept.firstAt;
-        }
-        bufferedBytes -= items.stream().mapToLong(i -> i.raw().length).sum();
-        return new PendingBatch(key, items, firstAt);
+        return out;
     }
 
     /** Bytes of requests held by open lanes. */

@@ -45,6 +45,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     private final long maxBufferedBytes;
     private final SubmitterMetrics metrics;
     private final SpendGuard spendGuard;
+    private final Primer primer;
     private final Outbox outbox = new Outbox();
     private final Deque<PendingBatch> toCreate = new ArrayDeque<>();
     private final Map<TopicPartition, Instant> gated = new HashMap<>();
@@ -78,8 +79,10 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             Duration pollTimeout,
             long maxBufferedBytes,
             SubmitterMetrics metrics,
-            SpendGuard spendGuard) {
+            SpendGuard spendGuard,
+            Primer primer) {
         this.consumer = consumer;
+        this.primer = primer;
         this.validation = new ValidationStage(r -> intake.decide(r, clock.instant()));
         this.lanes = lanes;
         this.creator = creator;
@@ -107,6 +110,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             takeIn(validation.take());
         }
         settleOutcomes();
+        primer.tick(clock.instant(), bufferedBytes() > maxBufferedBytes, this::release);
         flushDue(false);
         relieveWatermarks();
         startCreates();
@@ -118,6 +122,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     public void drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         takeIn(validation.takeAll());
+        primer.releaseAll(this::release);
         flushDue(true);
         createNotBefore = Instant.MIN;
         parked.clear(); // stopping: a batch found later for an unknown outcome is resolved by the next start
@@ -145,6 +150,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     @Override
     public void close() {
         validation.close();
+        primer.close();
         writer.close();
     }
 
@@ -176,10 +182,11 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
             ledger.track(tp, r.offset());
             if (d instanceof Intake.Reject reject) {
                 outcomes.deadLetter(reject, outbox);
-            } else if (d instanceof Intake.Accept accept) {
-                PendingBatch cut = lanes.add(accept.lane(), accept.item(), now);
-                if (cut != null) {
-                    queueCut(cut);
+            } else if (d instanceof Intake.Accept accept && !primer.hold(accept.lane(), accept.item())) {
+                release(accept.lane(), accept.item());
+                PendingBatch primed = primer.prime(lanes, accept.lane(), accept.item(), now);
+                if (primed != null) {
+                    queue(primed);
                 }
             }
         }
@@ -189,9 +196,11 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         for (CreateOutcome o : creator.drain()) {
             if (o instanceof CreateOutcome.Created c) {
                 creatingBytes -= c.batch().rawBytes();
+                primer.created(c.batch(), c.created(), clock.instant());
                 outcomes.created(c, outbox);
             } else if (o instanceof CreateOutcome.Rejected r) {
                 release(r.batch());
+                primer.notCreated(r.batch());
                 outcomes.rejected(r, outbox);
             } else if (o instanceof CreateOutcome.Bisect b) {
                 log.warn(
@@ -208,6 +217,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                         "forgot a batch of {} requests created after their partitions were revoked",
                         a.batch().items().size());
                 release(a.batch());
+                primer.notCreated(a.batch());
             } else if (o instanceof CreateOutcome.Transient t) {
                 log.warn(
                         "creating a batch of {} requests failed ({}); retrying after {}",
@@ -235,8 +245,22 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         spendGuard.release(batch);
     }
 
+    /** A request goes into its lane (accepted, or released from behind a primer). */
+    private void release(LaneKey lane, LaneItem item) {
+        PendingBatch cut = lanes.add(lane, item, clock.instant());
+        if (cut != null) {
+            queueCut(cut);
+        }
+    }
+
+    /**
+     * Cuts lanes that lingered (all of them when {@code all}). Prefix packing lets a lane hold more than one batch
+     * (a sub-lane per prefix): when the lanes alone pass the buffered-bytes bound, they are all cut now rather than
+     * leaving intake paused until their linger.
+     */
     private void flushDue(boolean all) {
-        lanes.due(clock.instant(), all).forEach(this::queueCut);
+        boolean relief = lanes.packing() == Lanes.Packing.PREFIX && lanes.bufferedBytes() > maxBufferedBytes;
+        lanes.due(clock.instant(), all || relief).forEach(this::queueCut);
     }
 
     /** A batch cut from a lane: counted by prefix groups, then queued. */
@@ -257,8 +281,17 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                 PendingBatch cut = lanes.cutLaneHolding(tp, ledger.watermark(tp));
                 if (cut != null) {
                     queueCut(cut);
+                } else if (primer.releaseHolding(tp, ledger.watermark(tp), this::release)) {
+                    flushHolding(tp, ledger.watermark(tp));
                 }
             }
+        }
+    }
+
+    private void flushHolding(TopicPartition tp, long offset) {
+        PendingBatch cut = lanes.cutLaneHolding(tp, offset);
+        if (cut != null) {
+            queueCut(cut);
         }
     }
 
@@ -320,7 +353,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     }
 
     long bufferedBytes() {
-        return lanes.bufferedBytes() + creatingBytes;
+        return lanes.bufferedBytes() + creatingBytes + primer.heldBytes();
     }
 
     @Override
@@ -370,7 +403,8 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
 
     private void forget(Collection<TopicPartition> partitions) {
         Set<TopicPartition> gone = new HashSet<>(partitions);
-        List<LaneItem> dropped = lanes.removeIf(i -> gone.contains(i.partition()));
+        List<LaneItem> dropped = new java.util.ArrayList<>(lanes.removeIf(i -> gone.contains(i.partition())));
+        dropped.addAll(primer.removeIf(i -> gone.contains(i.partition()), gone::contains));
         int size = toCreate.size();
         for (int k = 0; k < size; k++) {
             PendingBatch b = toCreate.pollFirst();

@@ -98,6 +98,21 @@ public final class SubmitterMetrics {
         meters.counter(BridgeMetric.SUBMITTER_PREFIX_REQUESTS, "false").increment(alone);
     }
 
+    /** A primer batch queued: one request sent ahead to write a 1-hour cache entry. */
+    public void primerSent() {
+        meters.counter(BridgeMetric.SUBMITTER_PRIMER_SENT).increment();
+    }
+
+    /** Requests held behind a primer, released into their lane, by reason. */
+    public void primerReleased(String reason, int requests) {
+        meters.counter(BridgeMetric.SUBMITTER_PRIMER_RELEASED, reason).increment(requests);
+    }
+
+    /** The requests held behind primers; a new loop's primer replaces the previous one's. */
+    public void primerGauge(Supplier<Number> held) {
+        replaceGauge(BridgeMetric.SUBMITTER_PRIMER_HELD, held);
+    }
+
     /** The loop's gauges; a new loop (after a Kafka error rewinds the clients) replaces the previous one's. */
     public void gauges(Supplier<Number> bufferedBytes, Supplier<Number> openLanes, Supplier<Number> pausedPartitions) {
         replaceGauge(BridgeMetric.SUBMITTER_BUFFERED_BYTES, bufferedBytes);

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** Prefix packing: requests sharing a cache prefix stay together in one batch; lane rules are unchanged. */
+/** Prefix packing: requests sharing a cache prefix travel together; the lane rules still bound every batch. */
 class LanesPackingTest {
     private static final String TOPIC = "bridge.requests";
     private static final LaneKey LANE = new LaneKey("default", new TreeSet<>());
@@ -40,7 +40,7 @@ class LanesPackingTest {
                 null,
                 null,
                 null);
-        PromptPrefix p = prefix == 0 ? PromptPrefix.NONE : new PromptPrefix(prefix, 0, 2);
+        PromptPrefix p = prefix == 0 ? PromptPrefix.NONE : new PromptPrefix(prefix, new int[] {0, 2});
         ValidRequest v = new ValidRequest(e, "default", new TreeSet<>(), "claude-opus-4-6", 10, false, p);
         return new LaneItem(v, new Coordinates(TOPIC, partition, offset), new byte[20]);
     }
@@ -49,33 +49,40 @@ class LanesPackingTest {
         return b.items().stream().map(i -> i.source().offset()).toList();
     }
 
-    /** Interleaved arrivals of prefixes 1 and 2 (and some without one) into lanes of 4 requests. */
-    private static List<PendingBatch> interleaved(Lanes lanes, Instant now) {
-        long[] prefixes = {1, 2, 1, 0, 2, 1, 2, 1, 2, 0, 1, 2};
+    /** Three prefixes arriving interleaved, 4 requests each, into batches of at most 4, then the linger. */
+    private List<PendingBatch> interleaved(Lanes lanes) {
+        long[] prefixes = {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3};
         List<PendingBatch> cuts = new ArrayList<>();
         for (int o = 0; o < prefixes.length; o++) {
-            PendingBatch cut = lanes.add(LANE, item(o, prefixes[o]), now);
+            PendingBatch cut = lanes.add(LANE, item(o, prefixes[o]), clock.instant());
             if (cut != null) {
                 cuts.add(cut);
             }
         }
-        cuts.addAll(lanes.due(now, true));
+        cuts.addAll(lanes.due(clock.instant().plus(LINGER), false));
         return cuts;
     }
 
+    /** How many batches each prefix is spread over, summed: the cache writes the packing costs. */
+    private static long fragments(List<PendingBatch> batches) {
+        return batches.stream()
+                .mapToLong(b -> b.items().stream()
+                        .map(i -> i.request().prefix().fingerprint())
+                        .distinct()
+                        .count())
+                .sum();
+    }
+
     @Test
-    void aGroupIsCutTogetherInArrivalOrderAndTheGrowingGroupIsKeptForTheNextBatch() {
+    void interleavedPrefixesEachBecomeOneBatchInArrivalOrder() {
         Lanes lanes = new Lanes(4, 1 << 20, LINGER, Lanes.Packing.PREFIX);
 
-        List<PendingBatch> cuts = interleaved(lanes, clock.instant());
+        List<PendingBatch> cuts = interleaved(lanes);
 
-        // the 4th request (no prefix) fills the first lane: nothing is kept back for it
-        assertThat(offsets(cuts.get(0))).containsExactly(0L, 2L, 1L, 3L);
-        // the 8th (prefix 1) fills the next: prefix 2 goes, prefix 1 waits for its fourth
-        assertThat(offsets(cuts.get(1))).containsExactly(4L, 6L);
-        assertThat(offsets(cuts.get(2))).containsExactly(5L, 7L, 8L, 9L);
-        assertThat(cuts).allSatisfy(b -> assertThat(b.items()).hasSizeLessThanOrEqualTo(4));
-        assertThat(cuts.stream().mapToInt(b -> b.items().size()).sum()).isEqualTo(12);
+        assertThat(cuts)
+                .extracting(LanesPackingTest::offsets)
+                .containsExactly(List.of(0L, 3L, 6L, 9L), List.of(1L, 4L, 7L, 10L), List.of(2L, 5L, 8L, 11L));
+        assertThat(fragments(cuts)).isEqualTo(3);
         assertThat(lanes.bufferedBytes()).isZero();
     }
 
@@ -83,69 +90,80 @@ class LanesPackingTest {
     void arrivalPackingIsFirstComeWhateverThePrefix() {
         Lanes lanes = new Lanes(4, 1 << 20, LINGER, Lanes.Packing.ARRIVAL);
 
-        List<PendingBatch> cuts = interleaved(lanes, clock.instant());
+        List<PendingBatch> cuts = interleaved(lanes);
 
         assertThat(cuts)
                 .extracting(LanesPackingTest::offsets)
                 .containsExactly(List.of(0L, 1L, 2L, 3L), List.of(4L, 5L, 6L, 7L), List.of(8L, 9L, 10L, 11L));
+        assertThat(fragments(cuts)).isEqualTo(9);
     }
 
     @Test
-    void withinALingerWindowEveryGroupIsOneBatchAndGroupsAreContiguousInFirstArrivalOrder() {
-        Lanes lanes = new Lanes(100, 1 << 20, LINGER, Lanes.Packing.PREFIX);
-        long[] prefixes = {7, 0, 8, 7, 8, 0, 7};
+    void atTheLingerSmallGroupsArePackedWholeIntoAsFewBatchesAsFitOldestFirst() {
+        Lanes lanes = new Lanes(5, 1 << 20, LINGER, Lanes.Packing.PREFIX);
+        Instant first = clock.instant();
+        long[] prefixes = {7, 0, 8, 7, 9, 8, 0, 7, 9};
         for (int o = 0; o < prefixes.length; o++) {
             assertThat(lanes.add(LANE, item(o, prefixes[o]), clock.instant())).isNull();
+            clock.advance(Duration.ofMillis(100));
         }
 
-        assertThat(lanes.due(clock.instant().plus(LINGER), false))
-                .singleElement()
-                .satisfies(b -> assertThat(offsets(b)).containsExactly(0L, 3L, 6L, 1L, 5L, 2L, 4L));
+        assertThat(lanes.due(first.plus(LINGER).minusMillis(1), false)).isEmpty();
+        List<PendingBatch> due = lanes.due(first.plus(LINGER), false);
+
+        // groups 7 (3), loose (2), 8 (2), 9 (2): 7 + loose fill the first; 8 + 9 the second
+        assertThat(due)
+                .extracting(LanesPackingTest::offsets)
+                .containsExactly(List.of(0L, 3L, 7L, 1L, 6L), List.of(2L, 5L, 4L, 8L));
+        assertThat(due.get(0).firstAt()).isEqualTo(first);
+        assertThat(due.get(1).firstAt()).isEqualTo(first.plusMillis(200));
+        assertThat(lanes.openLanes()).isZero();
     }
 
     @Test
-    void aBodyBytesCutKeepsTheArrivingGroupWhenItStillFitsAndCutsEverythingWhenItDoesNot() {
+    void aPrefixThatPassesTheBodySizeIsCutAloneAndOthersStayInTheirSubLanes() {
         // 58 body bytes each: five fit in 300
         Lanes lanes = new Lanes(100, 300, LINGER, Lanes.Packing.PREFIX);
-        long[] prefixes = {1, 2, 1, 2, 2};
-        for (int o = 0; o < prefixes.length; o++) {
-            assertThat(lanes.add(LANE, item(o, prefixes[o]), clock.instant())).isNull();
-        }
-
-        PendingBatch cut = lanes.add(LANE, item(5, 1), clock.instant());
-
-        assertThat(offsets(cut))
-                .as("prefix 2 goes; prefix 1 and its new request stay")
-                .containsExactly(1L, 3L, 4L);
-        assertThat(lanes.bufferedBytes()).isEqualTo(3 * 20);
-        for (long o = 6; o < 8; o++) {
+        for (long o = 0; o < 5; o++) {
             assertThat(lanes.add(LANE, item(o, 1), clock.instant())).isNull();
         }
-        PendingBatch whole = lanes.add(LANE, item(8, 1), clock.instant());
-        assertThat(offsets(whole))
-                .as("prefix 1 alone fills the body: it is cut by itself, in order")
-                .containsExactly(0L, 2L, 5L, 6L, 7L);
+        assertThat(lanes.add(LANE, item(5, 2), clock.instant()))
+                .as("another prefix has its own sub-lane")
+                .isNull();
+
+        PendingBatch cut = lanes.add(LANE, item(6, 1), clock.instant());
+
+        assertThat(offsets(cut)).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(cut.bodyBytes()).isLessThanOrEqualTo(300 + 16);
+        assertThat(lanes.bufferedBytes()).isEqualTo(2 * 20);
+        assertThat(lanes.due(clock.instant(), true))
+                .extracting(LanesPackingTest::offsets)
+                .containsExactly(List.of(5L, 6L));
     }
 
     @Test
-    void aKeptGroupStillLingersFromItsOwnFirstRequest() {
+    void theLaneLingersFromItsOldestRequestWhicheverSubLaneHoldsIt() {
         Lanes lanes = new Lanes(3, 1 << 20, LINGER, Lanes.Packing.PREFIX);
         Instant first = clock.instant();
         lanes.add(LANE, item(0, 1), clock.instant());
         clock.advance(Duration.ofSeconds(2));
+        Instant second = clock.instant();
         lanes.add(LANE, item(1, 2), clock.instant());
-        PendingBatch cut = lanes.add(LANE, item(2, 1), clock.instant());
+        lanes.add(LANE, item(2, 1), clock.instant());
+        PendingBatch full = lanes.add(LANE, item(3, 1), clock.instant());
 
-        assertThat(offsets(cut)).containsExactly(1L);
-        assertThat(lanes.due(first.plus(LINGER).minusMillis(1), false)).isEmpty();
-        assertThat(lanes.due(first.plus(LINGER), false)).singleElement().satisfies(b -> {
-            assertThat(offsets(b)).containsExactly(0L, 2L);
-            assertThat(b.firstAt()).isEqualTo(first);
-        });
+        assertThat(offsets(full)).containsExactly(0L, 2L, 3L);
+        assertThat(full.firstAt()).isEqualTo(first);
+        assertThat(lanes.due(second.plus(LINGER).minusMillis(1), false))
+                .as("after the full sub-lane left, the lane lingers from its oldest remaining request")
+                .isEmpty();
+        assertThat(lanes.due(second.plus(LINGER), false))
+                .singleElement()
+                .satisfies(b -> assertThat(offsets(b)).containsExactly(1L));
     }
 
     @Test
-    void revocationAndWatermarkReliefWorkAcrossGroups() {
+    void revocationAndWatermarkReliefWorkAcrossSubLanes() {
         Lanes lanes = new Lanes(100, 1 << 20, LINGER, Lanes.Packing.PREFIX);
         lanes.add(LANE, item(0, 0, 1, 10), clock.instant());
         lanes.add(LANE, item(1, 1, 2, 10), clock.instant());
@@ -157,7 +175,11 @@ class LanesPackingTest {
         assertThat(removed).extracting(i -> i.source().offset()).containsExactlyInAnyOrder(1L, 3L);
         assertThat(lanes.bufferedBytes()).isEqualTo(40);
         PendingBatch cut = lanes.cutLaneHolding(new TopicPartition(TOPIC, 0), 2);
-        assertThat(offsets(cut)).containsExactly(0L, 2L);
+        assertThat(offsets(cut)).as("the sub-lane holding the watermark").containsExactly(2L);
+        assertThat(lanes.due(clock.instant(), true))
+                .extracting(LanesPackingTest::offsets)
+                .containsExactly(List.of(0L));
         assertThat(lanes.openLanes()).isZero();
+        assertThat(lanes.bufferedBytes()).isZero();
     }
 }
