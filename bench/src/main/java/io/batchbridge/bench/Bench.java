@@ -31,18 +31,11 @@ final class Bench {
             "open_heap_mb_100k",
             "open_heap_mb_1m",
             "scaling_2w_ratio",
-            "scaling_3w_ratio",
-            "cost_fifo_usd_per_1k",
-            "cost_aware_usd_per_1k",
-            "cost_primed_usd_per_1k",
-            "primed_extra_latency_s",
-            "cost_fifo_usd_per_1k_98",
-            "cost_aware_usd_per_1k_98",
-            "cost_primed_usd_per_1k_98",
-            "primed_extra_latency_s_98"
+            "scaling_3w_ratio"
         }) {
             line.put(k, "nan");
         }
+        CostBench.KEYS.forEach(k -> line.put(k, "nan"));
     }
 
     static void log(String format, Object... args) {

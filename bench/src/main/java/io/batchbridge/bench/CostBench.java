@@ -66,6 +66,17 @@ final class CostBench {
         }
     }
 
+    /** The summary line's keys: at 30 %, then at 98 % ({@code _98}). */
+    static final List<String> KEYS = List.of(
+            "cost_fifo_usd_per_1k",
+            "cost_aware_usd_per_1k",
+            "cost_primed_usd_per_1k",
+            "primed_extra_latency_s",
+            "cost_fifo_usd_per_1k_98",
+            "cost_aware_usd_per_1k_98",
+            "cost_primed_usd_per_1k_98",
+            "primed_extra_latency_s_98");
+
     static final String MODEL = BenchEnv.MODEL;
     static final double[] HIT_RATES = {0.3, 0.98};
     static final String[] MODES = {"fifo", "aware", "primed"};
