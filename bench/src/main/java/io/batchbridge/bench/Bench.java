@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /** Runs the selected benchmarks on one embedded broker and collects the table and the summary line. */
 final class Bench {
-    static final Set<String> NAMES = Set.of("fanout", "intake", "memory", "tracking", "latency", "open", "scaling");
+    static final Set<String> NAMES =
+            Set.of("fanout", "intake", "memory", "tracking", "latency", "open", "scaling", "cost");
 
     private final Sizes sizes;
     private final Set<String> only;
@@ -34,6 +35,7 @@ final class Bench {
         }) {
             line.put(k, "nan");
         }
+        CostBench.KEYS.forEach(k -> line.put(k, "nan"));
     }
 
     static void log(String format, Object... args) {
@@ -67,6 +69,9 @@ final class Bench {
             }
             if (selected("scaling")) {
                 scaling(env);
+            }
+            if (selected("cost")) {
+                CostBench.report(run("cost", () -> new CostBench(env).run(sizes.cost())), table, line);
             }
         }
         StringBuilder sb = new StringBuilder("bench:");

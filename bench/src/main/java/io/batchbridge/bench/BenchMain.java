@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bridge bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks: fan-out, peer, intake, memory, tracking, latency, open, worker scaling (see"
+        description = "Benchmarks: fan-out, peer, intake, memory, tracking, latency, open, worker scaling, cost (see"
                 + " docs/benchmarks.md).")
 public final class BenchMain implements Callable<Integer> {
     @Option(names = "--quick", description = "Small sizes: the whole run takes about 5 minutes.")
@@ -25,7 +25,8 @@ public final class BenchMain implements Callable<Integer> {
             names = "--only",
             split = ",",
             paramLabel = "<name>",
-            description = "Run only these: fanout (with the peer), intake, memory, tracking, latency, open, scaling.")
+            description =
+                    "Run only these: fanout (with the peer), intake, memory, tracking, latency, open, scaling, cost.")
     List<String> only = List.of();
 
     @Option(names = "--out", paramLabel = "<file>", description = "Also write the table and summary line here.")

@@ -19,7 +19,8 @@ record Sizes(
         Duration latencyGap,
         OpenBench.Size open,
         int scalingBatches,
-        int scalingResults) {
+        int scalingResults,
+        CostBench.Size cost) {
 
     static Sizes full() {
         return new Sizes(
@@ -38,7 +39,8 @@ record Sizes(
                 Duration.ofMillis(100),
                 new OpenBench.Size(1_000, 100, 1_000, true, Duration.ofSeconds(30)),
                 12,
-                5_000);
+                5_000,
+                new CostBench.Size(2_000, 20, 50_000));
     }
 
     static Sizes quick() {
@@ -58,6 +60,7 @@ record Sizes(
                 Duration.ofMillis(100),
                 new OpenBench.Size(100, 10, 100, false, Duration.ofSeconds(5)),
                 6,
-                500);
+                500,
+                new CostBench.Size(400, 20, 5_000));
     }
 }

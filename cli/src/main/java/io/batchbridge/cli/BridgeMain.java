@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             KafkaCommand.class,
             TopicsCommand.class,
             ProduceCommand.class,
+            EstimateCommand.class,
             TailCommand.class,
             BatchesCommand.class,
             DlqCommand.class,

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class BatchesClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BatchesClient.class);
     private static final String BATCHES = "/v1/messages/batches";
+    private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final int PAGE_LIMIT = 100;
 
@@ -92,6 +93,22 @@ public final class BatchesClient implements AutoCloseable {
                 body.sizeBytes(),
                 account.name());
         return batch;
+    }
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: the input tokens the API counts for a prompt ({@code body}, e.g. from
+     * {@link CountTokensBody#fromParams}). Free and idempotent, so retried like a read. A prompt the API refuses is a
+     * {@link BatchesApiException} with status 400 (404 for an unknown model).
+     */
+    public long countTokens(byte[] body, Collection<String> betas) {
+        Objects.requireNonNull(body, "body");
+        HttpRequest request = transport
+                .request(transport.resolve(COUNT_TOKENS), betas)
+                .header("content-type", "application/json")
+                .header("accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return guards.call("count_tokens", () -> parse("count_tokens", request, BatchJson::inputTokens));
     }
 
     public MessageBatch retrieve(String batchId) {

@@ -23,6 +23,15 @@ public final class BatchJson {
         return batch(JSON.readTree(body));
     }
 
+    /** The {@code input_tokens} of a count_tokens answer. */
+    public static Long inputTokens(byte[] body) throws IOException {
+        JsonNode n = JSON.readTree(body).get("input_tokens");
+        if (n == null || !n.canConvertToLong() || n.asLong() < 0) {
+            throw new IOException("count_tokens answer without a non-negative input_tokens");
+        }
+        return n.asLong();
+    }
+
     public static Page page(byte[] body) throws IOException {
         JsonNode root = JSON.readTree(body);
         List<MessageBatch> data = new ArrayList<>();
