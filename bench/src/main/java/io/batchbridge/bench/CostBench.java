@@ -36,8 +36,14 @@ import org.apache.kafka.common.TopicPartition;
  * results' {@code cost.total_micro_usd}; latency is wall time from a request produced to its result read.
  */
 final class CostBench {
-    /** The workload. */
-    record Size(int requests, int prefixes, int prefixTokens) {}
+    /**
+     * The workload.
+     *
+     * @param concurrent run the six configurations side by side (the quick bench: each waits its default linger,
+     *     so one after another they would take minutes of waiting); the full bench runs them one after another so
+     *     their latencies do not share the cores
+     */
+    record Size(int requests, int prefixes, int prefixTokens, boolean concurrent) {}
 
     /** One run's figures. */
     record Run(
@@ -96,16 +102,38 @@ final class CostBench {
     }
 
     Result run(Size size) throws Exception {
-        List<Run> runs = new ArrayList<>();
+        List<java.util.concurrent.Callable<Run>> all = new ArrayList<>();
         for (double h : HIT_RATES) {
             for (String mode : MODES) {
-                Bench.log("cost %s at hit rate %.2f ...", mode, h);
-                Run r = run(size, mode, h);
-                Bench.log(
-                        "cost %s at %.2f: $%.3f per 1k, %d batches, p50 %.1f s",
-                        mode, h, r.usdPer1k(), r.batches(), r.p50Seconds());
-                runs.add(r);
+                all.add(() -> {
+                    Bench.log("cost %s at hit rate %.2f ...", mode, h);
+                    Run r = run(size, mode, h);
+                    Bench.log(
+                            "cost %s at %.2f: $%.3f per 1k, %d batches, p50 %.1f s",
+                            mode, h, r.usdPer1k(), r.batches(), r.p50Seconds());
+                    return r;
+                });
             }
+        }
+        List<Run> runs = new ArrayList<>();
+        if (!size.concurrent()) {
+            for (java.util.concurrent.Callable<Run> c : all) {
+                runs.add(c.call());
+            }
+            return new Result(size, runs);
+        }
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(all.size(), Threads.numbered("bench-cost"));
+        try {
+            for (java.util.concurrent.Future<Run> f : pool.invokeAll(all)) {
+                try {
+                    runs.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         return new Result(size, runs);
     }

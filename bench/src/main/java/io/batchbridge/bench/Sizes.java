@@ -40,7 +40,7 @@ record Sizes(
                 new OpenBench.Size(1_000, 100, 1_000, true, Duration.ofSeconds(30)),
                 12,
                 5_000,
-                new CostBench.Size(2_000, 20, 50_000));
+                new CostBench.Size(2_000, 20, 50_000, false));
     }
 
     static Sizes quick() {
@@ -61,6 +61,6 @@ record Sizes(
                 new OpenBench.Size(100, 10, 100, false, Duration.ofSeconds(5)),
                 6,
                 500,
-                new CostBench.Size(400, 20, 5_000));
+                new CostBench.Size(400, 20, 5_000, true));
     }
 }

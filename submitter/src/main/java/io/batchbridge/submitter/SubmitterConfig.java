@@ -266,7 +266,7 @@ public final class SubmitterConfig extends BridgeConfig {
             .define(
                     PACKING,
                     Type.STRING,
-                    "prefix",
+                    "arrival",
                     ConfigDef.ValidString.in("prefix", "arrival"),
                     Importance.MEDIUM,
                     "How a lane's requests are packed into batches. prefix: each prompt-cache prefix (everything up to a"
@@ -274,8 +274,11 @@ public final class SubmitterConfig extends BridgeConfig {
                             + " cut alone when it reaches the batch size or bytes; at the lane's linger all sub-lanes"
                             + " are cut together, whole, into as few batches as fit, so a prefix's requests travel"
                             + " together in arrival order; requests without a breakpoint share one sub-lane that"
-                            + " behaves as a lane always did. arrival: first come, first batched. Both obey"
-                            + " max.batch.requests, max.batch.bytes and linger.ms.")
+                            + " behaves as a lane always did. arrival (default): first come, first batched. Both obey"
+                            + " max.batch.requests, max.batch.bytes and linger.ms. prefix saves the first cache"
+                            + " write of a prefix in each batch that would otherwise also hold it and cannot read"
+                            + " another's entry; it can cost more where first-come batches run one after another"
+                            + " and later ones read earlier ones' entries (docs/caching.md); priming needs it.")
             .define(
                     PRIMER_TOPICS,
                     Type.LIST,

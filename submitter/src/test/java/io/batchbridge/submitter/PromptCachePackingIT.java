@@ -165,6 +165,8 @@ class PromptCachePackingIT {
         start(
                 cluster,
                 Map.of(
+                        SubmitterConfig.PACKING,
+                        "prefix",
                         SubmitterConfig.PRIMER_TOPICS,
                         "$REQUESTS",
                         SubmitterConfig.PRIMER_MIN_REQUESTS,

@@ -16,7 +16,7 @@ class SubmitterConfigPrimerTest {
     void defaultsArePrefixPackingAndNoPrimer() {
         SubmitterConfig c = new SubmitterConfig(Map.of());
 
-        assertThat(c.getString(SubmitterConfig.PACKING)).isEqualTo("prefix");
+        assertThat(c.getString(SubmitterConfig.PACKING)).isEqualTo("arrival");
         Primer.Settings p = c.primerSettings();
         assertThat(p.enabled()).isFalse();
         assertThat(p.minRequests()).isEqualTo(5);
@@ -26,6 +26,7 @@ class SubmitterConfigPrimerTest {
     @Test
     void primerTopicsAreReadAndNeedPrefixPacking() {
         Map<String, String> on = Map.of(
+                SubmitterConfig.PACKING, "prefix",
                 SubmitterConfig.PRIMER_TOPICS, "a, b",
                 SubmitterConfig.PRIMER_MIN_REQUESTS, "12",
                 SubmitterConfig.PRIMER_MAX_WAIT_MS, "60000");
@@ -36,7 +37,7 @@ class SubmitterConfigPrimerTest {
         assertThat(p.minRequests()).isEqualTo(12);
         assertThat(p.maxWait()).isEqualTo(Duration.ofMinutes(1));
         Map<String, String> arrival = new java.util.HashMap<>(on);
-        arrival.put(SubmitterConfig.PACKING, "arrival");
+        arrival.remove(SubmitterConfig.PACKING); // the default: first come, first batched
         assertThatThrownBy(() -> new SubmitterConfig(arrival).primerSettings())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(SubmitterConfig.PRIMER_TOPICS)
