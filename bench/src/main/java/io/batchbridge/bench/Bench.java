@@ -31,7 +31,10 @@ final class Bench {
             "open_heap_mb_100k",
             "open_heap_mb_1m",
             "scaling_2w_ratio",
-            "scaling_3w_ratio"
+            "scaling_3w_ratio",
+            "fanout_overhead_4k",
+            "fanout_overhead_1m",
+            "intake_overhead"
         }) {
             line.put(k, "nan");
         }
@@ -96,10 +99,12 @@ final class Bench {
         // One unreported pass first: whichever side runs first in a fresh JVM otherwise pays the JIT for the
         // whole stack (producer, broker, zstd, HTTP), and the worker runs first.
         run("fan-out warm-up", () -> f.run("warmup", Math.max(200, sizes.smallResults() / 4), sizes.smallTokens()));
-        for (FanoutBench.Shape s : new FanoutBench.Shape[] {
-            run("fan-out small", () -> best(f, "small", sizes.smallResults(), sizes.smallTokens())),
-            run("fan-out large", () -> best(f, "large", sizes.bigResults(), sizes.bigTokens()))
-        }) {
+        FanoutBench.Shape small =
+                run("fan-out small", () -> best(f, "small", sizes.smallResults(), sizes.smallTokens()));
+        FanoutBench.Shape large = run("fan-out large", () -> best(f, "large", sizes.bigResults(), sizes.bigTokens()));
+        line.put("fanout_overhead_4k", Table.plain(small.overhead(), 2));
+        line.put("fanout_overhead_1m", Table.plain(large.overhead(), 2));
+        for (FanoutBench.Shape s : new FanoutBench.Shape[] {small, large}) {
             String name = "fan-out " + Table.num(s.results(), 0) + " × "
                     + (s.payloadBytes() / s.results() >= 1_000_000
                             ? Table.num(s.payloadBytes() / s.results() / 1e6, 1) + " MB"
@@ -151,6 +156,14 @@ final class Bench {
                     "",
                     "",
                     "");
+            table.row(
+                    name,
+                    "overhead: worker CPU µs per result vs the floor (raw producer + getting the results)",
+                    Table.num(s.worker().cpuMicrosPerRecord(), 0),
+                    Table.num(s.baseline().cpuMicrosPerRecord() + s.download().cpuMicrosPerRecord(), 0),
+                    Table.num(s.overhead(), 2),
+                    "≤ 1.25",
+                    Table.met(s.overhead() <= 1.25));
             worst = Math.min(worst, s.ratio());
             worstPeer = Math.min(worstPeer, s.peerRatio());
         }
@@ -182,7 +195,16 @@ final class Bench {
                 Table.num(r.baselineCpuSeconds() / r.submitterCpuSeconds(), 2),
                 "",
                 "");
+        table.row(
+                shape,
+                "overhead: submitter CPU per request ÷ the baseline's (consumer + one POST)",
+                Table.num(r.submitterCpuSeconds() * 1e6 / r.requests(), 1),
+                Table.num(r.baselineCpuSeconds() * 1e6 / r.requests(), 1),
+                Table.num(r.overhead(), 2),
+                "≤ 1.15",
+                Table.met(r.overhead() <= 1.15));
         line.put("intake_ratio", Table.plain(r.ratio(), 2));
+        line.put("intake_overhead", Table.plain(r.overhead(), 2));
     }
 
     private void memory(BenchEnv env) throws Exception {

@@ -35,6 +35,15 @@ final class FanoutBench {
             return worker.perSecond() / peer.perSecond();
         }
 
+        /**
+         * What the bridge adds on top of the work that cannot be avoided (issue #22): the worker's CPU per result
+         * divided by the floor's — the raw producer writing the same records plus the download-only pass getting
+         * them (both measured in this run, on the same JVMs).
+         */
+        double overhead() {
+            return worker.cpuMicrosPerRecord() / (baseline.cpuMicrosPerRecord() + download.cpuMicrosPerRecord());
+        }
+
         /** Each side's faster run of this and {@code other} (the same shape run again). */
         Shape fasterOf(Shape other) {
             return new Shape(

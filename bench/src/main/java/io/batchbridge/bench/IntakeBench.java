@@ -56,6 +56,11 @@ final class IntakeBench {
         double ratio() {
             return submitterRate() / baselineRate();
         }
+
+        /** The submitter's CPU per request divided by the baseline's (consumer + one POST): what intake adds (#22). */
+        double overhead() {
+            return submitterCpuSeconds / baselineCpuSeconds;
+        }
     }
 
     private final BenchEnv env;

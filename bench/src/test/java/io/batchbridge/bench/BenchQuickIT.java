@@ -12,6 +12,7 @@ class BenchQuickIT {
     private static final String LINE = "bench: fanout_ratio=(\\S+) fanout_peer_ratio=(\\S+) intake_ratio=(\\S+)"
             + " heap_ratio_2g_200m=(\\S+) tracking_calls_per_min=(\\S+) latency_p99_ms=(\\S+)"
             + " open_heap_mb_100k=(\\S+) open_heap_mb_1m=(\\S+) scaling_2w_ratio=(\\S+) scaling_3w_ratio=(\\S+)"
+            + " fanout_overhead_4k=(\\S+) fanout_overhead_1m=(\\S+) intake_overhead=(\\S+)"
             + " cost_fifo_usd_per_1k=(\\S+) cost_aware_usd_per_1k=(\\S+) cost_primed_usd_per_1k=(\\S+)"
             + " primed_extra_latency_s=(\\S+) cost_fifo_usd_per_1k_98=(\\S+) cost_aware_usd_per_1k_98=(\\S+)"
             + " cost_primed_usd_per_1k_98=(\\S+) primed_extra_latency_s_98=(\\S+)";
