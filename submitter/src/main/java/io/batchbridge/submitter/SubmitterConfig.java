@@ -261,7 +261,7 @@ public final class SubmitterConfig extends BridgeConfig {
                             + " byte-identical params and the same tenant (bridge.topic.tenants, by origin topic)"
                             + " become one API item, whose answer each of them gets with its own custom_id, reply_to"
                             + " and metadata; they pay once. The same answer goes to all of them even at temperature"
-                            + " > 0. Workers must be upgraded to read such tickets (v2) before it is turned on.")
+                            + " > 0. Upgrade the workers first: an older worker dead-letters the sharing requests (results_unavailable).")
             // ---- cache-aware packing and priming (issue #23; docs/caching.md) ----
             .define(
                     PACKING,

@@ -21,9 +21,10 @@ public final class TicketCodec {
                 new ByteArrayOutputStream(128 + 96 * t.items().size());
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
-            // v2: an item may share another's API answer ("d"); a worker that reads only v1 refuses such a ticket
-            // rather than dead-lettering the requests it does not know to deliver
-            g.writeNumberField("v", t.items().stream().anyMatch(i -> i.sharedWith() != null) ? 2 : 1);
+            // still v1 with items that share another's answer ("d"): a worker that does not know "d" ignores it and
+            // dead-letters those items alone (no results line names them) while it delivers the rest; a version it
+            // refuses would make it skip the whole ticket, every request of the batch with it
+            g.writeNumberField("v", 1);
             g.writeStringField("batch_id", t.batchId());
             g.writeStringField("account", t.account());
             writeStrings(g, "betas", t.betas());
@@ -138,7 +139,7 @@ public final class TicketCodec {
                 || !n.path("items").isArray()) {
             throw new IllegalArgumentException("not a ticket: batch_id and items are required");
         }
-        TicketSchema.optionalIntIn(n, "v", 1, 2, 1);
+        TicketSchema.optionalIntIn(n, "v", 1, 1, 1);
         int requestCount = TicketSchema.intIn(n, "request_count", 1, TicketSchema.MAX_REQUESTS);
         int parts = TicketSchema.optionalIntIn(n, "parts", 1, requestCount, 1);
         int part = TicketSchema.optionalIntIn(n, "part", 0, parts - 1, 0);

@@ -304,21 +304,26 @@ public final class ResultFanout {
                     line.customId());
             return;
         }
-        if (txn.isDelivered(i)) {
-            return;
-        }
-        if (line.type() == io.batchbridge.client.ResultType.SUCCEEDED) {
-            Cost cost = records.cost(line); // billed whatever becomes of it (delivered, refused, retried)
-            if (cost != null) {
-                txn.priced(cost.totalMicros());
+        if (!txn.isDelivered(i)) {
+            if (line.type() == io.batchbridge.client.ResultType.SUCCEEDED) {
+                Cost cost = records.cost(line); // billed whatever becomes of it (delivered, refused, retried)
+                if (cost != null) {
+                    txn.priced(cost.totalMicros());
+                }
             }
+            metrics.result(ResultRouter.tag(line.type()));
+            route(b, i, line, -1, txn);
         }
-        metrics.result(ResultRouter.tag(line.type()));
-        route(b, i, line, -1, txn);
-        for (int shared : b.sharing(i)) { // de-duplicated requests: the same answer, each routed as its own
-            if (!txn.isDelivered(shared)) {
-                route(b, shared, line, i, txn);
+        // de-duplicated requests: the same answer, each routed as its own; a large group spans transactions like
+        // any run of lines (the checkpoint says which of them are done, so a resumed fan-out finishes the group)
+        for (int shared : b.sharing(i)) {
+            if (txn.isDelivered(shared)) {
+                continue;
             }
+            if (txn.full(settings)) {
+                commit(b, txn, false);
+            }
+            route(b, shared, line, i, txn);
         }
     }
 
