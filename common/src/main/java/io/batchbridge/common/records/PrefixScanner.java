@@ -44,10 +44,6 @@ final class PrefixScanner extends JsonParserDelegate {
     /** Depth (in a messages section) of a message content block: messages list, message, content list, block. */
     private static final int BLOCK_DEPTH = 4;
 
-    private static final int NOT_A_PLACE = 0;
-    private static final int PLACE = 1;
-    private static final int IN_TOOL_RESULT = 2;
-
     private static final int TYPE_UNKNOWN = 0;
     private static final int TYPE_TOOL_RESULT = 1;
     private static final int TYPE_OTHER = 2;
@@ -193,53 +189,17 @@ final class PrefixScanner extends JsonParserDelegate {
         } else if (t == JsonToken.FIELD_NAME) {
             String name = delegate.currentName();
             if (CACHE_CONTROL.equals(name)) {
-                int place = place();
-                if (place == NOT_A_PLACE || (place == IN_TOOL_RESULT && blockType == TYPE_OTHER)) {
+                int place = CachePlaces.of(delegate.getParsingContext(), sectionList, section == MESSAGES);
+                if (place == CachePlaces.NONE || (place == CachePlaces.IF_TOOL_RESULT && blockType == TYPE_OTHER)) {
                     return; // the producer's data: hashed, never a breakpoint
                 }
-                provisional = place == IN_TOOL_RESULT && blockType == TYPE_UNKNOWN;
+                provisional = place == CachePlaces.IF_TOOL_RESULT && blockType == TYPE_UNKNOWN;
                 keyStart = delegate.currentTokenLocation().getByteOffset();
                 inValue = -1;
             } else if (blockDepth && "type".equals(name)) {
                 expectType = true;
             }
         }
-    }
-
-    /**
-     * Where the {@code cache_control} key just read sits: on an element of tools, of system or of a message's
-     * content ({@link #PLACE}); on an element of the content list of a block of a message's content
-     * ({@link #IN_TOOL_RESULT}: a place if that block is a tool_result); anywhere else, {@link #NOT_A_PLACE}.
-     */
-    private int place() {
-        JsonStreamContext list = delegate.getParsingContext().getParent(); // around the object holding the key
-        if (sectionList == null || list == null || !list.inArray()) {
-            return NOT_A_PLACE;
-        }
-        if (list == sectionList) {
-            return section == MESSAGES ? NOT_A_PLACE : PLACE; // tools[i], system[i]; not messages[i]
-        }
-        if (section != MESSAGES) {
-            return NOT_A_PLACE;
-        }
-        JsonStreamContext owner = list.getParent();
-        if (!contentOf(owner)) {
-            return NOT_A_PLACE;
-        }
-        JsonStreamContext up = owner.getParent();
-        if (up == sectionList) {
-            return PLACE; // messages[i].content[j]
-        }
-        if (up == null || !up.inArray()) {
-            return NOT_A_PLACE;
-        }
-        JsonStreamContext message = up.getParent();
-        return contentOf(message) && message.getParent() == sectionList ? IN_TOOL_RESULT : NOT_A_PLACE;
-    }
-
-    /** An object whose field being read is {@code content}. */
-    private static boolean contentOf(JsonStreamContext c) {
-        return c != null && c.inObject() && "content".equals(c.getCurrentName());
     }
 
     /** A message content block closed: its provisional notes are kept (a tool_result) or dropped. */
