@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A 64-bit hash of a stream of byte ranges of one array, leaving out given ranges: the same bytes give the same
- * hash however they are split into ranges. Eight bytes at a time where it can; not cryptographic (a collision
- * only packs two prefixes into one batch).
+ * hash however they are split into ranges. Eight bytes at a time where it can. Not cryptographic: a producer can
+ * craft a collision, which only packs two prefixes of its lane together or holds one behind the other's primer
+ * (a delay of at most the primer's max wait, or a cache miss); it never changes what is sent or who gets which
+ * answer (docs/caching.md).
  */
 final class PrefixHash {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

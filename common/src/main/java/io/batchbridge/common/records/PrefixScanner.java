@@ -1,6 +1,7 @@
 package io.batchbridge.common.records;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import java.io.IOException;
@@ -10,7 +11,8 @@ import java.util.Arrays;
  * Watches the prompt sections of one request's {@code params} ({@code tools}, {@code system}, {@code messages})
  * while the validator reads them through it, in the same streaming pass, and notes only byte offsets: where each
  * section starts and ends, where every block carrying {@code cache_control} ends (a breakpoint), and where each
- * {@code cache_control} key and value sit. Nothing is decoded or hashed while parsing, so a request without a
+ * {@code cache_control} key and value sit. Nothing but a message content block's {@code type} is decoded, and
+ * nothing is hashed, while parsing, so a request without a
  * breakpoint pays a few comparisons per token; for one with breakpoints, {@link #prefix} hashes the raw bytes of
  * the prefix up to its last breakpoint once, after the pass (a hash over a byte range, not a second parse).
  *
@@ -19,6 +21,14 @@ import java.util.Arrays;
  * same prompt with other whitespace or escapes gets another fingerprint (a missed grouping, never a wrong answer).
  * Hostile input is bounded: more than {@link #MAX_BREAKPOINTS} breakpoints (the API refuses them) or more than
  * {@link #MAX_CACHE_CONTROLS} {@code cache_control} keys give no fingerprint; memory is a few fixed arrays.
+ *
+ * <p>A {@code cache_control} key counts only where the Messages API takes one: directly on an element of
+ * {@code tools}, of {@code system} (a list of blocks), of a message's {@code content} (a list of blocks), or of the
+ * {@code content} list of a {@code tool_result} block in a message's content; plus the top-level one (automatic
+ * caching, {@link #automatic}). Anywhere else — a tool's {@code input_schema}, a {@code tool_use}'s {@code input},
+ * any JSON inside a block — it is the producer's data: hashed like any other byte, never a breakpoint, never
+ * rewritten. A {@code tool_result}'s type may come after its content, so a key in its content list is noted
+ * provisionally and kept or dropped when the block closes.
  */
 final class PrefixScanner extends JsonParserDelegate {
     static final int TOOLS = 0;
@@ -31,6 +41,22 @@ final class PrefixScanner extends JsonParserDelegate {
 
     private static final String CACHE_CONTROL = "cache_control";
 
+    /** Depth (in a messages section) of a message content block: messages list, message, content list, block. */
+    private static final int BLOCK_DEPTH = 4;
+
+    private static final int TYPE_UNKNOWN = 0;
+    private static final int TYPE_TOOL_RESULT = 1;
+    private static final int TYPE_OTHER = 2;
+
+    /** The section's list (while watching a section whose value is a list), else null. */
+    private JsonStreamContext sectionList;
+    /** Whether the current message content block is a tool_result, as far as read. */
+    private int blockType;
+    /** The next token is the value of a message content block's {@code type}. */
+    private boolean expectType;
+    /** The cache_control being read sits in a tool_result's content whose block type is not read yet. */
+    private boolean provisional;
+
     private final long[] sectionStart = {-1, -1, -1};
     private final long[] sectionEnd = {-1, -1, -1};
     private int section = -1;
@@ -42,8 +68,9 @@ final class PrefixScanner extends JsonParserDelegate {
     private final int[] openMarks = new int[MAX_BREAKPOINTS + 1];
 
     private final long[][] openMarkTtl = new long[MAX_BREAKPOINTS + 1][];
+    private final boolean[] openMarkProvisional = new boolean[MAX_BREAKPOINTS + 1];
     private int openCount;
-    /** Closed breakpoints: {section, end offset, cache_control value start, value end}. */
+    /** Closed breakpoints: {section, end offset, cache_control value start, value end, provisional (1) or not}. */
     private final long[][] marks = new long[MAX_BREAKPOINTS][];
 
     private int markCount;
@@ -51,6 +78,7 @@ final class PrefixScanner extends JsonParserDelegate {
     private final long[] excludedStart = new long[MAX_CACHE_CONTROLS];
 
     private final long[] excludedEnd = new long[MAX_CACHE_CONTROLS];
+    private final boolean[] excludedProvisional = new boolean[MAX_CACHE_CONTROLS];
     private int excludedCount;
     /** 0: not in a cache_control value; -1: its first token is next; n &gt; 0: nesting inside it. */
     private int inValue;
@@ -71,13 +99,21 @@ final class PrefixScanner extends JsonParserDelegate {
         depth = 0;
         openCount = 0;
         inValue = 0;
-        feed(delegate.currentToken());
+        blockType = TYPE_UNKNOWN;
+        expectType = false;
+        JsonToken first = delegate.currentToken();
+        sectionList = null;
+        if (first != null && !unusable) {
+            feed(first);
+        }
+        sectionList = first == JsonToken.START_ARRAY ? delegate.getParsingContext() : null;
     }
 
     /** Stops watching after the section's last token; its end is where the next token starts. */
     void exit() {
         endPending = section;
         section = -1;
+        sectionList = null;
     }
 
     /** A top-level {@code cache_control} object (automatic caching) spans these offsets: a breakpoint at the end of messages. */
@@ -127,20 +163,67 @@ final class PrefixScanner extends JsonParserDelegate {
             cacheControlValue(t);
             return;
         }
+        if (expectType) {
+            expectType = false;
+            blockType = t == JsonToken.VALUE_STRING && "tool_result".equals(delegate.getText())
+                    ? TYPE_TOOL_RESULT
+                    : TYPE_OTHER;
+        }
+        boolean blockDepth = section == MESSAGES && depth == BLOCK_DEPTH;
         if (t.isStructStart()) {
             depth++;
+            if (t == JsonToken.START_OBJECT && section == MESSAGES && depth == BLOCK_DEPTH) {
+                blockType = TYPE_UNKNOWN;
+            }
         } else if (t == JsonToken.END_OBJECT) {
             if (openCount > 0 && openMarks[openCount - 1] == depth) {
                 openCount--;
-                closeMark(openMarkTtl[openCount]);
+                closeMark(openMarkTtl[openCount], openMarkProvisional[openCount]);
+            }
+            if (blockDepth) {
+                settle(blockType == TYPE_TOOL_RESULT);
             }
             depth--;
         } else if (t == JsonToken.END_ARRAY) {
             depth--;
-        } else if (t == JsonToken.FIELD_NAME && CACHE_CONTROL.equals(delegate.currentName())) {
-            keyStart = delegate.currentTokenLocation().getByteOffset();
-            inValue = -1;
+        } else if (t == JsonToken.FIELD_NAME) {
+            String name = delegate.currentName();
+            if (CACHE_CONTROL.equals(name)) {
+                int place = CachePlaces.of(delegate.getParsingContext(), sectionList, section == MESSAGES);
+                if (place == CachePlaces.NONE || (place == CachePlaces.IF_TOOL_RESULT && blockType == TYPE_OTHER)) {
+                    return; // the producer's data: hashed, never a breakpoint
+                }
+                provisional = place == CachePlaces.IF_TOOL_RESULT && blockType == TYPE_UNKNOWN;
+                keyStart = delegate.currentTokenLocation().getByteOffset();
+                inValue = -1;
+            } else if (blockDepth && "type".equals(name)) {
+                expectType = true;
+            }
         }
+    }
+
+    /** A message content block closed: its provisional notes are kept (a tool_result) or dropped. */
+    private void settle(boolean keep) {
+        int e = 0;
+        for (int i = 0; i < excludedCount; i++) {
+            if (keep || !excludedProvisional[i]) {
+                excludedStart[e] = excludedStart[i];
+                excludedEnd[e] = excludedEnd[i];
+                excludedProvisional[e++] = false;
+            }
+        }
+        excludedCount = e;
+        int m = 0;
+        for (int i = 0; i < markCount; i++) {
+            if (keep || marks[i][4] == 0) {
+                marks[m] = marks[i];
+                marks[m++][4] = 0;
+            }
+        }
+        for (int i = m; i < markCount; i++) {
+            marks[i] = null;
+        }
+        markCount = m;
     }
 
     /** Inside a {@code cache_control} value: not content; an object value makes its block a breakpoint. */
@@ -172,6 +255,7 @@ final class PrefixScanner extends JsonParserDelegate {
             return;
         }
         excludedStart[excludedCount] = keyStart;
+        excludedProvisional[excludedCount] = provisional;
         excludedEnd[excludedCount++] = end;
         if (object) {
             if (openCount + markCount >= MAX_BREAKPOINTS) {
@@ -179,13 +263,14 @@ final class PrefixScanner extends JsonParserDelegate {
                 return;
             }
             openMarks[openCount] = depth;
+            openMarkProvisional[openCount] = provisional;
             openMarkTtl[openCount++] = new long[] {valueStart, end};
         }
     }
 
-    private void closeMark(long[] ttl) {
+    private void closeMark(long[] ttl, boolean provisional) {
         long end = delegate.currentLocation().getByteOffset();
-        marks[markCount++] = new long[] {section, end, ttl[0], ttl[1]};
+        marks[markCount++] = new long[] {section, end, ttl[0], ttl[1], provisional ? 1 : 0};
     }
 
     /**

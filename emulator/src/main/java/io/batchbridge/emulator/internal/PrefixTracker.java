@@ -1,6 +1,7 @@
 package io.batchbridge.emulator.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import java.io.IOException;
@@ -13,6 +14,13 @@ import java.util.List;
  * bytes, plus the same two figures at the end of every block that carries a {@code cache_control} breakpoint.
  * The {@code cache_control} values themselves are left out of the hash, so two prompts that differ only in where
  * their breakpoints sit share their prefixes. Nothing of the content is kept: the prompt cache stores hashes.
+ *
+ * <p>A {@code cache_control} key is a breakpoint only where the API takes one: directly on an element of
+ * {@code tools}, of {@code system}, of a message's {@code content}, or of the {@code content} list of a
+ * {@code tool_result} block there. Anywhere else (a tool's {@code input_schema}, a {@code tool_use}'s
+ * {@code input}, JSON nested in a block) it is content, hashed and counted like any other. The hash runs as the
+ * tokens come, so a key in the content list of a block whose {@code type} comes only after that list is taken as
+ * a breakpoint (as it is for a tool_result, the one block type with such a list that producers write).
  */
 final class PrefixTracker extends JsonParserDelegate {
     /** Sections in the order the API renders a prompt (and so the order prefixes run). */
@@ -22,6 +30,9 @@ final class PrefixTracker extends JsonParserDelegate {
     static final int MESSAGES = 2;
     /** Most blocks with {@code cache_control} one request may have. */
     static final int MAX_BREAKPOINTS = 4;
+
+    /** Depth of a message content block in messages: the list, a message, its content list, the block. */
+    private static final int BLOCK_DEPTH = 4;
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
@@ -48,6 +59,12 @@ final class PrefixTracker extends JsonParserDelegate {
     private long skippedBytes;
 
     private long cacheControlStart;
+    /** The section's list, while watching a section that is a list. */
+    private JsonStreamContext sectionList;
+    /** 0: the current message content block's type is not read yet; 1: tool_result; 2: another. */
+    private int blockType;
+
+    private boolean typeNext;
 
     PrefixTracker(JsonParser p) {
         super(p);
@@ -64,7 +81,12 @@ final class PrefixTracker extends JsonParserDelegate {
         oneHourDepths = 0;
         skipping = 0;
         skippedBytes = 0;
-        feed(delegate.currentToken());
+        blockType = 0;
+        typeNext = false;
+        sectionList = null;
+        JsonToken first = delegate.currentToken();
+        feed(first);
+        sectionList = first == JsonToken.START_ARRAY ? delegate.getParsingContext() : null;
     }
 
     /** Stops watching after the section's last token. */
@@ -73,6 +95,7 @@ final class PrefixTracker extends JsonParserDelegate {
             bytes[section] = Math.max(0, delegate.currentLocation().getByteOffset() - sectionStart - skippedBytes);
         }
         section = -1;
+        sectionList = null;
     }
 
     @Override
@@ -113,8 +136,16 @@ final class PrefixTracker extends JsonParserDelegate {
             skipCacheControl(t);
             return;
         }
+        if (typeNext) {
+            typeNext = false;
+            blockType = t == JsonToken.VALUE_STRING && "tool_result".equals(delegate.getText()) ? 1 : 2;
+        }
+        boolean blockDepth = section == MESSAGES && depth == BLOCK_DEPTH;
         if (t.isStructStart()) {
             depth++;
+            if (t == JsonToken.START_OBJECT && section == MESSAGES && depth == BLOCK_DEPTH) {
+                blockType = 0;
+            }
         } else if (t.isStructEnd()) {
             if (t == JsonToken.END_OBJECT && depth < 64 && (markedDepths & (1L << depth)) != 0) {
                 mix(t.id());
@@ -127,7 +158,9 @@ final class PrefixTracker extends JsonParserDelegate {
                 return;
             }
             depth--;
-        } else if (t == JsonToken.FIELD_NAME && "cache_control".equals(delegate.currentName())) {
+        } else if (t == JsonToken.FIELD_NAME && blockDepth && "type".equals(delegate.currentName())) {
+            typeNext = true;
+        } else if (t == JsonToken.FIELD_NAME && "cache_control".equals(delegate.currentName()) && place()) {
             if (depth < 64) {
                 markedDepths |= 1L << depth;
             }
@@ -151,6 +184,31 @@ final class PrefixTracker extends JsonParserDelegate {
                 mix(text.charAt(i));
             }
         }
+    }
+
+    /** Whether the {@code cache_control} key just read sits where the API takes a breakpoint. */
+    private boolean place() {
+        JsonStreamContext list = delegate.getParsingContext().getParent();
+        if (sectionList == null || list == null || !list.inArray()) {
+            return false;
+        }
+        if (list == sectionList) {
+            return section != MESSAGES; // tools[i], system[i]
+        }
+        JsonStreamContext owner = list.getParent();
+        if (section != MESSAGES || !contentOf(owner)) {
+            return false;
+        }
+        JsonStreamContext up = owner.getParent();
+        if (up == sectionList) {
+            return true; // messages[i].content[j]
+        }
+        JsonStreamContext message = up == null || !up.inArray() ? null : up.getParent();
+        return contentOf(message) && message.getParent() == sectionList && blockType != 2; // a tool_result's
+    }
+
+    private static boolean contentOf(JsonStreamContext c) {
+        return c != null && c.inObject() && "content".equals(c.getCurrentName());
     }
 
     /** Inside a {@code cache_control} value: not hashed; its {@code ttl} is noted. */

@@ -201,4 +201,51 @@ class PromptCacheTest {
         assertThat(facts.get(0).invalid())
                 .isEqualTo("A maximum of 4 blocks with cache_control may be provided. Found 5.");
     }
+
+    /** A text block whose citations carry a user object that looks like a breakpoint. */
+    private static String lookalike(String text, String value) {
+        return "{\"type\":\"text\",\"text\":\"" + text + "\",\"citations\":[{\"type\":\"char_location\","
+                + "\"doc\":{\"cache_control\":" + value + "}}]}";
+    }
+
+    @Test
+    void aCacheControlInsideABlocksDataIsContentNotABreakpoint() throws IOException {
+        PlannedRequest alone = one(0, params("claude-sonnet-4-6", lookalike(A, EPHEMERAL), "q"));
+        assertThat(alone.cacheWriteTokens())
+                .as("no breakpoint: nothing written")
+                .isZero();
+
+        String withReal = lookalike(A, EPHEMERAL) + "," + block(B, EPHEMERAL);
+        PlannedRequest written = one(MINUTE, params("claude-sonnet-4-6", withReal, "q"));
+        PlannedRequest otherData =
+                one(2 * MINUTE, params("claude-sonnet-4-6", lookalike(A, HOUR) + "," + block(B, EPHEMERAL), "q"));
+        PlannedRequest same = one(3 * MINUTE, params("claude-sonnet-4-6", withReal, "another question"));
+
+        assertThat(written.cacheWriteTokens()).isGreaterThan(4_000);
+        assertThat(otherData.cacheReadTokens())
+                .as("the look-alike's value is content: another prefix")
+                .isZero();
+        assertThat(same.cacheReadTokens()).isEqualTo(written.cacheWriteTokens());
+
+        String four = String.join(",", java.util.Collections.nCopies(4, block("x", EPHEMERAL)));
+        List<RequestFacts> facts =
+                CreateParser.parse(new ByteArrayInputStream(("{\"requests\":[{\"custom_id\":\"a\"," + "\"params\":"
+                                + params("claude-sonnet-4-6", four + "," + lookalike("y", EPHEMERAL), "q") + "}]}")
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertThat(facts.get(0).invalid()).as("four breakpoints and data").isNull();
+    }
+
+    @Test
+    void aBlockInAToolResultsContentIsABreakpointInAnotherBlocksItIsContent() throws IOException {
+        String inner = "[{\"type\":\"text\",\"text\":\"" + A + "\",\"cache_control\":" + EPHEMERAL + "}]";
+        String template = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"type\":\"%s\",\"tool_use_id\":\"tu_1\",\"content\":" + inner + "}]}]}";
+        String typeLast = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\","
+                + "\"content\":[{\"tool_use_id\":\"tu_2\",\"content\":" + inner + ",\"type\":\"tool_result\"}]}]}";
+
+        assertThat(one(0, template.formatted("tool_result")).cacheWriteTokens()).isGreaterThan(2_000);
+        assertThat(one(0, typeLast).cacheWriteTokens()).isGreaterThan(2_000);
+        assertThat(one(0, template.formatted("search_result")).cacheWriteTokens())
+                .isZero();
+    }
 }

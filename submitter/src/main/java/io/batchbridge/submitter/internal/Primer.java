@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Owned by the poll thread; only the status checks ({@link BatchStatus}, an API call) run on a thread of their
  * own, so the loop never waits on the API. Memory: the holds (bounded by the buffer) and at most
- * {@link #MAX_REMEMBERED} primed fingerprints.
+ * {@link #MAX_REMEMBERED} primed prefixes.
+ *
+ * <p>Holds and the memory of primed prefixes are kept per lane and fingerprint: a cache entry is written for one
+ * account (and betas), so a prefix held or primed in one lane is neither held nor skipped in another.
  */
 public final class Primer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Primer.class);
@@ -73,6 +76,9 @@ public final class Primer implements AutoCloseable {
         void accept(LaneKey lane, LaneItem item);
     }
 
+    /** A prefix in a lane: what holds and the memory of primed prefixes are keyed by. */
+    private record Prefix(LaneKey lane, long fingerprint) {}
+
     private static final class Hold {
         final LaneKey lane;
         final Coordinates primer;
@@ -97,8 +103,8 @@ public final class Primer implements AutoCloseable {
     private final java.util.concurrent.Executor checks;
     private final ExecutorService ownExecutor;
     private final SubmitterMetrics metrics;
-    private final Map<Long, Hold> holds = new LinkedHashMap<>();
-    private final LinkedHashMap<Long, Instant> primed = new LinkedHashMap<>();
+    private final Map<Prefix, Hold> holds = new LinkedHashMap<>();
+    private final LinkedHashMap<Prefix, Instant> primed = new LinkedHashMap<>();
     private long heldBytes;
     private volatile int heldCount;
 
@@ -125,8 +131,8 @@ public final class Primer implements AutoCloseable {
      */
     public boolean hold(LaneKey lane, LaneItem item) {
         long f = item.request().prefix().fingerprint();
-        Hold h = f == 0 || !primedTopic(item) ? null : holds.get(f);
-        if (h == null || !h.lane.equals(lane)) {
+        Hold h = f == 0 || !primedTopic(item) ? null : holds.get(new Prefix(lane, f));
+        if (h == null) {
             return false;
         }
         add(h, item);
@@ -140,11 +146,12 @@ public final class Primer implements AutoCloseable {
      */
     public PendingBatch prime(Lanes lanes, LaneKey lane, LaneItem item, Instant now) {
         long f = item.request().prefix().fingerprint();
+        Prefix key = new Prefix(lane, f);
         if (f == 0
                 || checks == null
                 || !primedTopic(item)
-                || holds.containsKey(f)
-                || primedRecently(f, now)
+                || holds.containsKey(key)
+                || primedRecently(key, now)
                 || lanes.groupSize(lane, f) < settings.minRequests()
                 || lanes.groupSize(lane, f, this::primedTopic) < settings.minRequests()) {
             return null;
@@ -153,8 +160,8 @@ public final class Primer implements AutoCloseable {
         LaneItem first = group.get(0);
         Hold h = new Hold(lane, first.source(), now);
         group.subList(1, group.size()).forEach(i -> add(h, i));
-        holds.put(f, h);
-        remember(f, now);
+        holds.put(key, h);
+        remember(key, now);
         metrics.primerSent();
         log.info("priming a cache prefix: 1 request ahead, {} held, lane {}", h.items.size(), lane);
         return new PendingBatch(lane, List.of(oneHour(first)), now);
@@ -206,7 +213,7 @@ public final class Primer implements AutoCloseable {
             return null;
         }
         LaneItem only = batch.items().get(0);
-        Hold h = holds.get(only.request().prefix().fingerprint());
+        Hold h = holds.get(new Prefix(batch.lane(), only.request().prefix().fingerprint()));
         return h != null && h.primer.equals(only.source()) ? h : null;
     }
 
@@ -216,7 +223,7 @@ public final class Primer implements AutoCloseable {
      */
     public void tick(Instant now, boolean overBuffer, Sink sink) {
         boolean relievedBuffer = false;
-        for (Iterator<Map.Entry<Long, Hold>> it = holds.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<Prefix, Hold>> it = holds.entrySet().iterator(); it.hasNext(); ) {
             Hold h = it.next().getValue();
             check(h, now);
             String reason = h.ended
@@ -318,14 +325,14 @@ public final class Primer implements AutoCloseable {
         h.items.forEach(i -> sink.accept(h.lane, i));
     }
 
-    private boolean primedRecently(long f, Instant now) {
-        Instant at = primed.get(f);
+    private boolean primedRecently(Prefix p, Instant now) {
+        Instant at = primed.get(p);
         return at != null && now.isBefore(at.plus(REMEMBER));
     }
 
-    private void remember(long f, Instant now) {
-        primed.remove(f);
-        primed.put(f, now);
+    private void remember(Prefix p, Instant now) {
+        primed.remove(p);
+        primed.put(p, now);
         for (Iterator<Instant> it = primed.values().iterator(); it.hasNext(); ) {
             Instant at = it.next();
             if (primed.size() <= MAX_REMEMBERED && now.isBefore(at.plus(REMEMBER))) {

@@ -26,6 +26,7 @@ class PrimerTest {
     private static final String PRIMED = "bridge.requests.primed";
     private static final String OTHER = "bridge.requests";
     private static final LaneKey LANE = new LaneKey("default", new TreeSet<>());
+    private static final LaneKey OTHER_LANE = new LaneKey("other-account", new TreeSet<>());
     private static final String PARAMS = "{\"model\":\"m\",\"system\":[{\"type\":\"text\",\"text\":\"x\","
             + "\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":[]}";
     private static final Duration CHECK = Duration.ofSeconds(30);
@@ -62,11 +63,15 @@ class PrimerTest {
 
     /** What the loop does with an accepted request. */
     private void accept(LaneItem item) {
-        if (primer.hold(LANE, item)) {
+        accept(LANE, item);
+    }
+
+    private void accept(LaneKey lane, LaneItem item) {
+        if (primer.hold(lane, item)) {
             return;
         }
-        lanes.add(LANE, item, clock.instant());
-        PendingBatch p = primer.prime(lanes, LANE, item, clock.instant());
+        lanes.add(lane, item, clock.instant());
+        PendingBatch p = primer.prime(lanes, lane, item, clock.instant());
         if (p != null) {
             primers.add(p);
         }
@@ -278,6 +283,57 @@ class PrimerTest {
         assertThat(primer.releaseHolding(new TopicPartition(PRIMED, 0), 2, (l, i) -> released.add(i)))
                 .isTrue();
         assertThat(offsets(released)).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aHoldInOneLaneDoesNotStopTheSamePrefixBeingPrimedInAnother() {
+        PendingBatch first = primeThree();
+
+        for (long o = 10; o < 13; o++) {
+            accept(OTHER_LANE, item(PRIMED, 1, o, 7));
+        }
+
+        assertThat(primers)
+                .as("a cache entry is per account: the other lane primes its own")
+                .hasSize(2);
+        PendingBatch second = primers.get(1);
+        assertThat(second.lane()).isEqualTo(OTHER_LANE);
+        assertThat(offsets(second.items())).containsExactly(10L);
+        assertThat(primer.heldRequests()).isEqualTo(4);
+        assertThat(lanes.groupSize(OTHER_LANE, 7)).isZero();
+
+        primer.created(first, batch("msgbatch_1"), clock.instant());
+        primer.notCreated(second);
+        tick(false);
+        assertThat(offsets(released))
+                .as("each primer settles its own lane's hold only")
+                .containsExactly(11L, 12L);
+        accept(OTHER_LANE, item(PRIMED, 1, 13, 7));
+        accept(item(PRIMED, 0, 3, 7));
+        assertThat(primer.heldRequests())
+                .as("the open hold takes its own lane's request, not the other's")
+                .isEqualTo(3);
+        assertThat(lanes.groupSize(OTHER_LANE, 7)).isEqualTo(1);
+    }
+
+    @Test
+    void aPrefixPrimedInOneLaneIsStillPrimedInAnother() {
+        primeThree();
+        primer.releaseAll((lane, item) -> {});
+        lanes.due(clock.instant(), true);
+
+        for (long o = 10; o < 13; o++) {
+            accept(OTHER_LANE, item(PRIMED, 1, o, 7));
+        }
+        assertThat(primers).as("remembered as primed in its lane only").hasSize(2);
+
+        primer.releaseAll((lane, item) -> {});
+        lanes.due(clock.instant(), true);
+        for (long o = 20; o < 23; o++) {
+            accept(item(PRIMED, 0, o, 7));
+            accept(OTHER_LANE, item(PRIMED, 1, o + 10, 7));
+        }
+        assertThat(primers).as("and not again in either within the hour").hasSize(2);
     }
 
     private MessageBatch batch(String id) {
