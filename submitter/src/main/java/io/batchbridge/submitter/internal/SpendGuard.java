@@ -241,6 +241,11 @@ public final class SpendGuard implements AutoCloseable {
         return topic.equals(retryTopic) ? null : tenants.forTopic(topic);
     }
 
+    /** The retry topic: every tenant's retries. */
+    public String retryTopic() {
+        return retryTopic;
+    }
+
     /** Every tenant name a gauge can carry: the configured ones and {@value Tenants#DEFAULT}. */
     public Set<String> tenantNames() {
         return tenants.names();

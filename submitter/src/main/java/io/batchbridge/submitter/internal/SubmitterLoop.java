@@ -47,6 +47,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     private final SpendGuard spendGuard;
     private final Primer primer;
     private final Outbox outbox = new Outbox();
+    private final SpendRefusals refusals;
     private final Deque<PendingBatch> toCreate = new ArrayDeque<>();
     private final Map<TopicPartition, Instant> gated = new HashMap<>();
     /** Tenants whose next batch waits for their spend limit (their request topics pause). */
@@ -97,6 +98,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         this.maxBufferedBytes = maxBufferedBytes;
         this.metrics = metrics;
         this.spendGuard = spendGuard;
+        this.refusals = new SpendRefusals(spendGuard.retryTopic(), clock, metrics);
         metrics.gauges(() -> bufferedSnapshot, () -> lanesSnapshot, () -> pausedSnapshot);
     }
 
@@ -313,6 +315,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         }
         Instant now = clock.instant();
         Set<String> held = new HashSet<>();
+        List<PendingBatch> withoutRetries = new java.util.ArrayList<>();
         java.util.Iterator<PendingBatch> it = toCreate.iterator();
         while (it.hasNext() && creator.hasCapacity()) {
             PendingBatch b = it.next();
@@ -328,12 +331,25 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                     break; // kept in place; intake pauses until spend is reconciled or the day rolls over
                 }
                 held.add(b.lane().tenant()); // its tenant's limit: that tenant waits, the others go on
+                PendingBatch rest = parked.containsKey(b) ? b : refusals.deferRetries(b, outbox);
+                if (rest != b) { // its retries went back to the retry topic, which the tenant must not hold
+                    it.remove();
+                    creatingBytes -= b.rawBytes();
+                    if (rest != null) {
+                        withoutRetries.add(rest);
+                    }
+                }
                 continue;
             }
             it.remove();
             parked.remove(b);
             creator.submit(b);
         }
+        withoutRetries.forEach(
+                rest -> { // first of its tenant again (at most one per tenant)
+                    creatingBytes += rest.rawBytes();
+                    toCreate.addFirst(rest);
+                });
         heldTenants = held;
     }
 
