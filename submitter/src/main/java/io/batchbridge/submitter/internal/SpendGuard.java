@@ -47,6 +47,9 @@ public final class SpendGuard implements AutoCloseable {
     /** How often a held batch re-reads the ledger to see whether it fits now (reconciled or released spend). */
     static final Duration RECHECK_WHILE_HELD = Duration.ofSeconds(1);
 
+    static final String TOTAL_KEY = "bridge.submitter.spend.limit.usd.per.day";
+    static final String TENANT_KEY = "bridge.submitter.spend.limit.usd.per.day.per.tenant";
+
     private final SpendLimits limits;
     private final ModelCatalogue catalogue;
     private final Tenants tenants;
@@ -127,6 +130,30 @@ public final class SpendGuard implements AutoCloseable {
             }
         }
         return micros;
+    }
+
+    /**
+     * Why the batch's worst case alone exceeds the deployment's or its tenant's daily limit (it could never be
+     * created under that limit, on any day), naming the limit's key and the figures; null when it does not.
+     */
+    public String exceedsAlone(PendingBatch batch) {
+        if (!enabled()) {
+            return null;
+        }
+        long estimate = estimateMicros(batch);
+        if (limits.totalMicros() > 0 && estimate > limits.totalMicros()) {
+            return overAlone(estimate, TOTAL_KEY, limits.totalMicros());
+        }
+        long tenantLimit = limits.ofTenant(batch.lane().tenant());
+        if (tenantLimit > 0 && estimate > tenantLimit) {
+            return overAlone(estimate, TENANT_KEY + " (tenant " + batch.lane().tenant() + ")", tenantLimit);
+        }
+        return null;
+    }
+
+    private static String overAlone(long estimate, String key, long limit) {
+        return "worst-case cost of " + usd(estimate) + " USD alone exceeds the daily limit " + key + " of " + usd(limit)
+                + " USD: it can never be created under that limit";
     }
 
     /**

@@ -2,7 +2,9 @@ package io.batchbridge.submitter.internal;
 
 import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.EnvelopeCodec;
+import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.RequestEnvelope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -12,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -25,6 +28,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * writes each back to the retry topic as it was (same attempt, same envelope) but due {@link #DEFER} later (or at
  * the next UTC day, if sooner), in the transaction that completes their offsets. Requests from request topics keep
  * waiting: their partitions are paused for the tenant, so nothing above them is handed off.
+ *
+ * <p>A batch whose worst case alone exceeds a limit would wait forever (and under the deployment's limit pause all
+ * intake every day): {@link #fit} splits it before it is queued, and dead-letters a single request that can never fit.
  */
 final class SpendRefusals {
     /** How long a retry of a held tenant is put back before its tenant's limit is checked again. */
@@ -68,6 +74,28 @@ final class SpendRefusals {
             }
         }
         return kept.isEmpty() ? null : batch.with(kept);
+    }
+
+    /**
+     * The parts of {@code batch} that a spend limit can let through: the batch itself when its worst case fits the
+     * limits, else its halves, split again until each fits; a single request whose worst case alone exceeds a limit
+     * goes to {@code refused} (as a batch of one) with the problem to dead-letter it for.
+     */
+    List<PendingBatch> fit(PendingBatch batch, SpendGuard guard, BiConsumer<PendingBatch, Problem> refused) {
+        String over = guard.exceedsAlone(batch);
+        if (over == null) {
+            return List.of(batch);
+        }
+        List<LaneItem> items = batch.items();
+        if (items.size() == 1) {
+            refused.accept(batch, new Problem(DeadLetterReason.SPEND_LIMIT_EXCEEDED, "the request's " + over));
+            return List.of();
+        }
+        metrics.spendSplit();
+        int mid = items.size() / 2;
+        List<PendingBatch> out = new ArrayList<>(fit(batch.with(items.subList(0, mid)), guard, refused));
+        out.addAll(fit(batch.with(items.subList(mid, items.size())), guard, refused));
+        return out;
     }
 
     /** {@link #DEFER} from now, or the next UTC midnight when that comes first (a new day's limit). */

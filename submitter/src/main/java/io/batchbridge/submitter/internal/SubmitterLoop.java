@@ -280,12 +280,23 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         queue(batch);
     }
 
-    /** Queues the batch for a create (identical requests made one item first, when de-duplication is on). */
+    /**
+     * Queues the batch for a create (identical requests made one item first, when de-duplication is on), split
+     * first if its worst case alone exceeds a spend limit.
+     *
+     * @return the batch queued, or null when it was split or refused
+     */
     private PendingBatch queue(PendingBatch batch) {
         PendingBatch b = creator.collapse(batch);
-        creatingBytes += b.rawBytes();
-        toCreate.addLast(b);
-        return b;
+        List<PendingBatch> parts = refusals.fit(b, spendGuard, (one, problem) -> {
+            outcomes.refused(one.items().get(0), problem, outbox);
+            primer.notCreated(one);
+        });
+        parts.forEach(p -> {
+            creatingBytes += p.rawBytes();
+            toCreate.addLast(p);
+        });
+        return parts.size() == 1 && parts.get(0) == b ? b : null;
     }
 
     /** When a partition's commit metadata grows too long, flush the lane holding its watermark. */
@@ -457,7 +468,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                     all.stream().filter(i -> !gone.contains(i.partition())).toList();
             if (!kept.isEmpty()) {
                 PendingBatch rest = queue(new PendingBatch(b.lane(), kept, b.firstAt()));
-                if (until != null && kept.size() == all.size()) {
+                if (rest != null && until != null && kept.size() == all.size()) {
                     parked.put(rest, until);
                 }
             }

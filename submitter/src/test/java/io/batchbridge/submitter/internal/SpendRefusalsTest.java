@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.batchbridge.common.metrics.BridgeMetric;
 import io.batchbridge.common.records.BridgeHeaders;
 import io.batchbridge.common.records.Coordinates;
+import io.batchbridge.common.records.DeadLetterReason;
 import io.batchbridge.common.records.EnvelopeCodec;
+import io.batchbridge.common.records.Problem;
 import io.batchbridge.common.records.RequestEnvelope;
 import io.batchbridge.common.testing.ManualClock;
 import io.batchbridge.common.validation.ValidRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -83,6 +88,70 @@ class SpendRefusalsTest {
     void dueAtTheNextUtcDayWhenThatIsSooner() {
         clock.set(Instant.parse("2026-03-01T23:58:00Z"));
         assertThat(refusals.due()).isEqualTo(Instant.parse("2026-03-02T00:00:00Z"));
+    }
+
+    @Test
+    void aBatchWhoseWorstCaseAloneExceedsALimitIsSplitAndARequestThatCanNeverFitIsRefused() {
+        PendingBatch small = SpendGuardTest.batch(4000, 1000, 1, "team-a");
+        long one = SpendGuard.off(io.batchbridge.common.model.ModelCatalogue.defaults(), clock)
+                .estimateMicros(small);
+        SpendGuard guard = guard(new SpendLimits(10 * one, Map.of("team-a", one + one / 2)));
+        PendingBatch four = SpendGuardTest.batch(4000, 1000, 4, "team-a");
+        List<PendingBatch> refused = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        BiConsumer<PendingBatch, Problem> onRefused = (b, p) -> {
+            refused.add(b);
+            problems.add(p);
+        };
+
+        List<PendingBatch> parts = refusals.fit(four, guard, onRefused);
+
+        assertThat(parts).hasSize(4).allSatisfy(p -> assertThat(p.items()).hasSize(1));
+        assertThat(parts.stream().flatMap(p -> p.items().stream()))
+                .containsExactlyElementsOf(four.items()); // in order, none lost
+        assertThat(refused).isEmpty();
+        assertThat(refusals.fit(small, guard, onRefused)).containsExactly(small);
+
+        PendingBatch mixed = small.with(List.of(
+                small.items().get(0),
+                SpendGuardTest.batch(40_000, 1000, 1, "team-a").items().get(0)));
+        parts = refusals.fit(mixed, guard, onRefused);
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0).items()).containsExactly(small.items().get(0));
+        assertThat(refused).hasSize(1);
+        assertThat(problems.get(0).reason()).isEqualTo(DeadLetterReason.SPEND_LIMIT_EXCEEDED);
+        assertThat(problems.get(0).message())
+                .contains("bridge.submitter.spend.limit.usd.per.day.per.tenant (tenant team-a)")
+                .contains("USD");
+        assertThat(registry.get(BridgeMetric.SUBMITTER_SPEND_BATCHES_SPLIT.metricName())
+                        .counter()
+                        .count())
+                .isEqualTo(4.0); // 4 → 2 + 2 → 1 + 1 + 1 + 1: three splits, then the mixed pair once
+    }
+
+    @Test
+    void underTheDeploymentsLimitTooAndNothingIsSplitWithoutALimit() {
+        PendingBatch two = SpendGuardTest.batch(4000, 1000, 2, "team-b");
+        SpendGuard off = SpendGuard.off(io.batchbridge.common.model.ModelCatalogue.defaults(), clock);
+        assertThat(refusals.fit(two, off, (b, p) -> {})).containsExactly(two);
+        long one = off.estimateMicros(two) / 2;
+        List<Problem> problems = new ArrayList<>();
+        List<PendingBatch> parts =
+                refusals.fit(two, guard(new SpendLimits(one - 1, Map.of())), (b, p) -> problems.add(p));
+        assertThat(parts).isEmpty();
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0).message()).contains("bridge.submitter.spend.limit.usd.per.day of");
+    }
+
+    private SpendGuard guard(SpendLimits limits) {
+        return new SpendGuard(
+                limits,
+                io.batchbridge.common.model.ModelCatalogue.defaults(),
+                io.batchbridge.common.config.Tenants.of(List.of("ta:team-a", "tb:team-b")),
+                "retry",
+                new MemorySpendLedger(new MemorySpendLedger.Log()),
+                "i1",
+                clock);
     }
 
     private static LaneItem item(String id, Coordinates source, int attempt, Coordinates origin) {
