@@ -300,10 +300,21 @@ public final class SpendGuard implements AutoCloseable {
         return unavailable || engaged() || tenantEngaged(tenant);
     }
 
+    /**
+     * The reservation of the first request of the part the guard knows: a part may start with a request it does not
+     * (a rider refused by the create screen, rebuilt alone; a request another reservation already settled).
+     */
     private Reservation reservationOf(PendingBatch part) {
-        return !enabled() || part.items().isEmpty()
-                ? null
-                : byItem.get(part.items().get(0).source());
+        if (!enabled()) {
+            return null;
+        }
+        for (LaneItem i : part.items()) {
+            Reservation r = byItem.get(i.source());
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private void settle(Reservation r, PendingBatch part) {

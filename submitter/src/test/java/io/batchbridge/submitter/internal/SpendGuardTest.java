@@ -198,6 +198,25 @@ class SpendGuardTest {
                 .containsExactly(SpendEntry.State.RESERVED, SpendEntry.State.CREATED);
     }
 
+    @Test
+    void aPartStartingWithARequestTheGuardDoesNotKnowStillSettlesTheReservation() {
+        SpendGuard guard = guard(new SpendLimits(10 * est, Map.of()));
+        PendingBatch b = batch(4000, 1000, 2, "team-a");
+        assertThat(guard.reserve(b)).isTrue();
+        LaneItem unknown = batch(4000, 1000, 1, "team-a").items().get(0); // e.g. a refused rider, rebuilt alone
+        guard.created(b.with(List.of(unknown, b.items().get(0), b.items().get(1))), "msgbatch_u");
+        assertThat(log.entries(SpendEntry.RESERVATION_PREFIX))
+                .extracting(SpendEntry::state)
+                .containsExactly(SpendEntry.State.RESERVED, SpendEntry.State.CREATED);
+
+        PendingBatch c = batch(4000, 1000, 1, "team-a");
+        assertThat(guard.reserve(c)).isTrue();
+        guard.release(c.with(List.of(unknown, c.items().get(0))));
+        assertThat(log.entries(SpendEntry.RESERVATION_PREFIX))
+                .extracting(SpendEntry::state)
+                .endsWith(SpendEntry.State.RESERVED, SpendEntry.State.RELEASED);
+    }
+
     private long reservedMicros() {
         SpendTally t = new SpendTally();
         new MemorySpendLedger(log).catchUp(t);
