@@ -7,6 +7,7 @@ import io.batchbridge.common.model.ModelInfo;
 import io.batchbridge.common.model.PriceRates;
 import io.batchbridge.common.model.SpendEntry;
 import io.batchbridge.common.records.Coordinates;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,17 +34,24 @@ import org.slf4j.LoggerFactory;
  * <p>Overshoot: a reservation acknowledged before an instance's read is always counted by it; one being written
  * by another instance at that moment may not be. Each instance has at most one reservation in that window (the
  * poll thread reserves one batch at a time), so the counted spend of a day never exceeds a limit by more than
- * (instances − 1) × the largest single batch's worst case.
+ * (instances − 1) × the largest single batch's worst case. That bounds the spend <em>as counted</em>: reservations
+ * at their estimate until a worker reports the actual.
  *
- * <p>The estimate is deliberately pessimistic: input tokens ≈ {@code params} bytes / 4 at the model's batch input
- * rate (no cache discount), output at the request's {@code max_tokens}, in integer micro-dollars rounded as the
- * worker prices results. A model the catalogue does not know (pass_through policy) counts as 0. Owned by the poll
- * thread; the engaged flags and figures are read by metrics and readiness from other threads.
+ * <p>The estimate is meant to be pessimistic but is a heuristic, not a guaranteed upper bound: input tokens ≈
+ * {@code params} bytes / 4 at the model's batch input rate — twice that rate for a request with a cache breakpoint or {@code cache_control} anywhere in its params
+ * (a 1-hour cache write costs 2x input; no read discount assumed) —, output at the request's {@code max_tokens}, in
+ * integer micro-dollars rounded as the worker prices results. Bytes / 4 undercounts text denser than 4 bytes per
+ * token (e.g. some scripts, or images counted by the API by pixels); such a batch's actual exceeds its estimate and
+ * the day's real spend can then pass the limit by that difference. A model the catalogue does not know
+ * (pass_through policy) counts as 0. Owned by the poll thread; the engaged flags and figures are read by metrics and
+ * readiness from other threads.
  */
 public final class SpendGuard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpendGuard.class);
     /** Rough bytes of JSON per input token. */
     static final int BYTES_PER_TOKEN = 4;
+    /** The most a cache write costs, in multiples of the input rate (1-hour TTL: 2x; 5-minute: 1.25x). */
+    static final int CACHE_WRITE_FACTOR = 2;
     /** How often a held batch re-reads the ledger to see whether it fits now (reconciled or released spend). */
     static final Duration RECHECK_WHILE_HELD = Duration.ofSeconds(1);
 
@@ -122,11 +130,15 @@ public final class SpendGuard implements AutoCloseable {
             if (prices.isPresent()) {
                 PriceRates rates = prices.get().rates();
                 long inputTokens = i.request().envelope().params().length / BYTES_PER_TOKEN;
+                // A cache write costs up to 2x the input rate (1-hour TTL; the primer forces it): any request with
+                // a cache breakpoint may write every input token.
+                long inputMicros = PriceRates.micros(inputTokens, rates.input());
+                if (mayWriteCache(i)) {
+                    inputMicros = Math.multiplyExact(inputMicros, CACHE_WRITE_FACTOR);
+                }
                 micros = Math.addExact(
                         micros,
-                        Math.addExact(
-                                PriceRates.micros(inputTokens, rates.input()),
-                                PriceRates.micros(i.request().maxTokens(), rates.output())));
+                        Math.addExact(inputMicros, PriceRates.micros(i.request().maxTokens(), rates.output())));
             }
         }
         return micros;
@@ -294,6 +306,29 @@ public final class SpendGuard implements AutoCloseable {
         if (ledger != null) {
             ledger.close();
         }
+    }
+
+    private static final byte[] CACHE_CONTROL = "\"cache_control\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * A request with a cache breakpoint: its prefix was read, or its params name {@code cache_control} anywhere (a
+     * shape the fingerprint does not take, automatic caching).
+     */
+    static boolean mayWriteCache(LaneItem i) {
+        if (i.request().prefix().present()) {
+            return true;
+        }
+        byte[] p = i.request().envelope().params();
+        outer:
+        for (int at = 0; at <= p.length - CACHE_CONTROL.length; at++) {
+            for (int k = 0; k < CACHE_CONTROL.length; k++) {
+                if (p[at + k] != CACHE_CONTROL[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private boolean held(String tenant) {
