@@ -227,7 +227,12 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                 log.info(
                         "forgot a batch of {} requests created after their partitions were revoked",
                         a.batch().items().size());
-                release(a.batch());
+                if (a.batchId() != null) { // it exists (an orphan, maybe cancelled after running some): keep counting
+                    creatingBytes -= a.batch().rawBytes();
+                    spendGuard.created(a.batch(), a.batchId());
+                } else {
+                    release(a.batch());
+                }
                 primer.notCreated(a.batch());
             } else if (o instanceof CreateOutcome.Transient t) {
                 log.warn(
