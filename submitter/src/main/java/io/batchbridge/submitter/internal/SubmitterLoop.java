@@ -331,7 +331,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         }
         Instant now = clock.instant();
         Set<String> held = new HashSet<>();
-        List<PendingBatch> withoutRetries = new java.util.ArrayList<>();
+        Map<PendingBatch, PendingBatch> withoutRetries = new java.util.IdentityHashMap<>();
         java.util.Iterator<PendingBatch> it = toCreate.iterator();
         while (it.hasNext() && creator.hasCapacity()) {
             PendingBatch b = it.next();
@@ -340,6 +340,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                 continue; // the batch its last create may have made is being looked for; the others go on
             }
             if (held.contains(b.lane().tenant())) {
+                deferRetries(b, withoutRetries);
                 continue; // an earlier batch of its tenant waits: keep the tenant's order
             }
             if (!spendGuard.reserve(b)) {
@@ -347,26 +348,42 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                     break; // kept in place; intake pauses until spend is reconciled or the day rolls over
                 }
                 held.add(b.lane().tenant()); // its tenant's limit: that tenant waits, the others go on
-                PendingBatch rest = parked.containsKey(b) ? b : refusals.deferRetries(b, outbox);
-                if (rest != b) { // its retries went back to the retry topic, which the tenant must not hold
-                    it.remove();
-                    creatingBytes -= b.rawBytes();
-                    if (rest != null) {
-                        withoutRetries.add(rest);
-                    }
-                }
+                deferRetries(b, withoutRetries);
                 continue;
             }
             it.remove();
             parked.remove(b);
             creator.submit(b);
         }
-        withoutRetries.forEach(
-                rest -> { // first of its tenant again (at most one per tenant)
-                    creatingBytes += rest.rawBytes();
-                    toCreate.addFirst(rest);
-                });
+        if (!withoutRetries.isEmpty()) { // each in its place, without its retries (or gone: it had only retries)
+            List<PendingBatch> queued = new java.util.ArrayList<>(toCreate);
+            toCreate.clear();
+            for (PendingBatch b : queued) {
+                PendingBatch rest = withoutRetries.getOrDefault(b, b);
+                if (rest != b) {
+                    creatingBytes -= b.rawBytes();
+                    creatingBytes += rest == null ? 0 : rest.rawBytes();
+                }
+                if (rest != null) {
+                    toCreate.addLast(rest);
+                }
+            }
+        }
         heldTenants = held;
+    }
+
+    /**
+     * A batch of a tenant held by its spend limit: its requests from the retry topic go back to it, due later, so
+     * that they do not hold the retry partitions every tenant shares ({@link SpendRefusals}). Not a batch whose
+     * last create had an unknown outcome: its create intent names all its requests.
+     */
+    private void deferRetries(PendingBatch b, Map<PendingBatch, PendingBatch> withoutRetries) {
+        if (!parked.containsKey(b)) {
+            PendingBatch rest = refusals.deferRetries(b, outbox);
+            if (rest != b) {
+                withoutRetries.put(b, rest);
+            }
+        }
     }
 
     /**
