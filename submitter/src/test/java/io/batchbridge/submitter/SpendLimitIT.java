@@ -222,6 +222,57 @@ class SpendLimitIT {
         assertThat(app.spendGuardEngaged()).isFalse();
     }
 
+    /**
+     * A held tenant's waiting requests do not take the buffer from the others: tenant A fills more than
+     * bridge.submitter.max.buffered.bytes with requests its limit holds; tenant B's requests still all go through
+     * (before, the full buffer paused every topic until A's limit cleared, at the next UTC day).
+     */
+    @Test
+    void aHeldTenantsPileDoesNotPauseTheOtherTenants() throws Exception {
+        String big = params(MODEL, MAX_TOKENS, "x".repeat(100_000));
+        long estimate = estimateMicros(big);
+        String topicA = h.names.requests().get(0);
+        String topicB = topicA + "-b";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        h.start(Map.of(
+                CommonKeys.TOPIC_REQUESTS,
+                topicA + "," + topicB,
+                CommonKeys.TOPIC_TENANTS,
+                topicA + ":team-a," + topicB + ":team-b",
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT,
+                "team-a:" + (2 * estimate + estimate / 2) / 1e6,
+                SubmitterConfig.MAX_BATCH_REQUESTS,
+                "1",
+                SubmitterConfig.MAX_BUFFERED_BYTES,
+                String.valueOf(1024 * 1024),
+                SubmitterConfig.LINGER_MS,
+                "50"));
+        for (int i = 0; i < 16; i++) { // 1.6 MB: more than the buffer
+            h.publish(topicA, "k" + i, request("a" + i, big, ""));
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> h.registry
+                                .get("bridge.submitter.spend.tenant.engaged")
+                                .tag("tenant", "team-a")
+                                .gauge()
+                                .value()
+                        == 1);
+        for (int i = 0; i < 8; i++) {
+            h.publish(topicB, "k" + i, request("b" + i, params(MODEL, MAX_TOKENS, "hello"), ""));
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> h.ticketedCustomIds().stream()
+                                .filter(id -> id.startsWith("b"))
+                                .count()
+                        == 8);
+        assertThat(h.ticketedCustomIds().stream().filter(id -> id.startsWith("a")))
+                .hasSize(2);
+    }
+
     /** The day's counted spend in the ledger: released 0, priced batches their actual, the rest their worst case. */
     private long reservedMicros() {
         Map<String, SpendEntry> latest = new java.util.HashMap<>();

@@ -395,7 +395,9 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         gated.values().removeIf(due -> !due.isAfter(now));
         boolean backingOff = now.isBefore(createNotBefore) && !toCreate.isEmpty();
         boolean overSpend = spendGuard.holdsAll() && !toCreate.isEmpty();
-        intakePaused = bufferedBytes() > maxBufferedBytes || backingOff || overSpend || fatal != null;
+        // A held tenant's waiting batches cannot grow (its request topics pause, its retries are deferred): they do
+        // not take the buffer from the other tenants.
+        intakePaused = bufferedBytes() - heldBytes() > maxBufferedBytes || backingOff || overSpend || fatal != null;
         Set<TopicPartition> want = new HashSet<>(intakePaused ? consumer.assignment() : gated.keySet());
         for (TopicPartition tp : consumer.assignment()) { // a tenant over its limit: its request topics wait
             if (heldTenants.contains(spendGuard.tenantOf(tp.topic()))) {
@@ -425,6 +427,20 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     /** False from a revocation until the next assignment (possibly empty): a rebalance is in progress. */
     public boolean assignmentSettled() {
         return assignmentSettled;
+    }
+
+    /** Bytes of the batches waiting for their tenant's spend limit. */
+    private long heldBytes() {
+        if (heldTenants.isEmpty()) {
+            return 0;
+        }
+        long held = 0;
+        for (PendingBatch b : toCreate) {
+            if (heldTenants.contains(b.lane().tenant())) {
+                held += b.rawBytes();
+            }
+        }
+        return held;
     }
 
     long bufferedBytes() {
