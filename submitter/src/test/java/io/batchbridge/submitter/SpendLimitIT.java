@@ -146,6 +146,133 @@ class SpendLimitIT {
                 .isEqualTo(8 * estimate / 1e6, org.assertj.core.data.Offset.offset(1e-9));
     }
 
+    /**
+     * A tenant over its limit does not hold the retry partitions every tenant shares: its retries go back to the
+     * retry topic (due later) and their offsets complete, so the other tenant's retries are handed off and the
+     * committed offsets move past all of them (before, the held tenant's retries kept the committed offset at the
+     * first of them and every other offset travelled in the commit metadata until the broker refused it).
+     */
+    @Test
+    void aTenantOverItsLimitDoesNotHoldTheSharedRetryPartitions() throws Exception {
+        String params = params(MODEL, MAX_TOKENS, "hello");
+        long estimate = estimateMicros(params);
+        String topicA = h.names.requests().get(0);
+        String topicB = topicA + "-b";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        SubmitterApp app = h.start(Map.of(
+                CommonKeys.TOPIC_REQUESTS, topicA + "," + topicB,
+                CommonKeys.TOPIC_TENANTS, topicA + ":team-a," + topicB + ":team-b",
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT, "team-a:" + (2 * estimate + estimate / 2) / 1e6,
+                SubmitterConfig.MAX_BATCH_REQUESTS, "1",
+                SubmitterConfig.LINGER_MS, "50"));
+        Map<Integer, Long> ends = new java.util.HashMap<>();
+        for (int i = 0; i < 8; i++) {
+            for (String t : List.of(topicA, topicB)) {
+                String id = (t.equals(topicA) ? "a" : "b") + i;
+                var origin = new io.batchbridge.common.records.Coordinates(t, 0, i);
+                var retry = new io.batchbridge.common.records.RequestEnvelope(
+                        id, params.getBytes(UTF_8), null, List.of(), null, null, 2, null, origin, "overloaded_error");
+                RecordHeaders headers = new RecordHeaders();
+                io.batchbridge.common.records.BridgeHeaders.putOrigin(headers, origin);
+                var md = h.publish(
+                        h.names.retry(), id, io.batchbridge.common.records.EnvelopeCodec.write(retry), headers);
+                ends.merge(md.partition(), md.offset() + 1, Math::max);
+            }
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> h.ticketedCustomIds().stream()
+                                .filter(id -> id.startsWith("b"))
+                                .count()
+                        == 8);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                var committed = admin.listConsumerGroupOffsets(h.config.get(SubmitterConfig.GROUP_ID))
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                ends.forEach((partition, end) -> {
+                    var c = committed.get(new org.apache.kafka.common.TopicPartition(h.names.retry(), partition));
+                    assertThat(c).isNotNull();
+                    assertThat(c.offset()).isGreaterThanOrEqualTo(end); // past every original retry
+                    assertThat(c.metadata()).isEmpty();
+                });
+            });
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> h.registry
+                                .get("bridge.submitter.spend.retries.deferred")
+                                .tag("tenant", "team-a")
+                                .counter()
+                                .count()
+                        == 6);
+        assertThat(h.ticketedCustomIds().stream().filter(id -> id.startsWith("a")))
+                .hasSize(2);
+        List<ConsumerRecord<byte[], byte[]>> deferred = h.readAll(h.names.retry()).stream()
+                .filter(r -> ends.get(r.partition()) <= r.offset())
+                .toList();
+        assertThat(deferred).hasSize(6).allSatisfy(r -> {
+            var e = io.batchbridge.common.records.EnvelopeCodec.parse(r.value()).envelope();
+            assertThat(e.customId()).startsWith("a");
+            assertThat(e.attempt()).isEqualTo(2);
+            assertThat(e.notBefore()).isAfter(java.time.Instant.now().plusSeconds(60));
+        });
+        assertThat(app.spendGuardEngaged()).isFalse();
+    }
+
+    /**
+     * A held tenant's waiting requests do not take the buffer from the others: tenant A fills more than
+     * bridge.submitter.max.buffered.bytes with requests its limit holds; tenant B's requests still all go through
+     * (before, the full buffer paused every topic until A's limit cleared, at the next UTC day).
+     */
+    @Test
+    void aHeldTenantsPileDoesNotPauseTheOtherTenants() throws Exception {
+        String big = params(MODEL, MAX_TOKENS, "x".repeat(100_000));
+        long estimate = estimateMicros(big);
+        String topicA = h.names.requests().get(0);
+        String topicB = topicA + "-b";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        h.start(Map.of(
+                CommonKeys.TOPIC_REQUESTS,
+                topicA + "," + topicB,
+                CommonKeys.TOPIC_TENANTS,
+                topicA + ":team-a," + topicB + ":team-b",
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT,
+                "team-a:" + (2 * estimate + estimate / 2) / 1e6,
+                SubmitterConfig.MAX_BATCH_REQUESTS,
+                "1",
+                SubmitterConfig.MAX_BUFFERED_BYTES,
+                String.valueOf(1024 * 1024),
+                SubmitterConfig.LINGER_MS,
+                "50"));
+        for (int i = 0; i < 16; i++) { // 1.6 MB: more than the buffer
+            h.publish(topicA, "k" + i, request("a" + i, big, ""));
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> h.registry
+                                .get("bridge.submitter.spend.tenant.engaged")
+                                .tag("tenant", "team-a")
+                                .gauge()
+                                .value()
+                        == 1);
+        for (int i = 0; i < 8; i++) {
+            h.publish(topicB, "k" + i, request("b" + i, params(MODEL, MAX_TOKENS, "hello"), ""));
+        }
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> h.ticketedCustomIds().stream()
+                                .filter(id -> id.startsWith("b"))
+                                .count()
+                        == 8);
+        assertThat(h.ticketedCustomIds().stream().filter(id -> id.startsWith("a")))
+                .hasSize(2);
+    }
+
     /** The day's counted spend in the ledger: released 0, priced batches their actual, the rest their worst case. */
     private long reservedMicros() {
         Map<String, SpendEntry> latest = new java.util.HashMap<>();

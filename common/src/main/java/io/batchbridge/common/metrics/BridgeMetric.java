@@ -216,6 +216,22 @@ public enum BridgeMetric {
             "Today's (UTC) spend of all submitter instances' batches that workers have priced (their exact cost), by"
                     + " tenant, as this instance reads the shared spend ledger",
             "tenant"),
+    SUBMITTER_SPEND_RETRIES_DEFERRED(
+            Role.SUBMITTER,
+            "bridge.submitter.spend.retries.deferred",
+            Meter.Type.COUNTER,
+            null,
+            "Retries of a tenant over its daily limit written back to the retry topic, due 5 minutes later (or at"
+                    + " 00:00 UTC if sooner), so that they do not hold the shared retry partitions; tenant: configured"
+                    + " tenants and default",
+            "tenant"),
+    SUBMITTER_SPEND_BATCHES_SPLIT(
+            Role.SUBMITTER,
+            "bridge.submitter.spend.batches.split",
+            Meter.Type.COUNTER,
+            null,
+            "Batches split in halves because their worst-case estimate alone exceeds the deployment's or their"
+                    + " tenant's daily limit (a single such request is dead-lettered as spend_limit_exceeded)"),
     SUBMITTER_STATE(
             Role.SUBMITTER,
             "bridge.submitter.state",

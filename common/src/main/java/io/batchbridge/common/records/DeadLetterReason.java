@@ -41,6 +41,11 @@ public enum DeadLetterReason {
     REJECTED_BY_API,
     /** The API rejected the lane's {@code anthropic-beta} header at batch creation: every request of the batch. */
     BETA_REJECTED_BY_API,
+    /**
+     * The request's worst-case cost alone exceeds the deployment's or its tenant's daily spend limit: it can never
+     * be created under that limit.
+     */
+    SPEND_LIMIT_EXCEEDED,
     // Results (worker)
     /** The API answered {@code errored} with a non-transient error type. */
     API_ERROR,

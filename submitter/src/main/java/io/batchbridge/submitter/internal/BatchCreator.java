@@ -215,8 +215,9 @@ public final class BatchCreator implements AutoCloseable {
     private CreateOutcome abandon(CreateOutcome o, String when) {
         if (o instanceof CreateOutcome.Created c) {
             orphans.hold(orphan(c), "the partitions of its requests were " + when);
+            return new CreateOutcome.Abandoned(o.batch(), c.created().id());
         }
-        return new CreateOutcome.Abandoned(o.batch());
+        return new CreateOutcome.Abandoned(o.batch(), null);
     }
 
     static OrphanBatches.Orphan orphan(CreateOutcome.Created c) {

@@ -76,6 +76,9 @@ public sealed interface CreateOutcome {
     /**
      * A create that finished after a partition of its requests was revoked: the new owner reads them again, so
      * this submitter forgets them (a batch the API accepted meanwhile was cancelled as an orphan).
+     *
+     * @param batchId the batch the API accepted for them (held as an orphan, reused or cancelled later), or null
+     *     when the create made none that this submitter knows of
      */
-    record Abandoned(PendingBatch batch) implements CreateOutcome {}
+    record Abandoned(PendingBatch batch, String batchId) implements CreateOutcome {}
 }

@@ -120,24 +120,28 @@ public final class OutcomeHandler {
     /** Requests refused before or at create time: one dead letter each. */
     public void rejected(CreateOutcome.Rejected r, Outbox outbox) {
         for (CreateOutcome.Refusal refusal : r.refused()) {
-            refusal.item()
-                    .all()
-                    .forEach(
-                            item -> { // requests sharing a refused one's answer share its refusal
-                                RequestEnvelope e = item.request().envelope();
-                                deadLetter(
-                                        DeadLetter.to(topics.dlq(), refusal.problem())
-                                                .original(item.raw())
-                                                .customId(e.customId())
-                                                .failed(item.source())
-                                                .origin(e.origin())
-                                                .attempt(e.attempt()),
-                                        refusal.problem(),
-                                        item.source(),
-                                        outbox);
-                            });
+            refused(refusal.item(), refusal.problem(), outbox);
         }
         metrics.createFailed("rejected");
+    }
+
+    /** One request that will never be part of a batch, and the requests sharing its answer: a dead letter each. */
+    public void refused(LaneItem refused, Problem problem, Outbox outbox) {
+        refused.all()
+                .forEach(
+                        item -> { // requests sharing a refused one's answer share its refusal
+                            RequestEnvelope e = item.request().envelope();
+                            deadLetter(
+                                    DeadLetter.to(topics.dlq(), problem)
+                                            .original(item.raw())
+                                            .customId(e.customId())
+                                            .failed(item.source())
+                                            .origin(e.origin())
+                                            .attempt(e.attempt()),
+                                    problem,
+                                    item.source(),
+                                    outbox);
+                        });
     }
 
     public void deadLetter(Intake.Reject r, Outbox outbox) {

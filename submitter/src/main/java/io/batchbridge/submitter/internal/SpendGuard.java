@@ -7,6 +7,7 @@ import io.batchbridge.common.model.ModelInfo;
 import io.batchbridge.common.model.PriceRates;
 import io.batchbridge.common.model.SpendEntry;
 import io.batchbridge.common.records.Coordinates;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,19 +34,29 @@ import org.slf4j.LoggerFactory;
  * <p>Overshoot: a reservation acknowledged before an instance's read is always counted by it; one being written
  * by another instance at that moment may not be. Each instance has at most one reservation in that window (the
  * poll thread reserves one batch at a time), so the counted spend of a day never exceeds a limit by more than
- * (instances − 1) × the largest single batch's worst case.
+ * (instances − 1) × the largest single batch's worst case. That bounds the spend <em>as counted</em>: reservations
+ * at their estimate until a worker reports the actual.
  *
- * <p>The estimate is deliberately pessimistic: input tokens ≈ {@code params} bytes / 4 at the model's batch input
- * rate (no cache discount), output at the request's {@code max_tokens}, in integer micro-dollars rounded as the
- * worker prices results. A model the catalogue does not know (pass_through policy) counts as 0. Owned by the poll
- * thread; the engaged flags and figures are read by metrics and readiness from other threads.
+ * <p>The estimate is meant to be pessimistic but is a heuristic, not a guaranteed upper bound: input tokens ≈
+ * {@code params} bytes / 4 at the model's batch input rate — twice that rate for a request with a cache breakpoint or {@code cache_control} anywhere in its params
+ * (a 1-hour cache write costs 2x input; no read discount assumed) —, output at the request's {@code max_tokens}, in
+ * integer micro-dollars rounded as the worker prices results. Bytes / 4 undercounts text denser than 4 bytes per
+ * token (e.g. some scripts, or images counted by the API by pixels); such a batch's actual exceeds its estimate and
+ * the day's real spend can then pass the limit by that difference. A model the catalogue does not know
+ * (pass_through policy) counts as 0. Owned by the poll thread; the engaged flags and figures are read by metrics and
+ * readiness from other threads.
  */
 public final class SpendGuard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpendGuard.class);
     /** Rough bytes of JSON per input token. */
     static final int BYTES_PER_TOKEN = 4;
+    /** The most a cache write costs, in multiples of the input rate (1-hour TTL: 2x; 5-minute: 1.25x). */
+    static final int CACHE_WRITE_FACTOR = 2;
     /** How often a held batch re-reads the ledger to see whether it fits now (reconciled or released spend). */
     static final Duration RECHECK_WHILE_HELD = Duration.ofSeconds(1);
+
+    static final String TOTAL_KEY = "bridge.submitter.spend.limit.usd.per.day";
+    static final String TENANT_KEY = "bridge.submitter.spend.limit.usd.per.day.per.tenant";
 
     private final SpendLimits limits;
     private final ModelCatalogue catalogue;
@@ -119,14 +130,42 @@ public final class SpendGuard implements AutoCloseable {
             if (prices.isPresent()) {
                 PriceRates rates = prices.get().rates();
                 long inputTokens = i.request().envelope().params().length / BYTES_PER_TOKEN;
+                // A cache write costs up to 2x the input rate (1-hour TTL; the primer forces it): any request with
+                // a cache breakpoint may write every input token.
+                long inputMicros = PriceRates.micros(inputTokens, rates.input());
+                if (mayWriteCache(i)) {
+                    inputMicros = Math.multiplyExact(inputMicros, CACHE_WRITE_FACTOR);
+                }
                 micros = Math.addExact(
                         micros,
-                        Math.addExact(
-                                PriceRates.micros(inputTokens, rates.input()),
-                                PriceRates.micros(i.request().maxTokens(), rates.output())));
+                        Math.addExact(inputMicros, PriceRates.micros(i.request().maxTokens(), rates.output())));
             }
         }
         return micros;
+    }
+
+    /**
+     * Why the batch's worst case alone exceeds the deployment's or its tenant's daily limit (it could never be
+     * created under that limit, on any day), naming the limit's key and the figures; null when it does not.
+     */
+    public String exceedsAlone(PendingBatch batch) {
+        if (!enabled()) {
+            return null;
+        }
+        long estimate = estimateMicros(batch);
+        if (limits.totalMicros() > 0 && estimate > limits.totalMicros()) {
+            return overAlone(estimate, TOTAL_KEY, limits.totalMicros());
+        }
+        long tenantLimit = limits.ofTenant(batch.lane().tenant());
+        if (tenantLimit > 0 && estimate > tenantLimit) {
+            return overAlone(estimate, TENANT_KEY + " (tenant " + batch.lane().tenant() + ")", tenantLimit);
+        }
+        return null;
+    }
+
+    private static String overAlone(long estimate, String key, long limit) {
+        return "worst-case cost of " + usd(estimate) + " USD alone exceeds the daily limit " + key + " of " + usd(limit)
+                + " USD: it can never be created under that limit";
     }
 
     /**
@@ -241,6 +280,11 @@ public final class SpendGuard implements AutoCloseable {
         return topic.equals(retryTopic) ? null : tenants.forTopic(topic);
     }
 
+    /** The retry topic: every tenant's retries. */
+    public String retryTopic() {
+        return retryTopic;
+    }
+
     /** Every tenant name a gauge can carry: the configured ones and {@value Tenants#DEFAULT}. */
     public Set<String> tenantNames() {
         return tenants.names();
@@ -264,14 +308,48 @@ public final class SpendGuard implements AutoCloseable {
         }
     }
 
+    private static final byte[] CACHE_CONTROL = "\"cache_control\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * A request with a cache breakpoint: its prefix was read, or its params name {@code cache_control} anywhere (a
+     * shape the fingerprint does not take, automatic caching).
+     */
+    static boolean mayWriteCache(LaneItem i) {
+        if (i.request().prefix().present()) {
+            return true;
+        }
+        byte[] p = i.request().envelope().params();
+        outer:
+        for (int at = 0; at <= p.length - CACHE_CONTROL.length; at++) {
+            for (int k = 0; k < CACHE_CONTROL.length; k++) {
+                if (p[at + k] != CACHE_CONTROL[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     private boolean held(String tenant) {
         return unavailable || engaged() || tenantEngaged(tenant);
     }
 
+    /**
+     * The reservation of the first request of the part the guard knows: a part may start with a request it does not
+     * (a rider refused by the create screen, rebuilt alone; a request another reservation already settled).
+     */
     private Reservation reservationOf(PendingBatch part) {
-        return !enabled() || part.items().isEmpty()
-                ? null
-                : byItem.get(part.items().get(0).source());
+        if (!enabled()) {
+            return null;
+        }
+        for (LaneItem i : part.items()) {
+            Reservation r = byItem.get(i.source());
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private void settle(Reservation r, PendingBatch part) {

@@ -3,7 +3,9 @@ package io.batchbridge.submitter.internal;
 import io.batchbridge.common.model.SpendEntry;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,6 +31,8 @@ public final class SpendTally {
 
     private final Map<String, SpendEntry> reservations = new HashMap<>();
     private final Map<String, Long> actuals = new HashMap<>();
+    /** Batch ids whose actual arrived since the last prune (it may precede the reservation that names it). */
+    private final Set<String> actualsSincePrune = new HashSet<>();
 
     /** Applies one ledger record ({@code entry} null: a tombstone). A key of neither kind is ignored. */
     void apply(String key, SpendEntry entry) {
@@ -38,6 +42,7 @@ public final class SpendTally {
                 actuals.remove(batchId);
             } else if (entry.state() == SpendEntry.State.ACTUAL) {
                 actuals.put(batchId, entry.micros());
+                actualsSincePrune.add(batchId);
             }
         } else if (key.startsWith(SpendEntry.RESERVATION_PREFIX)) {
             if (entry == null) {
@@ -64,9 +69,27 @@ public final class SpendTally {
         return byTenant(day).values().stream().reduce(Figures.ZERO, Figures::plus);
     }
 
-    /** Forgets reservations of days before {@code day} (a day's limit only ever reads that day). */
+    /**
+     * Forgets reservations of days before {@code day} (a day's limit only ever reads that day), and the actuals no
+     * reservation left names — unless they arrived since the previous prune: an actual may be read before the
+     * reservation that names it. So an actual is kept at most until the second prune after its reservation is gone
+     * (with a prune per UTC day, two days); one whose reservation is read later than that was forgotten, and that
+     * reservation counts its worst case (the safe side).
+     */
     void pruneBefore(LocalDate day) {
         reservations.values().removeIf(r -> r.day().isBefore(day));
+        Set<String> named = new HashSet<>();
+        for (SpendEntry r : reservations.values()) {
+            if (r.batchId() != null) {
+                named.add(r.batchId());
+            }
+        }
+        actuals.keySet().removeIf(id -> !named.contains(id) && !actualsSincePrune.contains(id));
+        actualsSincePrune.clear();
+    }
+
+    int actuals() {
+        return actuals.size();
     }
 
     int reservations() {

@@ -47,6 +47,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     private final SpendGuard spendGuard;
     private final Primer primer;
     private final Outbox outbox = new Outbox();
+    private final SpendRefusals refusals;
     private final Deque<PendingBatch> toCreate = new ArrayDeque<>();
     private final Map<TopicPartition, Instant> gated = new HashMap<>();
     /** Tenants whose next batch waits for their spend limit (their request topics pause). */
@@ -97,6 +98,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         this.maxBufferedBytes = maxBufferedBytes;
         this.metrics = metrics;
         this.spendGuard = spendGuard;
+        this.refusals = new SpendRefusals(spendGuard.retryTopic(), clock, metrics);
         metrics.gauges(() -> bufferedSnapshot, () -> lanesSnapshot, () -> pausedSnapshot);
     }
 
@@ -225,7 +227,12 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                 log.info(
                         "forgot a batch of {} requests created after their partitions were revoked",
                         a.batch().items().size());
-                release(a.batch());
+                if (a.batchId() != null) { // it exists (an orphan, maybe cancelled after running some): keep counting
+                    creatingBytes -= a.batch().rawBytes();
+                    spendGuard.created(a.batch(), a.batchId());
+                } else {
+                    release(a.batch());
+                }
                 primer.notCreated(a.batch());
             } else if (o instanceof CreateOutcome.Transient t) {
                 log.warn(
@@ -278,12 +285,23 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         queue(batch);
     }
 
-    /** Queues the batch for a create (identical requests made one item first, when de-duplication is on). */
+    /**
+     * Queues the batch for a create (identical requests made one item first, when de-duplication is on), split
+     * first if its worst case alone exceeds a spend limit.
+     *
+     * @return the batch queued, or null when it was split or refused
+     */
     private PendingBatch queue(PendingBatch batch) {
         PendingBatch b = creator.collapse(batch);
-        creatingBytes += b.rawBytes();
-        toCreate.addLast(b);
-        return b;
+        List<PendingBatch> parts = refusals.fit(b, spendGuard, (one, problem) -> {
+            outcomes.refused(one.items().get(0), problem, outbox);
+            primer.notCreated(one);
+        });
+        parts.forEach(p -> {
+            creatingBytes += p.rawBytes();
+            toCreate.addLast(p);
+        });
+        return parts.size() == 1 && parts.get(0) == b ? b : null;
     }
 
     /** When a partition's commit metadata grows too long, flush the lane holding its watermark. */
@@ -313,6 +331,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         }
         Instant now = clock.instant();
         Set<String> held = new HashSet<>();
+        Map<PendingBatch, PendingBatch> withoutRetries = new java.util.IdentityHashMap<>();
         java.util.Iterator<PendingBatch> it = toCreate.iterator();
         while (it.hasNext() && creator.hasCapacity()) {
             PendingBatch b = it.next();
@@ -321,6 +340,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                 continue; // the batch its last create may have made is being looked for; the others go on
             }
             if (held.contains(b.lane().tenant())) {
+                deferRetries(b, withoutRetries);
                 continue; // an earlier batch of its tenant waits: keep the tenant's order
             }
             if (!spendGuard.reserve(b)) {
@@ -328,13 +348,42 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                     break; // kept in place; intake pauses until spend is reconciled or the day rolls over
                 }
                 held.add(b.lane().tenant()); // its tenant's limit: that tenant waits, the others go on
+                deferRetries(b, withoutRetries);
                 continue;
             }
             it.remove();
             parked.remove(b);
             creator.submit(b);
         }
+        if (!withoutRetries.isEmpty()) { // each in its place, without its retries (or gone: it had only retries)
+            List<PendingBatch> queued = new java.util.ArrayList<>(toCreate);
+            toCreate.clear();
+            for (PendingBatch b : queued) {
+                PendingBatch rest = withoutRetries.getOrDefault(b, b);
+                if (rest != b) {
+                    creatingBytes -= b.rawBytes();
+                    creatingBytes += rest == null ? 0 : rest.rawBytes();
+                }
+                if (rest != null) {
+                    toCreate.addLast(rest);
+                }
+            }
+        }
         heldTenants = held;
+    }
+
+    /**
+     * A batch of a tenant held by its spend limit: its requests from the retry topic go back to it, due later, so
+     * that they do not hold the retry partitions every tenant shares ({@link SpendRefusals}). Not a batch whose
+     * last create had an unknown outcome: its create intent names all its requests.
+     */
+    private void deferRetries(PendingBatch b, Map<PendingBatch, PendingBatch> withoutRetries) {
+        if (!parked.containsKey(b)) {
+            PendingBatch rest = refusals.deferRetries(b, outbox);
+            if (rest != b) {
+                withoutRetries.put(b, rest);
+            }
+        }
     }
 
     /**
@@ -346,7 +395,9 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
         gated.values().removeIf(due -> !due.isAfter(now));
         boolean backingOff = now.isBefore(createNotBefore) && !toCreate.isEmpty();
         boolean overSpend = spendGuard.holdsAll() && !toCreate.isEmpty();
-        intakePaused = bufferedBytes() > maxBufferedBytes || backingOff || overSpend || fatal != null;
+        // A held tenant's waiting batches cannot grow (its request topics pause, its retries are deferred): they do
+        // not take the buffer from the other tenants.
+        intakePaused = bufferedBytes() - heldBytes() > maxBufferedBytes || backingOff || overSpend || fatal != null;
         Set<TopicPartition> want = new HashSet<>(intakePaused ? consumer.assignment() : gated.keySet());
         for (TopicPartition tp : consumer.assignment()) { // a tenant over its limit: its request topics wait
             if (heldTenants.contains(spendGuard.tenantOf(tp.topic()))) {
@@ -376,6 +427,20 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
     /** False from a revocation until the next assignment (possibly empty): a rebalance is in progress. */
     public boolean assignmentSettled() {
         return assignmentSettled;
+    }
+
+    /** Bytes of the batches waiting for their tenant's spend limit. */
+    private long heldBytes() {
+        if (heldTenants.isEmpty()) {
+            return 0;
+        }
+        long held = 0;
+        for (PendingBatch b : toCreate) {
+            if (heldTenants.contains(b.lane().tenant())) {
+                held += b.rawBytes();
+            }
+        }
+        return held;
     }
 
     long bufferedBytes() {
@@ -441,7 +506,7 @@ public final class SubmitterLoop implements ConsumerRebalanceListener, AutoClose
                     all.stream().filter(i -> !gone.contains(i.partition())).toList();
             if (!kept.isEmpty()) {
                 PendingBatch rest = queue(new PendingBatch(b.lane(), kept, b.firstAt()));
-                if (until != null && kept.size() == all.size()) {
+                if (rest != null && until != null && kept.size() == all.size()) {
                     parked.put(rest, until);
                 }
             }

@@ -36,6 +36,16 @@ public final class SubmitterMetrics {
         meters.counter(BridgeMetric.SUBMITTER_RETIRED_BETAS_STRIPPED).increment();
     }
 
+    /** A retry of a tenant over its spend limit was written back to the retry topic, due later. */
+    public void spendRetryDeferred(String tenant) {
+        meters.counter(BridgeMetric.SUBMITTER_SPEND_RETRIES_DEFERRED, tenant).increment();
+    }
+
+    /** A batch was split because its worst case alone exceeds a spend limit. */
+    public void spendSplit() {
+        meters.counter(BridgeMetric.SUBMITTER_SPEND_BATCHES_SPLIT).increment();
+    }
+
     public void lookupHeld() {
         meters.counter(BridgeMetric.SUBMITTER_LOOKUP_HOLDS).increment();
     }

@@ -239,6 +239,9 @@ class BatchCreatorTest {
 
         assertThat(out).singleElement().isInstanceOf(CreateOutcome.Abandoned.class);
         assertThat(orphans.heldCount()).isEqualTo(1);
+        // the batch exists: the spend guard keeps its reservation counted under its id, not released
+        assertThat(((CreateOutcome.Abandoned) out.get(0)).batchId())
+                .isEqualTo(client.listAll().get(0).id());
     }
 
     @Test

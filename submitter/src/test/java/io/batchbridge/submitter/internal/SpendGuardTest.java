@@ -35,6 +35,34 @@ class SpendGuardTest {
     }
 
     @Test
+    void aRequestWithACacheBreakpointPricesItsInputAtACacheWritesRateTwiceTheInputRate() {
+        PriceRates r = catalogue.find(MODEL).orElseThrow().prices().rates();
+        PendingBatch plain = batch(4000, 1000, 1, "team-a");
+        LaneItem i = plain.items().get(0);
+        ValidRequest v = i.request();
+        ValidRequest prefixed = new ValidRequest(
+                v.envelope(),
+                v.account(),
+                v.betas(),
+                v.model(),
+                v.maxTokens(),
+                false,
+                new io.batchbridge.common.records.PromptPrefix(42, new int[] {100, 130}));
+        PendingBatch cached = plain.with(List.of(new LaneItem(prefixed, i.source(), i.raw())));
+        assertThat(guard(SpendLimits.none()).estimateMicros(cached))
+                .isEqualTo(2 * PriceRates.micros(1000, r.input()) + PriceRates.micros(1000, r.output()));
+
+        byte[] automatic = new byte[4000]; // top-level automatic caching: no prefix read, still a cache write
+        byte[] field =
+                "{\"cache_control\":{\"type\":\"ephemeral\"}}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(field, 0, automatic, 0, field.length);
+        RequestEnvelope e = new RequestEnvelope("c", automatic, null, List.of(), null, null, 1, null, null, null);
+        PendingBatch auto = plain.with(List.of(new LaneItem(v.withEnvelope(e), i.source(), i.raw())));
+        assertThat(guard(SpendLimits.none()).estimateMicros(auto))
+                .isEqualTo(2 * PriceRates.micros(1000, r.input()) + PriceRates.micros(1000, r.output()));
+    }
+
+    @Test
     void offNeverHoldsAndUsesNoLedger() {
         SpendGuard guard = SpendGuard.off(catalogue, clock);
         assertThat(guard.reserve(batch(4_000_000, 64_000, 100, "team-a"))).isTrue();
@@ -196,6 +224,25 @@ class SpendGuardTest {
         assertThat(log.entries(SpendEntry.RESERVATION_PREFIX))
                 .extracting(SpendEntry::state)
                 .containsExactly(SpendEntry.State.RESERVED, SpendEntry.State.CREATED);
+    }
+
+    @Test
+    void aPartStartingWithARequestTheGuardDoesNotKnowStillSettlesTheReservation() {
+        SpendGuard guard = guard(new SpendLimits(10 * est, Map.of()));
+        PendingBatch b = batch(4000, 1000, 2, "team-a");
+        assertThat(guard.reserve(b)).isTrue();
+        LaneItem unknown = batch(4000, 1000, 1, "team-a").items().get(0); // e.g. a refused rider, rebuilt alone
+        guard.created(b.with(List.of(unknown, b.items().get(0), b.items().get(1))), "msgbatch_u");
+        assertThat(log.entries(SpendEntry.RESERVATION_PREFIX))
+                .extracting(SpendEntry::state)
+                .containsExactly(SpendEntry.State.RESERVED, SpendEntry.State.CREATED);
+
+        PendingBatch c = batch(4000, 1000, 1, "team-a");
+        assertThat(guard.reserve(c)).isTrue();
+        guard.release(c.with(List.of(unknown, c.items().get(0))));
+        assertThat(log.entries(SpendEntry.RESERVATION_PREFIX))
+                .extracting(SpendEntry::state)
+                .endsWith(SpendEntry.State.RESERVED, SpendEntry.State.RELEASED);
     }
 
     private long reservedMicros() {

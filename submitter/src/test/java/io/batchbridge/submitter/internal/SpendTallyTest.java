@@ -38,6 +38,33 @@ class SpendTallyTest {
     }
 
     @Test
+    void actualsArePrunedOnceNoReservationNamesThemAndTheyAreAPruneOld() {
+        tally.apply(
+                "reservation:i1:1",
+                SpendEntry.reserved(DAY, "team-a", "default", 1_000).created("b1"));
+        tally.apply(SpendEntry.batchKey("b1"), SpendEntry.actual("b1", 120));
+        tally.apply(
+                "reservation:i1:2",
+                SpendEntry.reserved(DAY.plusDays(1), "team-a", "default", 1_000).created("b2"));
+        tally.apply(SpendEntry.batchKey("b2"), SpendEntry.actual("b2", 130));
+        tally.apply(SpendEntry.batchKey("b3"), SpendEntry.actual("b3", 140)); // its reservation not read yet
+
+        tally.pruneBefore(DAY.plusDays(1)); // b1's reservation goes; all three actuals arrived since the last prune
+        assertThat(tally.actuals()).isEqualTo(3);
+        tally.apply(
+                "reservation:i2:1",
+                SpendEntry.reserved(DAY.plusDays(1), "team-b", "default", 900).created("b3"));
+        assertThat(tally.byTenant(DAY.plusDays(1)).get("team-b")).isEqualTo(new SpendTally.Figures(0, 140));
+
+        tally.pruneBefore(DAY.plusDays(1)); // b1: named by nothing, older than the last prune
+        assertThat(tally.actuals()).isEqualTo(2);
+        tally.pruneBefore(DAY.plusDays(2));
+        tally.pruneBefore(DAY.plusDays(3));
+        assertThat(tally.actuals()).isZero(); // bounded: nothing of days gone is kept
+        assertThat(tally.reservations()).isZero();
+    }
+
+    @Test
     void entriesSurviveTheirJson() {
         SpendEntry e = SpendEntry.reserved(DAY, "team-a", "acct", 42).created("msgbatch_9");
         assertThat(SpendEntry.fromJson(e.toJson())).isEqualTo(e);
