@@ -94,6 +94,36 @@ final class BenchEnv implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code topic} from its beginning with a plain {@code read_committed} consumer (no group), handing every
+     * record to {@code each}, until {@code done} or {@code limit} has passed.
+     *
+     * @param settings consumer settings on top of the defaults
+     */
+    void readFromStart(
+            String topic,
+            Map<String, Object> settings,
+            java.time.Duration poll,
+            java.time.Duration limit,
+            java.util.function.BooleanSupplier done,
+            java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> each) {
+        Map<String, Object> cc = KafkaClientDefaults.consumer(bootstrap(), "unused");
+        cc.remove("group.id");
+        cc.putAll(settings);
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(cc)) {
+            List<org.apache.kafka.common.TopicPartition> tps = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+                consumer.poll(poll).forEach(each);
+            }
+        }
+    }
+
     String bootstrap() {
         return kafka.bootstrapServers();
     }

@@ -21,10 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * What a shared-prefix workload costs through the real roles, priced from the emulator's usage (its prompt-cache
@@ -244,17 +242,8 @@ final class CostBench {
     }
 
     private void read(String topic, Map<String, Long> seen, Map<String, JsonNode> results, int n) {
-        Map<String, Object> cc = KafkaClientDefaults.consumer(env.bootstrap(), "unused");
-        cc.remove("group.id");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cc)) {
-            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (results.size() < n && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+        env.readFromStart(
+                topic, Map.of(), Duration.ofMillis(100), Duration.ofMinutes(10), () -> results.size() >= n, r -> {
                     String id = new String(r.key(), UTF_8);
                     seen.putIfAbsent(id, System.nanoTime());
                     try {
@@ -263,8 +252,6 @@ final class CostBench {
                         throw new IllegalStateException("cost: unreadable result " + id, e);
                     }
                 });
-            }
-        }
     }
 
     /** Adds the rows and the summary keys. */

@@ -13,13 +13,10 @@ import io.batchbridge.worker.WorkerApp;
 import io.batchbridge.worker.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * End-to-end latency on an instant emulator with a short linger: from a request produced to its result
@@ -96,22 +93,13 @@ final class LatencyBench {
     }
 
     private void read(String topic, Map<String, Long> seen, int n) {
-        Map<String, Object> cc = KafkaClientDefaults.consumer(env.bootstrap(), "unused");
-        cc.remove("group.id");
-        cc.put("fetch.max.wait.ms", 10);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cc)) {
-            List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (seen.size() < n && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(20)).forEach(r -> {
-                    seen.putIfAbsent(new String(r.key(), UTF_8), System.nanoTime());
-                });
-            }
-        }
+        env.readFromStart(
+                topic,
+                Map.of("fetch.max.wait.ms", 10),
+                Duration.ofMillis(20),
+                Duration.ofMinutes(5),
+                () -> seen.size() >= n,
+                r -> seen.putIfAbsent(new String(r.key(), UTF_8), System.nanoTime()));
     }
 
     static double percentile(double[] sorted, double pct) {

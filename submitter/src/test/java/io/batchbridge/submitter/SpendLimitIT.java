@@ -102,18 +102,8 @@ class SpendLimitIT {
         String params = params(MODEL, MAX_TOKENS, "hello");
         long estimate = estimateMicros(params);
         String topicA = h.names.requests().get(0);
-        String topicB = topicA + "-b";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
-                    .all()
-                    .get();
-        }
-        SubmitterApp app = h.start(Map.of(
-                CommonKeys.TOPIC_REQUESTS, topicA + "," + topicB,
-                CommonKeys.TOPIC_TENANTS, topicA + ":team-a," + topicB + ":team-b",
-                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT, "team-a:" + (2 * estimate + estimate / 2) / 1e6,
-                SubmitterConfig.MAX_BATCH_REQUESTS, "1",
-                SubmitterConfig.LINGER_MS, "50"));
+        String topicB = secondTopic(topicA);
+        SubmitterApp app = h.start(twoTenants(topicA, topicB, estimate, Map.of()));
         for (int i = 0; i < 8; i++) {
             // a record naming another tenant changes nothing: the tenant is configuration
             h.publish(topicA, "k" + i, request("a" + i, params, ",\"tenant\":\"team-b\""));
@@ -157,18 +147,8 @@ class SpendLimitIT {
         String params = params(MODEL, MAX_TOKENS, "hello");
         long estimate = estimateMicros(params);
         String topicA = h.names.requests().get(0);
-        String topicB = topicA + "-b";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
-                    .all()
-                    .get();
-        }
-        SubmitterApp app = h.start(Map.of(
-                CommonKeys.TOPIC_REQUESTS, topicA + "," + topicB,
-                CommonKeys.TOPIC_TENANTS, topicA + ":team-a," + topicB + ":team-b",
-                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT, "team-a:" + (2 * estimate + estimate / 2) / 1e6,
-                SubmitterConfig.MAX_BATCH_REQUESTS, "1",
-                SubmitterConfig.LINGER_MS, "50"));
+        String topicB = secondTopic(topicA);
+        SubmitterApp app = h.start(twoTenants(topicA, topicB, estimate, Map.of()));
         Map<Integer, Long> ends = new java.util.HashMap<>();
         for (int i = 0; i < 8; i++) {
             for (String t : List.of(topicA, topicB)) {
@@ -232,25 +212,9 @@ class SpendLimitIT {
         String big = params(MODEL, MAX_TOKENS, "x".repeat(100_000));
         long estimate = estimateMicros(big);
         String topicA = h.names.requests().get(0);
-        String topicB = topicA + "-b";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
-                    .all()
-                    .get();
-        }
-        h.start(Map.of(
-                CommonKeys.TOPIC_REQUESTS,
-                topicA + "," + topicB,
-                CommonKeys.TOPIC_TENANTS,
-                topicA + ":team-a," + topicB + ":team-b",
-                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT,
-                "team-a:" + (2 * estimate + estimate / 2) / 1e6,
-                SubmitterConfig.MAX_BATCH_REQUESTS,
-                "1",
-                SubmitterConfig.MAX_BUFFERED_BYTES,
-                String.valueOf(1024 * 1024),
-                SubmitterConfig.LINGER_MS,
-                "50"));
+        String topicB = secondTopic(topicA);
+        h.start(twoTenants(
+                topicA, topicB, estimate, Map.of(SubmitterConfig.MAX_BUFFERED_BYTES, String.valueOf(1024 * 1024))));
         for (int i = 0; i < 16; i++) { // 1.6 MB: more than the buffer
             h.publish(topicA, "k" + i, request("a" + i, big, ""));
         }
@@ -302,5 +266,29 @@ class SpendLimitIT {
         Map<String, String> m = new java.util.HashMap<>(base);
         m.put(key, value);
         return m;
+    }
+
+    /** Creates tenant B's request topic beside tenant A's. */
+    private String secondTopic(String topicA) throws Exception {
+        String topicB = topicA + "-b";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", h.cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topicB, 1, (short) 1)))
+                    .all()
+                    .get();
+        }
+        return topicB;
+    }
+
+    /** Two request topics of two tenants, team-a limited to two and a half batches of {@code estimate} a day. */
+    private static Map<String, String> twoTenants(
+            String topicA, String topicB, long estimate, Map<String, String> more) {
+        Map<String, String> c = new java.util.HashMap<>(Map.of(
+                CommonKeys.TOPIC_REQUESTS, topicA + "," + topicB,
+                CommonKeys.TOPIC_TENANTS, topicA + ":team-a," + topicB + ":team-b",
+                SubmitterConfig.SPEND_LIMIT_USD_PER_DAY_PER_TENANT, "team-a:" + (2 * estimate + estimate / 2) / 1e6,
+                SubmitterConfig.MAX_BATCH_REQUESTS, "1",
+                SubmitterConfig.LINGER_MS, "50"));
+        c.putAll(more);
+        return c;
     }
 }
