@@ -171,6 +171,15 @@ public final class BatchesClient implements AutoCloseable {
      * {@link ResultStream}).
      */
     public ResultStream results(MessageBatch batch) {
+        return results(batch, 0);
+    }
+
+    /**
+     * Like {@link #results(MessageBatch)}, with {@code readAheadBytes} of the body read ahead on a thread of the
+     * stream's own into a ring allocated once (0 reads on the caller's thread), so the download goes on while the
+     * caller is busy between lines.
+     */
+    public ResultStream results(MessageBatch batch, int readAheadBytes) {
         URI uri = resultsUri(batch);
         HttpRequest request = transport
                 .request(uri, List.of())
@@ -179,7 +188,13 @@ public final class BatchesClient implements AutoCloseable {
                 .build();
         HttpResponse<InputStream> response = guards.call("results", () -> transport.open("results", request));
         return new ResultStream(
-                batch, response.body(), settings.maxResultLineBytes(), watchdog, resultBytes, resultLines);
+                batch,
+                response.body(),
+                settings.maxResultLineBytes(),
+                watchdog,
+                readAheadBytes,
+                resultBytes,
+                resultLines);
     }
 
     /** True while the circuit breaker is OPEN: callers pause intake instead of filling retry topics. */

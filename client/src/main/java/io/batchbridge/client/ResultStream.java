@@ -2,6 +2,7 @@ package io.batchbridge.client;
 
 import io.batchbridge.client.internal.IdleWatchdog;
 import io.batchbridge.client.internal.LineReader;
+import io.batchbridge.client.internal.ReadAhead;
 import io.batchbridge.client.internal.ResultLineParser;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
@@ -23,6 +24,10 @@ import java.util.stream.StreamSupport;
  * {@code idle_timeout} (both retryable: open the results again and skip {@link #linesRead()} lines), an
  * unparsable line as {@code malformed_response}. For an ended batch the stream also checks that it delivered
  * as many lines as the batch has requests. Not thread-safe.
+ *
+ * <p>Opened with a read-ahead ({@link BatchesClient#results(MessageBatch, int)}), a thread of its own keeps
+ * downloading into a fixed ring of that many bytes while the caller is busy between lines ({@link ReadAhead});
+ * memory is then bounded by the ring plus the longest line.
  */
 public final class ResultStream implements AutoCloseable, Iterator<ResultLine> {
     private static final int INITIAL_BUFFER = 256 * 1024;
@@ -45,11 +50,14 @@ public final class ResultStream implements AutoCloseable, Iterator<ResultLine> {
             InputStream body,
             int maxLineBytes,
             IdleWatchdog watchdog,
+            int readAheadBytes,
             Counter bytesCounter,
             Counter linesCounter) {
         this.batchId = batch.id();
         this.expectedLines = batch.ended() ? batch.requestCounts().total() : -1;
-        this.body = watchdog.watch(body, () -> idleAborted = true);
+        InputStream watched = watchdog.watch(body, () -> idleAborted = true);
+        this.body =
+                readAheadBytes > 0 ? new ReadAhead(watched, readAheadBytes, "api-results-reader-" + batchId) : watched;
         this.bytesCounter = bytesCounter;
         this.linesCounter = linesCounter;
         this.reader = new LineReader(this.body, INITIAL_BUFFER, maxLineBytes, () -> {});

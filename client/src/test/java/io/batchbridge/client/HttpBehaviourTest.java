@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpBehaviourTest {
     private static final ClientSettings FAST = ClientSettings.defaults()
@@ -127,9 +129,10 @@ class HttpBehaviourTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "read-ahead {0} bytes")
+    @ValueSource(ints = {0, 65_536})
     @Timeout(20)
-    void aResultsStreamThatStallsIsAbortedByTheIdleWatchdog() throws Exception {
+    void aResultsStreamThatStallsIsAbortedByTheIdleWatchdog(int readAhead) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         // set if the stub stopped holding the stream before our client gave up: then the stream was not cut by
         // the watchdog (a logical check, where a duration bound would depend on how busy the machine is)
@@ -156,7 +159,7 @@ class HttpBehaviourTest {
                         new SimpleMeterRegistry(),
                         Clock.systemUTC())) {
             MessageBatch batch = retrievedEndedBatch();
-            try (ResultStream results = client.results(batch)) {
+            try (ResultStream results = client.results(batch, readAhead)) {
                 assertThat(results.next().customId()).isEqualTo("a");
                 assertThatThrownBy(results::hasNext).isInstanceOfSatisfying(BatchesApiException.class, e -> {
                     assertThat(e.errorType()).isEqualTo(BatchesApiException.IDLE_TIMEOUT);
@@ -170,9 +173,10 @@ class HttpBehaviourTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "read-ahead {0} bytes")
+    @ValueSource(ints = {0, 65_536})
     @Timeout(20)
-    void aConsumerThatPausesBetweenLinesIsNotMistakenForAStalledSocket() {
+    void aConsumerThatPausesBetweenLinesIsNotMistakenForAStalledSocket(int readAhead) {
         try (StubServer stub = new StubServer(0, ex -> {
                     ex.getResponseHeaders().add("content-type", "application/x-jsonl");
                     ex.sendResponseHeaders(200, 0);
@@ -184,7 +188,7 @@ class HttpBehaviourTest {
                 });
                 BatchesClient client = new BatchesClient(
                         account(stub.baseUrl(), Optional.empty()), FAST, new SimpleMeterRegistry(), Clock.systemUTC());
-                ResultStream results = client.results(retrievedEndedBatch())) {
+                ResultStream results = client.results(retrievedEndedBatch(), readAhead)) {
             assertThat(results.next().customId()).isEqualTo("a");
             // the consumer is busy for twice the idle timeout (300 ms) before it reads on
             org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(700)).until(() -> true);
@@ -193,9 +197,10 @@ class HttpBehaviourTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "read-ahead {0} bytes")
+    @ValueSource(ints = {0, 65_536})
     @Timeout(20)
-    void aResultsFileShorterThanTheBatchIsABrokenStream() {
+    void aResultsFileShorterThanTheBatchIsABrokenStream(int readAhead) {
         try (StubServer stub = new StubServer(0, ex -> {
                     byte[] one = "{\"custom_id\":\"a\",\"result\":{\"type\":\"canceled\"}}\n"
                             .getBytes(StandardCharsets.UTF_8);
@@ -205,7 +210,7 @@ class HttpBehaviourTest {
                 });
                 BatchesClient client = new BatchesClient(
                         account(stub.baseUrl(), Optional.empty()), FAST, new SimpleMeterRegistry(), Clock.systemUTC());
-                ResultStream results = client.results(retrievedEndedBatch())) {
+                ResultStream results = client.results(retrievedEndedBatch(), readAhead)) {
             assertThat(results.next().customId()).isEqualTo("a");
             assertThatThrownBy(results::hasNext).isInstanceOfSatisfying(BatchesApiException.class, e -> {
                 assertThat(e.errorType()).isEqualTo(BatchesApiException.STREAM_BROKEN);

@@ -159,7 +159,7 @@ final class WorkerClients {
                 config.getInt(WorkerConfig.MAX_RESULT_BYTES),
                 config.duration(WorkerConfig.FANOUT_RETRY_MS),
                 config.getBoolean(WorkerConfig.DELETE_AFTER_FANOUT),
-                config.getLong(WorkerConfig.FANOUT_PREFETCH_BYTES));
+                config.getInt(WorkerConfig.FANOUT_PREFETCH_BYTES));
         ResultRouter router = new ResultRouter(
                 config.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS), // only for ticket items that carry no limit
                 config.retryCanceled(),

@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,9 @@ public final class WorkerConfig extends BridgeConfig {
     public static final String TXN_MAX_MS = "bridge.worker.txn.max.ms";
     public static final String MAX_RESULT_BYTES = "bridge.worker.max.result.bytes";
     public static final String FANOUT_PREFETCH_BYTES = "bridge.worker.fanout.prefetch.bytes";
+    static final int DEFAULT_PREFETCH_BYTES = 4 * 1024 * 1024;
+    static final int MIN_PREFETCH_BYTES = 64 * 1024;
+    static final int MAX_PREFETCH_BYTES = 1024 * 1024 * 1024;
     /**
      * Deprecated: the attempt limit is the submitter's {@code bridge.submitter.retry.max.attempts}, carried by each
      * ticket item; this is only the fallback for items that carry none (written by older submitters).
@@ -186,15 +190,26 @@ public final class WorkerConfig extends BridgeConfig {
                     "What a canceled request becomes: dead_letter (reason canceled) or retry (like expired).")
             .define(
                     FANOUT_PREFETCH_BYTES,
-                    Type.LONG,
-                    0L,
-                    Range.between(0, 1024L * 1024 * 1024),
+                    Type.INT,
+                    DEFAULT_PREFETCH_BYTES,
+                    ConfigDef.LambdaValidator.with(
+                            (name, value) -> {
+                                int v = (Integer) value;
+                                if (v != 0 && (v < MIN_PREFETCH_BYTES || v > MAX_PREFETCH_BYTES)) {
+                                    throw new ConfigException(
+                                            name,
+                                            value,
+                                            "must be 0 (off) or between " + MIN_PREFETCH_BYTES + " and "
+                                                    + MAX_PREFETCH_BYTES);
+                                }
+                            },
+                            () -> "0 or [" + MIN_PREFETCH_BYTES + ",...," + MAX_PREFETCH_BYTES + "]"),
                     Importance.LOW,
-                    "Result bytes a fan-out reads ahead on its own reader thread while the current lines are sent "
-                            + "and committed (one line is always admitted, whatever its size); 0, the default, reads "
-                            + "inline. Read-ahead made fan-out about 20 % faster in docs/benchmarks.md, but peak heap "
-                            + "and RSS then depend on GC timing (two threads allocating 1 MB+ arrays): budget memory "
-                            + "for about twice the inline figures before enabling it.")
+                    "Bytes of a results file each fan-out reads ahead on a reader thread of its own while the "
+                            + "current lines are sent and committed, into one ring of this size allocated once per "
+                            + "stream (so heap grows by this much per fan-out thread, whatever the line sizes); "
+                            + "0 reads on the fan-out thread. Without read-ahead the download stops whenever the "
+                            + "fan-out does (docs/benchmarks.md).")
             .define(
                     DELETE_AFTER_FANOUT,
                     Type.BOOLEAN,

@@ -22,6 +22,24 @@ class WorkerConfigTest {
         assertThat(c.getLong(WorkerConfig.TXN_MAX_BYTES)).isEqualTo(128L * 1024 * 1024);
         assertThat(c.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS)).isEqualTo(3);
         assertThat(c.retryCanceled()).isFalse();
+        assertThat(c.getInt(WorkerConfig.FANOUT_PREFETCH_BYTES)).isEqualTo(4 * 1024 * 1024);
+    }
+
+    /** Issue #22: read-ahead is a ring per stream; a ring too small to hold a read is refused, not crawled through. */
+    @Test
+    void readAheadIsOffOrARingOfAtLeast64KiB() {
+        assertThat(new WorkerConfig(Map.of(WorkerConfig.FANOUT_PREFETCH_BYTES, "0"))
+                        .getInt(WorkerConfig.FANOUT_PREFETCH_BYTES))
+                .isZero();
+        assertThat(new WorkerConfig(Map.of(WorkerConfig.FANOUT_PREFETCH_BYTES, "65536"))
+                        .getInt(WorkerConfig.FANOUT_PREFETCH_BYTES))
+                .isEqualTo(65_536);
+        for (String bad : new String[] {"1", "65535", "-1", "1073741825"}) {
+            assertThatThrownBy(() -> new WorkerConfig(Map.of(WorkerConfig.FANOUT_PREFETCH_BYTES, bad)))
+                    .as(bad)
+                    .isInstanceOf(BridgeConfig.InvalidConfigurationException.class)
+                    .hasMessageContaining(WorkerConfig.FANOUT_PREFETCH_BYTES);
+        }
     }
 
     @Test

@@ -38,9 +38,10 @@ class WorkerCrashIT {
                 reqs.add(p.publish("r-" + i, 1000, "#emulate output_tokens=20 outcome=" + outcome));
             }
             p.submit(reqs, 3, List.of());
-            // Small transactions, and read-ahead on: lines read ahead of the frozen transaction must not count.
+            // Small transactions, and a read-ahead ring larger than the file: bytes read ahead of the frozen
+            // transaction must not count.
             Map<String, String> small =
-                    Map.of(WorkerConfig.TXN_MAX_RECORDS, "5", WorkerConfig.FANOUT_PREFETCH_BYTES, "4096");
+                    Map.of(WorkerConfig.TXN_MAX_RECORDS, "5", WorkerConfig.FANOUT_PREFETCH_BYTES, "65536");
 
             // The first worker commits two transactions, then freezes inside its third, records sent, not committed.
             AtomicInteger commits = new AtomicInteger();

@@ -159,7 +159,7 @@ class WorkerIT {
                     "huge", 300_000, "#emulate output_tokens=300000 outcome=succeeded stop_reason=max_tokens");
             MessageBatch batch = p.submit(List.of(req), 1, List.of(ModelCatalogue.EXTENDED_OUTPUT_BETA));
             long start = System.nanoTime();
-            p.worker(Map.of(WorkerConfig.FANOUT_PREFETCH_BYTES, "1")); // read-ahead on: the line passes the queue
+            p.worker(Map.of(WorkerConfig.FANOUT_PREFETCH_BYTES, "65536")); // a 1.2 MB line through a 64 KiB ring
 
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> !p.readAll(p.topics.results()).isEmpty());

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param maxResultBytes a larger result record is dead-lettered as result_too_large
  * @param retryDelay wait before resuming a fan-out that failed transiently
  * @param deleteAfter delete the batch from the API after its fan-out
- * @param prefetchBytes message bytes read ahead of the fan-out on a reader thread; 0 reads inline
+ * @param prefetchBytes results bytes read ahead of the fan-out on a reader thread (a ring of this size); 0 reads inline
  */
 public record FanoutSettings(
         int txnMaxLines,
@@ -20,4 +20,4 @@ public record FanoutSettings(
         int maxResultBytes,
         Duration retryDelay,
         boolean deleteAfter,
-        long prefetchBytes) {}
+        int prefetchBytes) {}

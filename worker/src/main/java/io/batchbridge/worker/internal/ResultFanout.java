@@ -266,15 +266,8 @@ public final class ResultFanout {
         if (!pacer.acquire()) {
             throw new KafkaException("interrupted while waiting for an API call slot");
         }
-        try (ResultStream stream = client.results(b.batch())) {
-            if (settings.prefetchBytes() > 0) {
-                try (PrefetchedResults ahead = new PrefetchedResults(
-                        stream, settings.prefetchBytes(), "worker-fanout-reader-" + b.batchId())) {
-                    drain(b, ahead, txn);
-                }
-            } else {
-                drain(b, stream, txn);
-            }
+        try (ResultStream stream = client.results(b.batch(), settings.prefetchBytes())) {
+            drain(b, stream, txn);
         } catch (BatchesApiException e) {
             if (e.status() != 404) {
                 throw e;
