@@ -17,6 +17,8 @@ final class Bench {
     private final Set<String> only;
     private final Table table = new Table();
     private final Map<String, String> line = new LinkedHashMap<>();
+    /** Tables printed between the main table and the summary line (CPU by thread group, #22). */
+    private final StringBuilder details = new StringBuilder();
 
     Bench(Sizes sizes, Set<String> only) {
         this.sizes = sizes;
@@ -79,7 +81,7 @@ final class Bench {
         }
         StringBuilder sb = new StringBuilder("bench:");
         line.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
-        return table.render() + "\n" + sb + "\n";
+        return table.render() + "\n" + details + sb + "\n";
     }
 
     /** Best of {@link Sizes#fanoutRuns()} runs for each side: noise on a shared machine only ever slows a run. */
@@ -102,6 +104,11 @@ final class Bench {
         FanoutBench.Shape small =
                 run("fan-out small", () -> best(f, "small", sizes.smallResults(), sizes.smallTokens()));
         FanoutBench.Shape large = run("fan-out large", () -> best(f, "large", sizes.bigResults(), sizes.bigTokens()));
+        for (FanoutBench.Shape s : new FanoutBench.Shape[] {small, large}) {
+            details.append(s.cpuTable("CPU per result by thread group, fan-out " + Table.num(s.results(), 0)
+                            + " results (worker run vs raw producer + download-only runs):"))
+                    .append('\n');
+        }
         line.put("fanout_overhead_4k", Table.plain(small.overhead(), 2));
         line.put("fanout_overhead_1m", Table.plain(large.overhead(), 2));
         for (FanoutBench.Shape s : new FanoutBench.Shape[] {small, large}) {
@@ -176,6 +183,14 @@ final class Bench {
                 run("intake", () -> new IntakeBench(env).run(sizes.intakeRequests(), sizes.fanoutRuns()));
         String shape =
                 "intake " + Table.num(r.requests(), 0) + " × " + Table.num(r.bytes() / r.requests() / 1e3, 1) + " KB";
+        details.append(CpuByGroup.table(
+                        "CPU per request by thread group, " + shape + " (submitter run vs consumer + one POST):",
+                        "submitter",
+                        r.submitterSplit(),
+                        "floor",
+                        r.baselineSplit(),
+                        r.requests()))
+                .append('\n');
         table.row(
                 shape,
                 "requests/s submitter (" + r.batches() + " batches; from start incl. group join: "

@@ -44,6 +44,12 @@ final class FanoutBench {
             return worker.cpuMicrosPerRecord() / (baseline.cpuMicrosPerRecord() + download.cpuMicrosPerRecord());
         }
 
+        /** The worker's CPU per result by thread group beside the floor's (raw producer + getting the results). */
+        String cpuTable(String title) {
+            return CpuByGroup.table(
+                    title, "worker", worker.split(), "floor", baseline.split().plus(download.split()), results);
+        }
+
         /** Each side's faster run of this and {@code other} (the same shape run again). */
         Shape fasterOf(Shape other) {
             return new Shape(
@@ -59,9 +65,13 @@ final class FanoutBench {
 
     /**
      * One measured run: records and bytes written in {@code seconds}, using {@code cpuSeconds} of the bench's JVM
-     * and the broker's (emulator included: they all share the same cores).
+     * and the broker's (emulator included: they all share the same cores), split by thread group in {@code split}.
      */
-    record Run(long records, long bytes, double seconds, double cpuSeconds) {
+    record Run(long records, long bytes, double seconds, double cpuSeconds, CpuByGroup split) {
+        Run(long records, long bytes, double seconds, double cpuSeconds) {
+            this(records, bytes, seconds, cpuSeconds, CpuByGroup.NONE);
+        }
+
         /** CPU microseconds per record, bench and broker JVMs. */
         double cpuMicrosPerRecord() {
             return cpuSeconds * 1e6 / records;
@@ -147,9 +157,11 @@ final class FanoutBench {
             double before = latency.totalTime(TimeUnit.NANOSECONDS);
             double bytesBefore =
                     registry.find("bridge.worker.fanout.bytes").counter().count();
-            ThreadCpu threads0 = ThreadCpu.snapshot();
+            CpuByGroup.Window window = CpuByGroup.start();
+            ThreadCpu threads0 = window.threads();
             BenchEnv.writeTickets(env.bootstrap(), t, List.of(batch), List.of(BenchEnv.items(t, n)), betas);
             java.util.TreeMap<Long, Long> cpuAt = awaitFanouts(registry, 2, deadline);
+            CpuByGroup split = window.stop();
             Map<String, Long> threadMs = ThreadCpu.snapshot().since(threads0);
             long end = System.nanoTime();
             long cpuEnd = BenchEnv.cpuNanos();
@@ -161,7 +173,7 @@ final class FanoutBench {
             Bench.log(
                     "  worker fan-out %d results: %.2f s (%.2f s from start); CPU ms by thread: %s",
                     n, seconds, (System.nanoTime() - t0) / 1e9, ThreadCpu.top(threadMs, 8));
-            return new Run(n, (long) bytes, seconds, cpu);
+            return new Run(n, (long) bytes, seconds, cpu, split);
         } finally {
             w.close(Duration.ofSeconds(20));
         }
@@ -202,6 +214,7 @@ final class FanoutBench {
         MessageBatch ended = client.retrieve(batch.id());
         long t0 = System.nanoTime();
         long cpu0 = BenchEnv.cpuNanos();
+        CpuByGroup.Window window = CpuByGroup.start();
         long lines = 0;
         long bytes = 0;
         try (io.batchbridge.client.ResultStream results = client.results(ended)) {
@@ -211,7 +224,7 @@ final class FanoutBench {
                 lines++;
             }
         }
-        return new Run(lines, bytes, (System.nanoTime() - t0) / 1e9, (BenchEnv.cpuNanos() - cpu0) / 1e9);
+        return new Run(lines, bytes, (System.nanoTime() - t0) / 1e9, (BenchEnv.cpuNanos() - cpu0) / 1e9, window.stop());
     }
 
     /** A plain idempotent producer (same compression and acks as the worker's) sending the pre-built payloads. */
@@ -222,17 +235,18 @@ final class FanoutBench {
             long bytes = 0;
             long t0 = System.nanoTime();
             long cpu0 = BenchEnv.cpuNanos();
-            ThreadCpu threads0 = ThreadCpu.snapshot();
+            CpuByGroup.Window window = CpuByGroup.start();
             for (ConsumerRecord<byte[], byte[]> r : payloads) {
                 p.send(new ProducerRecord<>(t.results(), null, r.key(), r.value(), r.headers()));
                 bytes += r.value().length;
             }
             p.flush();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            CpuByGroup split = window.stop();
             Bench.log(
                     "  raw producer %d results: %.2f s; CPU ms by thread: %s",
-                    payloads.size(), seconds, ThreadCpu.top(ThreadCpu.snapshot().since(threads0), 8));
-            return new Run(payloads.size(), bytes, seconds, (BenchEnv.cpuNanos() - cpu0) / 1e9);
+                    payloads.size(), seconds, ThreadCpu.top(ThreadCpu.snapshot().since(window.threads()), 8));
+            return new Run(payloads.size(), bytes, seconds, (BenchEnv.cpuNanos() - cpu0) / 1e9, split);
         }
     }
 }

@@ -44,7 +44,9 @@ final class IntakeBench {
             int batches,
             double submitterCpuSeconds,
             double baselineSeconds,
-            double baselineCpuSeconds) {
+            double baselineCpuSeconds,
+            CpuByGroup submitterSplit,
+            CpuByGroup baselineSplit) {
         double submitterRate() {
             return requests / submitterSeconds;
         }
@@ -97,38 +99,58 @@ final class IntakeBench {
                     break;
                 }
             }
-            Round best = null;
-            double[] baseline = null;
+            Side sub = null;
+            Side baseline = null;
             for (int run = 1; run <= runs; run++) {
                 Round r = round(t, emu, n, "run " + run);
-                best = best == null || r.submitter()[0] < best.submitter()[0] ? r : best;
-                baseline = baseline == null || r.baseline()[0] < baseline[0] ? r.baseline() : baseline;
+                sub = sub == null || r.submitter().seconds() < sub.seconds() ? r.submitter() : sub;
+                baseline = baseline == null || r.baseline().seconds() < baseline.seconds() ? r.baseline() : baseline;
             }
-            double[] sub = best.submitter();
-            return new Result(n, bytes, sub[0], sub[1], (int) sub[2], sub[3], baseline[0], baseline[1]);
+            return new Result(
+                    n,
+                    bytes,
+                    sub.seconds(),
+                    sub.fromStartSeconds(),
+                    sub.batches(),
+                    sub.cpuSeconds(),
+                    baseline.seconds(),
+                    baseline.cpuSeconds(),
+                    sub.split(),
+                    baseline.split());
         }
     }
 
     /** One submitter run and one baseline run; warm when the JIT compiled for under a tenth of the round. */
-    private record Round(double[] submitter, double[] baseline, boolean warm) {}
+    private record Round(Side submitter, Side baseline, boolean warm) {}
+
+    /**
+     * One side's run: {@code seconds} measured, {@code fromStartSeconds} including the group join (the submitter),
+     * the bench's and the broker's JVMs' CPU over the measured seconds, and that CPU by thread group.
+     */
+    private record Side(double seconds, double fromStartSeconds, int batches, double cpuSeconds, CpuByGroup split) {}
 
     private Round round(TopicNames t, Emulator emu, int n, String name) throws Exception {
         long t0 = System.nanoTime();
         long jit0 = jvmWork()[2];
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        double[] submitter;
+        Side submitter;
         try (BatchesClient client = BenchEnv.client(emu.baseUrl(), registry, 8)) {
             submitter = submitter(t, client, registry, n);
         }
-        double[] plain = baseline(t, emu.baseUrl(), n);
+        Side plain = baseline(t, emu.baseUrl(), n);
         double jitShare = (jvmWork()[2] - jit0) / ((System.nanoTime() - t0) / 1e6);
         System.err.printf(
                 "intake %s: submitter %.2f s (%.2f cores), baseline %.2f s (%.2f cores), JIT busy %.0f %%%n",
-                name, submitter[0], submitter[3] / submitter[0], plain[0], plain[1] / plain[0], jitShare * 100);
+                name,
+                submitter.seconds(),
+                submitter.cpuSeconds() / submitter.seconds(),
+                plain.seconds(),
+                plain.cpuSeconds() / plain.seconds(),
+                jitShare * 100);
         return new Round(submitter, plain, jitShare < 0.1);
     }
 
-    private double[] submitter(TopicNames t, BatchesClient client, SimpleMeterRegistry registry, int n)
+    private Side submitter(TopicNames t, BatchesClient client, SimpleMeterRegistry registry, int n)
             throws InterruptedException {
         Map<String, String> c = BenchEnv.submitterConfig(
                 env.bootstrap(), t, Map.of(SubmitterConfig.LINGER_MS, "500", SubmitterConfig.POLL_TIMEOUT_MS, "50"));
@@ -144,7 +166,7 @@ final class IntakeBench {
             long first = System.nanoTime();
             long cpuFirst = BenchEnv.cpuNanos();
             long[] jvmFirst = jvmWork();
-            ThreadCpu threadsFirst = ThreadCpu.snapshot();
+            CpuByGroup.Window window = CpuByGroup.start();
             long allConsumed = 0;
             long allCreated = 0;
             int ticketed = 0;
@@ -166,7 +188,8 @@ final class IntakeBench {
             }
             long end = System.nanoTime();
             long[] jvmEnd = jvmWork();
-            Map<String, Long> threadMs = ThreadCpu.snapshot().since(threadsFirst);
+            CpuByGroup split = window.stop();
+            Map<String, Long> threadMs = ThreadCpu.snapshot().since(window.threads());
             System.err.printf(
                     "intake: all consumed after %.2f s, created %.2f s, tickets visible %.2f s;"
                             + " meanwhile GC %d ms (%d collections), JIT %d ms%n",
@@ -196,9 +219,12 @@ final class IntakeBench {
             }
             DistributionSummary s =
                     registry.find("bridge.submitter.batch.requests").summary();
-            return new double[] {
-                (end - first) / 1e9, (end - t0) / 1e9, s.count(), (BenchEnv.cpuNanos() - cpuFirst) / 1e9
-            };
+            return new Side(
+                    (end - first) / 1e9,
+                    (end - t0) / 1e9,
+                    (int) s.count(),
+                    (BenchEnv.cpuNanos() - cpuFirst) / 1e9,
+                    split);
         } finally {
             app.close(Duration.ofSeconds(10));
             tickets.close();
@@ -251,12 +277,13 @@ final class IntakeBench {
      *
      * @return seconds, and the CPU seconds of the bench's and the broker's JVMs over them
      */
-    private double[] baseline(TopicNames t, String baseUrl, int n) throws Exception {
+    private Side baseline(TopicNames t, String baseUrl, int n) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         Map<String, Object> cc = KafkaClientDefaults.consumer(env.bootstrap(), "unused");
         cc.remove("group.id");
         long t0 = System.nanoTime();
         long cpu0 = BenchEnv.cpuNanos();
+        CpuByGroup.Window window = CpuByGroup.start();
         ByteArrayOutputStream body = new ByteArrayOutputStream(n * 2100);
         body.write("{\"requests\":[".getBytes(UTF_8));
         int read = 0;
@@ -286,9 +313,10 @@ final class IntakeBench {
                 HttpResponse.BodyHandlers.ofString());
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (BenchEnv.cpuNanos() - cpu0) / 1e9;
+        CpuByGroup split = window.stop();
         if (answer.statusCode() != 200) {
             throw new IllegalStateException("baseline create answered " + answer.statusCode() + ": " + answer.body());
         }
-        return new double[] {seconds, cpu};
+        return new Side(seconds, seconds, 1, cpu, split);
     }
 }

@@ -36,19 +36,27 @@ final class ThreadCpu {
 
     /** Milliseconds of CPU per thread group since {@code before}, largest first. */
     Map<String, Long> since(ThreadCpu before) {
-        Map<String, Long> ms = new HashMap<>();
+        return sinceNanos(before).entrySet().stream()
+                .filter(e -> e.getValue() >= 1_000_000)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .collect(Collectors.toMap(
+                        Map.Entry::getKey, e -> e.getValue() / 1_000_000, (a, b) -> a, LinkedHashMap::new));
+    }
+
+    /** Nanoseconds of CPU per thread group since {@code before} (groups that used none left out). */
+    Map<String, Long> sinceNanos(ThreadCpu before) {
+        Map<String, Long> nanos = new HashMap<>();
         for (Map.Entry<Long, Long> e : cpuById.entrySet()) {
             ThreadInfo info = THREADS.getThreadInfo(e.getKey());
             if (info == null) {
                 continue;
             }
             long delta = e.getValue() - before.cpuById.getOrDefault(e.getKey(), 0L);
-            ms.merge(group(info.getThreadName()), delta / 1_000_000, Long::sum);
+            if (delta > 0) {
+                nanos.merge(group(info.getThreadName()), delta, Long::sum);
+            }
         }
-        return ms.entrySet().stream()
-                .filter(e -> e.getValue() > 0)
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        return nanos;
     }
 
     /** Kafka's client threads carry the client id after {@code " | "}; it is dropped with the numbers. */
