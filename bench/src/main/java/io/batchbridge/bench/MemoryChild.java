@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The child JVM of {@link MemoryBench}: one worker fanning out one ended batch, with heap sampled every 10 ms.
+ * The child JVM of {@link MemoryBench}: one worker fanning out one ended batch, with heap sampled every 10 ms and
+ * read at every collection (its occupancy just before it ran).
  * Prints one line: {@code memory: peak_heap=… live_after_gc=… rss_hwm_kb=… seconds=…}.
  */
 public final class MemoryChild {
@@ -47,6 +48,7 @@ public final class MemoryChild {
             }
         });
         sampler.start();
+        watchCollections(peak);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (BatchesClient client = BenchEnv.client(baseUrl, registry, 4)) {
             WorkerApp w =
@@ -79,6 +81,38 @@ public final class MemoryChild {
             w.close(Duration.ofSeconds(20));
         }
         System.exit(0);
+    }
+
+    /**
+     * Adds each collection's heap in use just before it ran to {@code peak}: the exact high points, which the
+     * 10 ms sampling alone can miss (then a short run reports a lower peak than a long one by chance).
+     */
+    private static void watchCollections(AtomicLong peak) {
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof javax.management.NotificationEmitter emitter) {
+                emitter.addNotificationListener(
+                        (notification, handback) -> {
+                            if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                                    .equals(notification.getType())) {
+                                return;
+                            }
+                            var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                                    (javax.management.openmbean.CompositeData) notification.getUserData());
+                            long before = info.getGcInfo().getMemoryUsageBeforeGc().entrySet().stream()
+                                    .filter(e -> heapPool(e.getKey()))
+                                    .mapToLong(e -> e.getValue().getUsed())
+                                    .sum();
+                            peak.accumulateAndGet(before, Math::max);
+                        },
+                        null,
+                        null);
+            }
+        }
+    }
+
+    private static boolean heapPool(String name) {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .anyMatch(p -> p.getName().equals(name) && p.getType() == MemoryType.HEAP);
     }
 
     /** Heap in use right after the last collection of each heap pool (about the live set, not garbage). */
