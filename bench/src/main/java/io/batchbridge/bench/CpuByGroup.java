@@ -9,8 +9,9 @@ import java.util.TreeMap;
 
 /**
  * Where one measured window's CPU went, in nanoseconds: the bench JVM's Java threads by group
- * ({@link ThreadCpu#group}), the broker's JVM, and the rest of the bench JVM (GC and JIT threads, which are not
- * Java threads, and threads that ended inside the window). Issue #22 asks for the bridge's CPU per item by thread
+ * ({@link ThreadCpu#group}; threads that ended inside the window up to their last 20 ms sample), the broker's JVM,
+ * and the rest of the bench JVM (GC and JIT threads, which are not Java threads, the CPU sampler itself, and
+ * the last moments of threads that ended). Issue #22 asks for the bridge's CPU per item by thread
  * group beside the floor's, so a missed overhead target is accounted for in microseconds.
  */
 final class CpuByGroup {
@@ -32,13 +33,69 @@ final class CpuByGroup {
 
     /** Starts a window now. */
     static Window start() {
-        return new Window(ThreadCpu.snapshot(), processNanos(), BenchEnv.brokerCpuNanos());
+        return new Window();
     }
 
-    /** A window's starting point. */
-    record Window(ThreadCpu threads, long process, long broker) {
+    /**
+     * A window's starting point. A sampler thread reads every thread's CPU every {@value #SAMPLE_MS} ms meanwhile,
+     * so a thread that ends inside the window (a results stream's reader, say) still counts under its own name, up
+     * to its last sample.
+     */
+    static final class Window {
+        private static final int SAMPLE_MS = 20;
+        private static final java.lang.management.ThreadMXBean THREADS =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+
+        private final Map<Long, Long> startCpu = new java.util.HashMap<>();
+        /** Thread id → {group, latest CPU nanos}; written by the sampler, read at stop. */
+        private final Map<Long, Object[]> latest = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private final long process;
+        private final long broker;
+        private final Thread sampler;
+        private final ThreadCpu threads;
+
+        private Window() {
+            for (long id : THREADS.getAllThreadIds()) {
+                long nanos = THREADS.getThreadCpuTime(id);
+                if (nanos >= 0) {
+                    startCpu.put(id, nanos);
+                }
+            }
+            threads = ThreadCpu.snapshot();
+            process = processNanos();
+            broker = BenchEnv.brokerCpuNanos();
+            sampler = new Thread(this::sampleUntilStopped, "bench-cpu-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        /** True once the sampler has seen {@code threadId} use at least {@code nanos} of CPU in this window (tests). */
+        boolean seen(long threadId, long nanos) {
+            Object[] groupAndCpu = latest.get(threadId);
+            return groupAndCpu != null && (Long) groupAndCpu[1] - startCpu.getOrDefault(threadId, 0L) >= nanos;
+        }
+
+        /** The thread snapshot at the start (for the bench's log lines). */
+        ThreadCpu threads() {
+            return threads;
+        }
+
         CpuByGroup stop() {
-            Map<String, Long> by = new TreeMap<>(ThreadCpu.snapshot().sinceNanos(threads));
+            sampler.interrupt();
+            try {
+                sampler.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sample();
+            Map<String, Long> by = new TreeMap<>();
+            latest.forEach((id, groupAndCpu) -> {
+                long delta = (Long) groupAndCpu[1] - startCpu.getOrDefault(id, 0L);
+                if (delta > 0) {
+                    by.merge((String) groupAndCpu[0], delta, Long::sum);
+                }
+            });
             long java = by.values().stream().mapToLong(Long::longValue).sum();
             by.put(REST, Math.max(0, processNanos() - process - java));
             long brokerNanos = BenchEnv.brokerCpuNanos() - broker;
@@ -46,6 +103,29 @@ final class CpuByGroup {
                 by.put(BROKER, brokerNanos);
             }
             return new CpuByGroup(by);
+        }
+
+        private void sampleUntilStopped() {
+            while (!Thread.currentThread().isInterrupted()) {
+                sample();
+                try {
+                    Thread.sleep(SAMPLE_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private void sample() {
+            for (java.lang.management.ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+                if (info == null || info.getThreadName().equals("bench-cpu-sampler")) {
+                    continue;
+                }
+                long nanos = THREADS.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    latest.put(info.getThreadId(), new Object[] {ThreadCpu.group(info.getThreadName()), nanos});
+                }
+            }
         }
     }
 

@@ -46,6 +46,24 @@ class CpuByGroupTest {
         assertThat(split.totalNanos()).isGreaterThanOrEqualTo(50_000_000L);
     }
 
+    @Test
+    void aThreadThatEndedInsideTheWindowCountsUnderItsOwnGroup() throws InterruptedException {
+        CpuByGroup.Window w = CpuByGroup.start();
+        Thread reader = new Thread(
+                () -> {
+                    ThreadLocalSpin.spin(30_000_000L);
+                    org.awaitility.Awaitility.await()
+                            .atMost(java.time.Duration.ofSeconds(30))
+                            .until(() -> w.seen(Thread.currentThread().getId(), 30_000_000L));
+                },
+                "results-reader-7");
+        reader.start();
+        reader.join();
+        CpuByGroup split = w.stop();
+
+        assertThat(split.nanos().get("results-reader-N")).isGreaterThanOrEqualTo(30_000_000L);
+    }
+
     /** Spins the current thread until it used {@code nanos} of CPU, however busy the machine is. */
     private static final class ThreadLocalSpin {
         static void spin(long nanos) {
