@@ -52,9 +52,10 @@ class CpuByGroupTest {
         Thread reader = new Thread(
                 () -> {
                     ThreadLocalSpin.spin(30_000_000L);
+                    long self = Thread.currentThread().getId(); // Awaitility polls on a thread of its own
                     org.awaitility.Awaitility.await()
                             .atMost(java.time.Duration.ofSeconds(30))
-                            .until(() -> w.seen(Thread.currentThread().getId(), 30_000_000L));
+                            .until(() -> w.seen(self, 30_000_000L));
                 },
                 "results-reader-7");
         reader.start();
